@@ -1,0 +1,234 @@
+// Cross-field checks: step ids, template variables, `when` expressions, patterns. They read the raw
+// data, so they still report on a runbook whose structure is partly wrong.
+import { ExpressionError, expressionPaths, parseExpression } from './expression.js';
+import { didYouMean } from './problem.js';
+import { STEP_KINDS, type StepKind } from './schema.js';
+import type { Finding } from './structure.js';
+import { templateRefs } from './template.js';
+import type { PathSegment } from './yaml-source.js';
+
+type Raw = Record<string, unknown>;
+
+export interface ScalarFinding extends Finding {
+  /** Character offset inside the scalar at `path`, when the problem is inside it. */
+  offset?: number;
+}
+
+export const VM_FIELDS = ['name', 'id', 'state', 'vcpus', 'memory_mib', 'tags', 'autostart'];
+export const STEP_FIELDS = ['status', 'exit_code', 'output', 'duration_ms'];
+export const RUN_FIELDS = ['id', 'dry_run', 'operator', 'training'];
+export const TARGET_FIELDS = ['name', 'ssh'];
+export const PATCH_FIELDS = ['host_reboot', 'vm_shutdown', 'guest_components'];
+const BUILTIN_ROOTS: Record<string, string[]> = {
+  run: RUN_FIELDS,
+  target: TARGET_FIELDS,
+  patch: PATCH_FIELDS,
+};
+const PER_VM_KINDS: StepKind[] = ['note', 'confirm', 'run', 'wait'];
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stepList(data: Raw): Raw[] {
+  return Array.isArray(data.steps) ? data.steps.map((step) => (isRecord(step) ? step : {})) : [];
+}
+
+function kindOf(step: Raw): StepKind | undefined {
+  return STEP_KINDS.find((kind) => kind in step);
+}
+
+/** Variables a step defines for the steps after it. */
+function definedVars(step: Raw): string[] {
+  const names: string[] = [];
+  if (typeof step.capture === 'string') names.push(step.capture);
+  for (const key of ['input', 'choice']) {
+    const block = step[key];
+    if (isRecord(block) && typeof block.var === 'string') names.push(block.var);
+  }
+  return names;
+}
+
+/** Every string under a value, with its path, for template scanning. */
+function strings(value: unknown, path: PathSegment[]): { text: string; path: PathSegment[] }[] {
+  if (typeof value === 'string') return [{ text: value, path }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => strings(item, [...path, index]));
+  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => strings(item, [...path, key]));
+  return [];
+}
+
+interface Scope {
+  params: string[];
+  vars: Map<string, number>;
+  stepIds: string[];
+  stepIndex: number;
+  perVm: boolean;
+}
+
+function checkName(name: string[], scope: Scope, what: string): string | undefined {
+  const [root, field, ...rest] = name;
+  if (root === 'vm') {
+    if (!scope.perVm) return `${what} "${name.join('.')}" is only defined inside a per-VM step (each_vm)`;
+    if (field === undefined || rest.length > 0 || !VM_FIELDS.includes(field)) {
+      return `${what} "${name.join('.')}": a VM has ${VM_FIELDS.join(', ')}${field ? didYouMean(field, VM_FIELDS) : ''}`;
+    }
+    return undefined;
+  }
+  if (root === 'steps') {
+    if (field === undefined) return `${what} "steps" needs a step id, such as steps.pending.status`;
+    if (!scope.stepIds.includes(field)) return `${what} refers to step "${field}", which does not exist${didYouMean(field, scope.stepIds)}`;
+    const attribute = rest[0];
+    if (attribute === undefined || rest.length > 1 || !STEP_FIELDS.includes(attribute)) {
+      return `${what} "${name.join('.')}": a step has ${STEP_FIELDS.join(', ')}${attribute ? didYouMean(attribute, STEP_FIELDS) : ''}`;
+    }
+    return undefined;
+  }
+  if (root in BUILTIN_ROOTS) {
+    const fields = BUILTIN_ROOTS[root];
+    if (field === undefined || rest.length > 0 || !fields.includes(field)) {
+      return `${what} "${name.join('.')}": ${root} has ${fields.join(', ')}${field ? didYouMean(field, fields) : ''}`;
+    }
+    return undefined;
+  }
+  if (name.length > 1 && (scope.params.includes(root) || scope.vars.has(root))) {
+    return `${what} "${name.join('.')}": "${root}" is a plain value and has no fields`;
+  }
+  if (scope.params.includes(root)) return undefined;
+  const definedAt = scope.vars.get(root);
+  if (definedAt !== undefined) {
+    if (definedAt >= scope.stepIndex) {
+      return `${what} "${root}" is set by step "${scope.stepIds[definedAt]}", which does not run until later`;
+    }
+    return undefined;
+  }
+  const known = [...scope.params, ...scope.vars.keys(), 'vm', 'steps', ...Object.keys(BUILTIN_ROOTS)];
+  return `${what} "${name.join('.')}" is not defined${didYouMean(root, known)}: define it under params, or capture it in an earlier step`;
+}
+
+function templateFindings(value: unknown, path: PathSegment[], scope: Scope): ScalarFinding[] {
+  const findings: ScalarFinding[] = [];
+  for (const { text, path: at } of strings(value, path)) {
+    for (const ref of templateRefs(text)) {
+      if (ref.path.length === 0) {
+        findings.push({ path: at, offset: ref.offset, message: `bad template "{{${ref.raw}}}": expected a name such as {{ host }} or {{ vm.name }}` });
+        continue;
+      }
+      const problem = checkName(ref.path, scope, 'template variable');
+      if (problem) findings.push({ path: at, offset: ref.offset, message: problem });
+    }
+    const open = text.split('{{').length - 1;
+    const close = text.split('}}').length - 1;
+    if (open !== close) findings.push({ path: at, message: 'unbalanced template braces: write {{ name }}' });
+  }
+  return findings;
+}
+
+function whenFindings(step: Raw, path: PathSegment[], scope: Scope): ScalarFinding[] {
+  if (typeof step.when !== 'string') return [];
+  const at = [...path, 'when'];
+  try {
+    const expr = parseExpression(step.when);
+    return expressionPaths(expr).flatMap(({ path: name, offset }) => {
+      const problem = checkName(name, scope, 'when');
+      return problem ? [{ path: at, offset, message: problem }] : [];
+    });
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    return [{ path: at, offset: error.offset, message: `when does not parse: ${error.message}` }];
+  }
+}
+
+function patternFinding(pattern: unknown, path: PathSegment[]): ScalarFinding[] {
+  if (typeof pattern !== 'string') return [];
+  try {
+    new RegExp(pattern);
+    return [];
+  } catch (error) {
+    return [{ path, message: `pattern is not a valid regular expression: ${(error as Error).message}` }];
+  }
+}
+
+function matchesPattern(value: string, pattern: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return true;
+  }
+}
+
+function paramFindings(data: Raw): ScalarFinding[] {
+  if (!isRecord(data.params)) return [];
+  const findings: ScalarFinding[] = [];
+  for (const [name, param] of Object.entries(data.params)) {
+    if (!isRecord(param)) continue;
+    const path = ['params', name];
+    findings.push(...patternFinding(param.pattern, [...path, 'pattern']));
+    if (typeof param.default === 'string' && typeof param.pattern === 'string' && !matchesPattern(param.default, param.pattern)) {
+      findings.push({ path: [...path, 'default'], message: `default "${param.default}" does not match pattern ${param.pattern}` });
+    }
+    if (typeof param.default === 'string' && Array.isArray(param.choices) && !param.choices.includes(param.default)) {
+      findings.push({ path: [...path, 'default'], message: `default "${param.default}" is not one of the choices ${param.choices.join(', ')}` });
+    }
+  }
+  return findings;
+}
+
+function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFinding[] {
+  const findings: ScalarFinding[] = [];
+  const kind = kindOf(step);
+  if (step.each_vm !== undefined && kind && !PER_VM_KINDS.includes(kind)) {
+    findings.push({ path: [...path, 'each_vm'], message: `each_vm works on ${PER_VM_KINDS.join(', ')} steps, not on ${kind}` });
+  }
+  const input = step.input;
+  if (isRecord(input)) {
+    findings.push(...patternFinding(input.pattern, [...path, 'input', 'pattern']));
+    if (typeof input.default === 'string' && typeof input.pattern === 'string' && !matchesPattern(input.default, input.pattern)) {
+      findings.push({ path: [...path, 'input', 'default'], message: `default "${input.default}" does not match pattern ${input.pattern}` });
+    }
+  }
+  const choice = step.choice;
+  if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
+    findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
+  }
+  const usesHost = step.on === 'host' || (isRecord(step.wait) && step.wait.on === 'host');
+  const provider = isRecord(data.inventory) ? data.inventory.provider : 'sim';
+  const hasSsh = isRecord(data.target) && typeof data.target.ssh === 'string';
+  if (usesHost && !hasSsh && provider !== 'sim') {
+    findings.push({ path: [...path, 'on'], message: 'on: host needs target.ssh, the ssh destination where host steps run' });
+  }
+  return findings;
+}
+
+export function referenceFindings(data: unknown): ScalarFinding[] {
+  if (!isRecord(data)) return [];
+  const steps = stepList(data);
+  const stepIds = steps.map((step) => (typeof step.id === 'string' ? step.id : ''));
+  const vars = new Map<string, number>();
+  steps.forEach((step, index) => definedVars(step).forEach((name) => vars.has(name) || vars.set(name, index)));
+  const params = isRecord(data.params) ? Object.keys(data.params) : [];
+  const findings: ScalarFinding[] = [...paramFindings(data)];
+
+  const seen = new Map<string, number>();
+  steps.forEach((step, index) => {
+    const path: PathSegment[] = ['steps', index];
+    const id = stepIds[index];
+    if (id) {
+      const first = seen.get(id);
+      if (first !== undefined) {
+        findings.push({ path: [...path, 'id'], message: `duplicate step id "${id}": step ${first + 1} already uses it` });
+      } else seen.set(id, index);
+    }
+    const scope: Scope = { params, vars, stepIds, stepIndex: index, perVm: step.each_vm !== undefined };
+    findings.push(...whenFindings(step, path, scope));
+    const { id: _id, when: _when, ...rest } = step;
+    findings.push(...templateFindings(rest, path, scope));
+    findings.push(...stepRuleFindings(step, path, data));
+  });
+
+  const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false };
+  for (const key of ['title', 'summary', 'inventory', 'target']) {
+    findings.push(...templateFindings(data[key], [key], topScope));
+  }
+  return findings;
+}
+

@@ -1,0 +1,195 @@
+// Structural checks: the zod schema's verdict, turned into messages an operator can act on.
+import type { z } from 'zod';
+import { didYouMean } from './problem.js';
+import {
+  COMMON_STEP_KEYS,
+  RunbookTopLevel,
+  SELECTOR_MESSAGE,
+  SELECTOR_WORDS,
+  STEP_EXTRA_KEYS,
+  STEP_KINDS,
+  STEP_SCHEMAS,
+  type StepKind,
+} from './schema.js';
+import type { PathSegment } from './yaml-source.js';
+
+export interface Finding {
+  path: PathSegment[];
+  /** Point at the key rather than the value (unknown keys). */
+  atKey?: boolean;
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[segment as string];
+  }
+  return value;
+}
+
+function kindOfValue(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text "${value}"`;
+  return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+function allowedKeys(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** The keys a strict object at this path would accept, for "did you mean". */
+function keysAtPath(root: z.ZodType, path: readonly PathSegment[]): string[] {
+  let schema: unknown = root;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    const def = (schema as { def?: Record<string, unknown> }).def;
+    if (!def) return [];
+    if (def.type === 'object') schema = (def.shape as Record<string, unknown>)[segment as string];
+    else if (def.type === 'array') schema = def.element;
+    else if (def.type === 'record') schema = def.valueType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  const def = (schema as { def?: Record<string, unknown> }).def;
+  if (def?.type === 'union') {
+    return (def.options as z.ZodType[]).flatMap((option) => allowedKeys(unwrap(option) as z.ZodType));
+  }
+  return allowedKeys(schema as z.ZodType);
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { def?: { type: string; innerType?: unknown } } | undefined;
+  while (current?.def && ['optional', 'nullable', 'default'].includes(current.def.type)) {
+    current = current.def.innerType as typeof current;
+  }
+  return current;
+}
+
+function unionMessage(issue: Issue & { code: 'invalid_union' }, value: unknown): string {
+  // A string that failed a pattern branch has the most specific message (bad duration, selector).
+  const branches = issue.errors.flat();
+  const formatted = branches.find((branch) => branch.code === 'invalid_format' && typeof value === 'string');
+  const enumBranch = branches.find((branch) => branch.code === 'invalid_value');
+  if (formatted) {
+    const words = enumBranch ? (enumBranch as { values: unknown[] }).values.map(String) : [];
+    return formatMessage(formatted.message, value) + didYouMean(String(value), words);
+  }
+  const expected = new Set<string>();
+  for (const branch of branches) {
+    if (branch.code === 'invalid_type') expected.add(EXPECTED_NAMES[branch.expected] ?? branch.expected);
+    if (branch.code === 'invalid_value') expected.add(`one of ${branch.values.map(String).join(', ')}`);
+  }
+  if (enumBranch && typeof value === 'string') {
+    const words = (enumBranch as { values: unknown[] }).values.map(String);
+    return `expected ${[...expected].join(' or ')}, got "${value}"${didYouMean(value, words)}`;
+  }
+  return `expected ${[...expected].join(' or ') || 'another form'}, got ${kindOfValue(value)}`;
+}
+
+function formatMessage(message: string, value: unknown): string {
+  if (message === 'bad duration') return `bad duration "${String(value)}": use a number and a unit, such as 90s, 5m or 1h30m`;
+  const hint = message === SELECTOR_MESSAGE ? didYouMean(String(value), SELECTOR_WORDS) : '';
+  return `${message}, got "${String(value)}"${hint}`;
+}
+
+function issueFindings(issue: Issue, data: unknown, base: PathSegment[], schema: z.ZodType): Finding[] {
+  const path = [...base, ...(issue.path as PathSegment[])];
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = keysAtPath(schema, issue.path as PathSegment[]);
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        atKey: true,
+        message: `unknown key "${key}"${didYouMean(key, allowed)}`,
+      }));
+    }
+    case 'invalid_type': {
+      if (value === undefined) {
+        const field = path[path.length - 1];
+        return [{ path: path.slice(0, -1), message: `missing required key "${String(field)}"` }];
+      }
+      const expected = EXPECTED_NAMES[issue.expected] ?? issue.expected;
+      return [{ path, message: `expected ${expected}, got ${kindOfValue(value)}` }];
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      if (values.length === 1) return [{ path, message: `must be ${values[0]}, got ${kindOfValue(value)}` }];
+      const hint = typeof value === 'string' ? didYouMean(value, values) : '';
+      return [{ path, message: `expected one of ${values.join(', ')}, got ${kindOfValue(value)}${hint}` }];
+    }
+    case 'invalid_format':
+      return [{ path, message: formatMessage(issue.message, value) }];
+    case 'invalid_union':
+      return [{ path, message: unionMessage(issue, value) }];
+    case 'too_small':
+      if (issue.origin === 'array') return [{ path, message: `needs at least ${String(issue.minimum)} item(s)` }];
+      if (issue.origin === 'string') return [{ path, message: 'must not be empty' }];
+      return [{ path, message: `must be at least ${String(issue.minimum)}, got ${String(value)}` }];
+    case 'too_big':
+      return [{ path, message: `must be at most ${String(issue.maximum)}, got ${String(value)}` }];
+    case 'invalid_key':
+      return issue.issues.flatMap((inner) => issueFindings(inner as Issue, data, path, schema)).map((finding) => ({ ...finding, atKey: true }));
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function schemaFindings(schema: z.ZodType, value: unknown, data: unknown, base: PathSegment[]): Finding[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => issueFindings(issue, data, base, schema));
+}
+
+const ALL_STEP_KEYS = [...COMMON_STEP_KEYS, ...STEP_EXTRA_KEYS, ...STEP_KINDS];
+
+export function stepKindsIn(step: Record<string, unknown>): StepKind[] {
+  return STEP_KINDS.filter((kind) => kind in step);
+}
+
+function stepFindings(step: unknown, index: number, data: unknown): Finding[] {
+  const path: PathSegment[] = ['steps', index];
+  if (!isRecord(step)) {
+    return [{ path, message: `expected a step (a mapping with id, title and an action), got ${kindOfValue(step)}` }];
+  }
+  const kinds = stepKindsIn(step);
+  if (kinds.length === 1) return schemaFindings(STEP_SCHEMAS[kinds[0]], step, data, path);
+  if (kinds.length > 1) {
+    return [{ path: [...path, kinds[1]], atKey: true, message: `a step does one thing, but this one has both ${kinds[0]} and ${kinds[1]}` }];
+  }
+  const findings: Finding[] = Object.keys(step)
+    .filter((key) => !ALL_STEP_KEYS.includes(key))
+    .map((key) => ({ path: [...path, key], atKey: true, message: `unknown key "${key}"${didYouMean(key, ALL_STEP_KEYS)}` }));
+  findings.push({ path, message: `step has no action: add one of ${STEP_KINDS.join(', ')}` });
+  return findings;
+}
+
+export function structureFindings(data: unknown): Finding[] {
+  if (!isRecord(data)) {
+    return [{ path: [], message: `a runbook is a mapping with runbook, title and steps, got ${kindOfValue(data)}` }];
+  }
+  const findings = schemaFindings(RunbookTopLevel, data, data, []);
+  if (Array.isArray(data.steps)) data.steps.forEach((step, index) => findings.push(...stepFindings(step, index, data)));
+  return findings;
+}
