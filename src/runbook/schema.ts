@@ -181,7 +181,19 @@ export const COMMON_STEP_KEYS = Object.keys(Common);
 /** Keys that may sit beside the kind key, for "did you mean" hints. */
 export const STEP_EXTRA_KEYS = ['on', 'capture', 'env'];
 
-export const Step = z.union(Object.values(STEP_SCHEMAS) as [typeof NoteStep, ...(typeof NoteStep)[]]);
+export const Step = z.union([
+  NoteStep,
+  ConfirmStep,
+  InputStep,
+  ChoiceStep,
+  RunStep,
+  WaitStep,
+  VmsStep,
+  ShutdownStep,
+  StartStep,
+  MigrateStep,
+  RebootStep,
+]);
 
 const Param = z.strictObject({
   prompt: z.string().optional(),

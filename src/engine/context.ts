@@ -1,0 +1,68 @@
+// What `{{ name }}` and `when:` names mean at a given point of a run.
+import { evaluate, parseExpression, truthy, type Value } from '../runbook/expression.js';
+import { commandText, renderCommand, renderText, type Command } from '../runbook/template.js';
+import type { CommandSpec } from '../runbook/schema.js';
+import type { RunState, Vm } from './types.js';
+
+export const SECRET_MASK = '********';
+
+export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string {
+  const { runbook, params } = state;
+  const plain = (text: string) => renderText(text, (path) => (path.length === 1 ? params[path[0]] : undefined));
+  try {
+    if (runbook.target?.name) return plain(runbook.target.name);
+    if (runbook.target?.ssh) return plain(runbook.target.ssh).replace(/^.*@/, '').replace(/:\d+$/, '');
+    if (runbook.inventory?.host) return plain(runbook.inventory.host);
+  } catch {
+    // A target that names an unresolved param falls through to the fallbacks below.
+  }
+  return params.host ?? (runbook.inventory?.provider === 'sim' || !runbook.inventory ? 'sim-host' : 'localhost');
+}
+
+function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boolean): unknown {
+  const [root, field, attribute] = path;
+  const secret = mask && state.secretNames.includes(root);
+  if (root in state.params && path.length === 1) return secret ? SECRET_MASK : state.params[root];
+  if (root in state.vars && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
+  if (root === 'vm' && vm && field) return (vm as unknown as Record<string, unknown>)[field];
+  if (root === 'steps' && field) {
+    const step = state.steps.find((candidate) => candidate.id === field);
+    if (!step) return undefined;
+    if (attribute === 'status') return step.status;
+    if (attribute === 'exit_code') return step.exitCode ?? null;
+    if (attribute === 'duration_ms') return step.startedAt && step.endedAt ? step.endedAt - step.startedAt : null;
+    return undefined;
+  }
+  if (root === 'run') {
+    const run: Record<string, unknown> = {
+      id: state.options.runId,
+      dry_run: state.options.dryRun,
+      operator: state.options.operator,
+      training: state.options.pauseToRead,
+    };
+    return field ? run[field] : undefined;
+  }
+  if (root === 'target') {
+    if (field === 'name') return targetName(state);
+    if (field === 'ssh') return state.runbook.target?.ssh ? renderText(state.runbook.target.ssh, (p) => lookup(state, vm, p, mask)) : '';
+  }
+  if (root === 'patch' && field) return (state.runbook.patch as Record<string, unknown> | undefined)?.[field] ?? null;
+  return undefined;
+}
+
+export interface Scope {
+  text(template: string): string;
+  command(spec: CommandSpec): { command: Command; display: string };
+  condition(expression: string): boolean;
+}
+
+/** Template and condition evaluation for one step, optionally for one VM of a per-VM step. */
+export function scopeFor(state: RunState, vm?: Vm): Scope {
+  const real = (path: string[]) => lookup(state, vm, path, false);
+  const masked = (path: string[]) => lookup(state, vm, path, true);
+  return {
+    text: (template) => renderText(template, masked),
+    command: (spec) => ({ command: renderCommand(spec, real), display: commandText(renderCommand(spec, masked)) }),
+    condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),
+  };
+}

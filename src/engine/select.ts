@@ -1,0 +1,39 @@
+// Which VMs a selector picks, and in which order they come back up.
+import type { SelectorSpec } from '../runbook/schema.js';
+import type { Vm } from './types.js';
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${body}$`);
+}
+
+export function selectVms(vms: readonly Vm[], selector: SelectorSpec, stoppedByRun: readonly string[]): Vm[] {
+  if (Array.isArray(selector)) return selector.flatMap((name) => vms.filter((vm) => vm.name === name));
+  if (selector === 'all') return vms.filter((vm) => vm.state !== 'migrated');
+  if (selector === 'stopped-by-this-run') return stoppedByRun.flatMap((name) => vms.filter((vm) => vm.name === name));
+  if (selector.startsWith('tag:')) return vms.filter((vm) => vm.tags.includes(selector.slice(4)));
+  if (selector.startsWith('name:')) {
+    const pattern = globToRegExp(selector.slice(5));
+    return vms.filter((vm) => pattern.test(vm.name));
+  }
+  return vms.filter((vm) => vm.state === selector);
+}
+
+/** Names in a list selector that are not on the host: worth a warning, not a failure. */
+export function missingNames(vms: readonly Vm[], selector: SelectorSpec): string[] {
+  if (!Array.isArray(selector)) return [];
+  return selector.filter((name) => !vms.some((vm) => vm.name === name));
+}
+
+/** The runbook's order first, then autostart VMs, then the rest as selected. */
+export function startOrder(selected: readonly Vm[], order: readonly string[] = []): Vm[] {
+  const rank = (vm: Vm): number => {
+    const position = order.indexOf(vm.name);
+    if (position >= 0) return position;
+    return order.length + (vm.autostart ? 0 : 1);
+  };
+  return selected
+    .map((vm, index) => ({ vm, index }))
+    .sort((a, b) => rank(a.vm) - rank(b.vm) || a.index - b.index)
+    .map(({ vm }) => vm);
+}

@@ -1,0 +1,180 @@
+// The run engine's vocabulary: state, the events that change it, and the effects it asks for.
+// The engine never performs an effect; a driver does and reports back with an event.
+import type { Runbook, Step, StepKind } from '../runbook/schema.js';
+import type { Command } from '../runbook/template.js';
+
+export type VmState = 'running' | 'shut-off' | 'paused' | 'shutting-down' | 'starting' | 'migrating' | 'migrated' | 'unknown';
+
+export interface Vm {
+  name: string;
+  id: string;
+  state: VmState;
+  vcpus: number;
+  memory_mib: number;
+  tags: string[];
+  autostart: boolean;
+}
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+/** One pass of a per-VM step. */
+export interface ItemState {
+  vm: string;
+  status: StepStatus;
+  exitCode?: number | null;
+  message?: string;
+}
+
+export interface StepState {
+  id: string;
+  kind: StepKind;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: number;
+  endedAt?: number;
+  exitCode?: number | null;
+  /** Why it failed or was skipped, or a short outcome. */
+  message?: string;
+  items?: ItemState[];
+  /** Per-VM outcome of shutdown, start and migrate steps. */
+  vmOutcomes?: Record<string, VmOutcome>;
+  /** wait: when polling began. */
+  pollingSince?: number;
+  /** shutdown: VMs that did not stop in time and await a decision. */
+  vmQueue?: string[];
+  /** reboot: VMs running when the host went down. */
+  runningBefore?: string[];
+}
+
+/** What the open prompt is for, so its answer reaches the right handler. */
+export type Awaiting =
+  | { purpose: 'param'; name: string }
+  | { purpose: 'step' }
+  | { purpose: 'failure'; message: string; exitCode?: number | null }
+  | { purpose: 'vm-timeout'; vm: string };
+
+export type VmOutcome = 'stopped' | 'forced' | 'started' | 'migrated' | 'timed-out' | 'left-running' | 'failed' | 'already';
+
+export interface Answer {
+  stepId: string;
+  question: string;
+  answer: string;
+  by: 'operator' | 'yes' | 'default' | 'dry-run';
+  at: number;
+}
+
+export interface Notice {
+  at: number;
+  level: 'info' | 'warn';
+  text: string;
+}
+
+export type Prompt =
+  | { kind: 'confirm'; question: string; destructive: boolean; default?: boolean }
+  | { kind: 'input'; question: string; default?: string; pattern?: string; secret?: boolean; error?: string }
+  | {
+      kind: 'choice';
+      question: string;
+      options: { value: string; label: string }[];
+      default?: string;
+      /** What --yes answers; a destructive answer also needs the runbook's consent to unattended runs. */
+      yesAnswer?: string;
+      destructive?: boolean;
+    }
+  | { kind: 'continue'; question: string }
+  | { kind: 'type-to-confirm'; question: string; expected: string; error?: string }
+  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean };
+
+export type PromptAnswer = string | boolean | string[];
+
+export type VmAction = 'shutdown' | 'poweroff' | 'start' | 'migrate';
+
+export type Effect =
+  | { type: 'prompt'; id: number; stepId: string; prompt: Prompt }
+  | {
+      type: 'exec';
+      id: number;
+      stepId: string;
+      command: Command;
+      /** The command as it should appear on screen and in records, secrets masked. */
+      display: string;
+      on: 'local' | 'host';
+      timeoutMs?: number;
+      capture: boolean;
+      env?: Record<string, string>;
+    }
+  | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
+  | { type: 'inventory'; id: number; stepId?: string }
+  | { type: 'vm-power'; id: number; stepId: string; action: VmAction; vms: string[]; timeoutMs: number; concurrency: number; to?: string }
+  | {
+      type: 'reboot';
+      id: number;
+      stepId: string;
+      host: string;
+      waitMs: number;
+      command?: Command;
+      bootId?: Command;
+      check?: Command;
+    };
+
+export interface VmResult {
+  name: string;
+  outcome: 'ok' | 'timeout' | 'error';
+  message?: string;
+}
+
+export type EngineEvent =
+  | { type: 'start'; at: number }
+  | { type: 'answer'; effectId: number; value: PromptAnswer; at: number }
+  | { type: 'exec-done'; effectId: number; exitCode: number | null; timedOut: boolean; stdout?: string; error?: string; at: number }
+  | { type: 'slept'; effectId: number; at: number }
+  | { type: 'inventory-loaded'; effectId: number; vms: Vm[]; at: number }
+  | { type: 'inventory-failed'; effectId: number; message: string; at: number }
+  | { type: 'vm-state'; name: string; state: VmState; at: number }
+  | { type: 'vm-power-done'; effectId: number; results: VmResult[]; at: number }
+  | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
+  | { type: 'abort'; reason: string; at: number };
+
+export type RunPhase = 'params' | 'inventory' | 'steps' | 'done' | 'failed' | 'aborted';
+
+export interface RunOptions {
+  yes: boolean;
+  dryRun: boolean;
+  /** Stop after notes and VM tables until the operator continues (the interactive console). */
+  pauseToRead: boolean;
+  runId: string;
+  operator: string;
+}
+
+export interface RunState {
+  runbook: Runbook;
+  options: RunOptions;
+  phase: RunPhase;
+  params: Record<string, string>;
+  /** Names of params and variables whose values are secret. */
+  secretNames: string[];
+  vars: Record<string, string>;
+  /** Index into steps of the step in progress, or of the next one. */
+  cursor: number;
+  /** Param still to resolve, while phase is params. */
+  paramCursor: number;
+  steps: StepState[];
+  vms?: Vm[];
+  /** The VMs as they were when the run started. */
+  vmsBefore?: Vm[];
+  /** VMs this run stopped (shutdown, power-off or host reboot), in the order it stopped them. */
+  stoppedByRun: string[];
+  effect: Effect | null;
+  effectSeq: number;
+  awaiting: Awaiting | null;
+  /** Set when the run ended by Ctrl-C or a signal rather than by a decision. */
+  interrupted?: boolean;
+  answers: Answer[];
+  notices: Notice[];
+  startedAt?: number;
+  endedAt?: number;
+  /** Why the run ended badly. */
+  outcome?: string;
+}
+
+export type { Step, StepKind };
