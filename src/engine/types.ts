@@ -53,7 +53,7 @@ export type Awaiting =
   | { purpose: 'failure'; message: string; exitCode?: number | null }
   | { purpose: 'vm-timeout'; vm: string };
 
-export type VmOutcome = 'stopped' | 'forced' | 'started' | 'migrated' | 'timed-out' | 'left-running' | 'failed' | 'already';
+export type VmOutcome = 'stopped' | 'forced' | 'started' | 'migrated' | 'timed-out' | 'left-running' | 'failed' | 'already running';
 
 export interface Answer {
   stepId: string;

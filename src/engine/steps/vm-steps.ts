@@ -179,7 +179,7 @@ export const start: StepHandler = {
     const state = currentStepState(d);
     warnMissing(d, step.id, spec.select, at);
     const selected = selectVms(d.vms ?? [], spec.select ?? 'stopped-by-this-run', d.stoppedByRun);
-    for (const vm of selected.filter((candidate) => candidate.state === 'running')) setOutcome(state, vm.name, 'already');
+    for (const vm of selected.filter((candidate) => candidate.state === 'running')) setOutcome(state, vm.name, 'already running');
     const toStart = startOrder(
       selected.filter((vm) => vm.state === 'shut-off' || vm.state === 'paused'),
       spec.order,

@@ -1,0 +1,156 @@
+// The built-in simulated host: VMs with power states that take realistic time to change, a guest
+// that ignores graceful shutdowns, and a host that reboots. It needs nothing installed.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Vm, VmResult, VmState } from '../engine/types.js';
+import { parseDuration } from '../runbook/duration.js';
+import type { SimVmSpec } from '../runbook/schema.js';
+import {
+  SIM_DEFAULT_BOOT_MS,
+  SIM_DEFAULT_REBOOT_MS,
+  SIM_DEFAULT_SHUTDOWN_MS,
+  SIM_MIGRATE_MS,
+  SIM_POLL_MS,
+  SIM_POWEROFF_MS,
+} from '../limits.js';
+import { forEachBounded, type HostControl, type InventoryProvider, type PowerRequest, type RebootRequest, type RebootResult } from './provider.js';
+
+export const DEFAULT_SIM_VMS: SimVmSpec[] = [
+  { name: 'web01', state: 'running', vcpus: 2, memory_mib: 4096, tags: ['web', 'prod'], autostart: true, shutdown_time: '2s' },
+  { name: 'web02', state: 'running', vcpus: 2, memory_mib: 4096, tags: ['web', 'prod'], autostart: true, shutdown_time: '3s' },
+  { name: 'db01', state: 'running', vcpus: 4, memory_mib: 16384, tags: ['db', 'prod'], autostart: true, shutdown_time: '5s' },
+  { name: 'cache01', state: 'running', vcpus: 2, memory_mib: 2048, tags: ['cache'], autostart: false, ignores_shutdown: true },
+  { name: 'win-ad01', state: 'running', vcpus: 2, memory_mib: 8192, tags: ['windows', 'infra'], autostart: true, shutdown_time: '4s' },
+  { name: 'build01', state: 'shut-off', vcpus: 8, memory_mib: 16384, tags: ['ci'], autostart: false },
+];
+
+interface SimVm {
+  spec: SimVmSpec;
+  state: VmState;
+  /** Bumped by every power change, so a slow shutdown that was overtaken does not land late. */
+  generation: number;
+}
+
+export interface SimHostOptions {
+  vms?: SimVmSpec[];
+  rebootTime?: string;
+  /** Divides every simulated duration; tests run the host many times faster. */
+  speed?: number;
+}
+
+function ms(duration: string | undefined, fallback: number): number {
+  return (duration ? parseDuration(duration) : undefined) ?? fallback;
+}
+
+export class SimHost implements InventoryProvider, HostControl {
+  readonly kind = 'sim';
+  private readonly vms: SimVm[];
+  private readonly rebootMs: number;
+  private readonly speed: number;
+  private bootId = 1;
+
+  constructor(options: SimHostOptions = {}) {
+    this.vms = (options.vms ?? DEFAULT_SIM_VMS).map((spec) => ({ spec, state: spec.state ?? 'running', generation: 0 }));
+    this.rebootMs = ms(options.rebootTime, SIM_DEFAULT_REBOOT_MS);
+    this.speed = options.speed && options.speed > 0 ? options.speed : 1;
+  }
+
+  async list(): Promise<Vm[]> {
+    return this.vms.map(({ spec, state }) => ({
+      name: spec.name,
+      id: String(this.vms.findIndex((vm) => vm.spec.name === spec.name) + 1),
+      state,
+      vcpus: spec.vcpus ?? 2,
+      memory_mib: spec.memory_mib ?? 2048,
+      tags: spec.tags ?? [],
+      autostart: spec.autostart ?? false,
+    }));
+  }
+
+  /** The states as they stand, for tests and for keeping them with a run. */
+  states(): Record<string, VmState> {
+    return Object.fromEntries(this.vms.map((vm) => [vm.spec.name, vm.state]));
+  }
+
+  private scaled(duration: number): number {
+    return duration / this.speed;
+  }
+
+  private find(name: string): SimVm | undefined {
+    return this.vms.find((vm) => vm.spec.name === name);
+  }
+
+  /** Moves a VM to `to` after `delay`, unless another power change overtakes it. */
+  private transition(vm: SimVm, via: VmState, to: VmState, delay: number, onState: PowerRequest['onState']): void {
+    const generation = ++vm.generation;
+    if (vm.state !== via) {
+      vm.state = via;
+      onState(vm.spec.name, via);
+    }
+    setTimeout(() => {
+      if (vm.generation !== generation) return;
+      vm.state = to;
+      onState(vm.spec.name, to);
+    }, this.scaled(delay)).unref();
+  }
+
+  private async until(vm: SimVm, state: VmState, timeoutMs: number, signal?: AbortSignal): Promise<VmResult> {
+    const deadline = Date.now() + timeoutMs;
+    while (vm.state !== state) {
+      if (signal?.aborted) return { name: vm.spec.name, outcome: 'error', message: 'aborted' };
+      if (Date.now() >= deadline) return { name: vm.spec.name, outcome: 'timeout' };
+      await sleep(Math.min(SIM_POLL_MS / this.speed, Math.max(1, deadline - Date.now())));
+    }
+    return { name: vm.spec.name, outcome: 'ok' };
+  }
+
+  async power(request: PowerRequest): Promise<VmResult[]> {
+    return forEachBounded(request.vms, request.concurrency, async (name) => {
+      const vm = this.find(name);
+      if (!vm) return { name, outcome: 'error', message: 'no such VM on this host' };
+      switch (request.action) {
+        case 'shutdown':
+          if (vm.state === 'shut-off') return { name, outcome: 'ok' };
+          if (!vm.spec.ignores_shutdown && vm.state !== 'shutting-down') {
+            this.transition(vm, 'shutting-down', 'shut-off', ms(vm.spec.shutdown_time, SIM_DEFAULT_SHUTDOWN_MS), request.onState);
+          }
+          return this.until(vm, 'shut-off', request.timeoutMs, request.signal);
+        case 'poweroff':
+          if (vm.state === 'shut-off') return { name, outcome: 'ok' };
+          this.transition(vm, vm.state, 'shut-off', SIM_POWEROFF_MS, request.onState);
+          return this.until(vm, 'shut-off', request.timeoutMs, request.signal);
+        case 'start':
+          if (vm.state === 'running') return { name, outcome: 'ok' };
+          this.transition(vm, 'starting', 'running', ms(vm.spec.boot_time, SIM_DEFAULT_BOOT_MS), request.onState);
+          return this.until(vm, 'running', request.timeoutMs, request.signal);
+        case 'migrate':
+          if (vm.state !== 'running') return { name, outcome: 'error', message: `cannot live-migrate a VM that is ${vm.state}` };
+          this.transition(vm, 'migrating', 'migrated', SIM_MIGRATE_MS, request.onState);
+          return this.until(vm, 'migrated', request.timeoutMs, request.signal);
+      }
+    });
+  }
+
+  async reboot(request: RebootRequest): Promise<RebootResult> {
+    const before = this.bootId;
+    request.onProgress(`${request.host} is going down (boot id ${before})`);
+    for (const vm of this.vms) {
+      vm.generation++;
+      if (vm.state !== 'migrated') vm.state = 'shut-off';
+    }
+    const bootMs = this.scaled(this.rebootMs);
+    const started = Date.now();
+    if (bootMs > request.waitMs) {
+      await sleep(request.waitMs, undefined, { signal: request.signal }).catch(() => {});
+      return { outcome: 'timeout' };
+    }
+    try {
+      await sleep(bootMs, undefined, { signal: request.signal });
+    } catch {
+      return { outcome: 'error', message: 'aborted while the host was rebooting' };
+    }
+    this.bootId++;
+    request.onProgress(`${request.host} is back (boot id ${this.bootId}, after ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    for (const vm of this.vms) if (vm.spec.autostart && vm.state === 'shut-off') vm.state = 'running';
+    return { outcome: 'back' };
+  }
+}

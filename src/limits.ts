@@ -1,0 +1,18 @@
+// Every limit and default pace in one place, so nobody hunts for a magic number.
+
+/** How much of a step's stdout `capture:` keeps. */
+export const CAPTURE_LIMIT_BYTES = 1024 * 1024;
+/** Between SIGTERM and SIGKILL when a command's process tree is ended. */
+export const KILL_GRACE_MS = 3000;
+/** How often the simulated host is polled while it reboots. */
+export const SIM_POLL_MS = 250;
+/** Graceful-shutdown time for a simulated VM that names none. */
+export const SIM_DEFAULT_SHUTDOWN_MS = 2500;
+/** Boot time for a simulated VM that names none. */
+export const SIM_DEFAULT_BOOT_MS = 1200;
+/** Reboot time for a simulated host that names none. */
+export const SIM_DEFAULT_REBOOT_MS = 5000;
+/** A forced power-off on the simulated host. */
+export const SIM_POWEROFF_MS = 300;
+/** A live migration on the simulated host. */
+export const SIM_MIGRATE_MS = 2000;

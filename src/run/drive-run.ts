@@ -1,0 +1,174 @@
+// Drives the pure engine: performs each effect it names and feeds the outcome back as an event.
+// Renderers watch through the observer; nothing here draws.
+import { isFinished, reduce } from '../engine/engine.js';
+import type { Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
+import { commandText } from '../runbook/template.js';
+import type { ExecRequest, ExecResult, Stream } from '../exec/run-command.js';
+import type { HostControl, InventoryProvider } from '../inventory/provider.js';
+
+export interface Prompter {
+  /** Resolves with the operator's answer; rejects with NoInputError when no input can come. */
+  ask(prompt: Prompt, context: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer>;
+}
+
+export class NoInputError extends Error {
+  constructor(readonly question: string) {
+    super(`input needed but none available: "${question}"`);
+  }
+}
+
+export interface RunObserver {
+  state?(state: RunState, previous: RunState | undefined): void;
+  output?(stepId: string, stream: Stream, line: string): void;
+  /** A line about progress that is not command output: VM state changes, the reboot. */
+  progress?(stepId: string, text: string): void;
+}
+
+export interface RunDeps {
+  provider: InventoryProvider;
+  host: HostControl;
+  prompter: Prompter;
+  exec: (request: ExecRequest) => Promise<ExecResult>;
+  /** ssh destination for on: host steps; undefined runs them here (the simulated host). */
+  ssh?: string;
+  observer: RunObserver;
+  now?: () => number;
+}
+
+export class RunDriver {
+  private state: RunState;
+  private readonly controller = new AbortController();
+  private interruption: string | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    initial: RunState,
+    private readonly deps: RunDeps,
+  ) {
+    this.state = initial;
+    this.now = deps.now ?? Date.now;
+  }
+
+  get current(): RunState {
+    return this.state;
+  }
+
+  /** Ctrl-C or a signal: ends the running command's process tree, then the run. */
+  interrupt(reason: string): void {
+    this.interruption ??= reason;
+    this.controller.abort();
+  }
+
+  private dispatch(event: EngineEvent): void {
+    const previous = this.state;
+    this.state = reduce(this.state, event);
+    if (this.state !== previous) this.deps.observer.state?.(this.state, previous);
+  }
+
+  async run(): Promise<RunState> {
+    if (!this.state.startedAt) this.dispatch({ type: 'start', at: this.now() });
+    while (!isFinished(this.state) && this.state.effect) {
+      const event = await this.perform(this.state.effect);
+      if (this.interruption) {
+        this.dispatch({ type: 'abort', reason: this.interruption, at: this.now() });
+        break;
+      }
+      this.dispatch(event);
+    }
+    return this.state;
+  }
+
+  private async perform(effect: Effect): Promise<EngineEvent> {
+    const signal = this.controller.signal;
+    const observer = this.deps.observer;
+    const dryRun = this.state.options.dryRun;
+    switch (effect.type) {
+      case 'prompt': {
+        try {
+          const value = await this.deps.prompter.ask(effect.prompt, { stepId: effect.stepId, signal });
+          return { type: 'answer', effectId: effect.id, value, at: this.now() };
+        } catch (error) {
+          if (signal.aborted) return { type: 'abort', reason: this.interruption ?? 'interrupted', at: this.now() };
+          throw error;
+        }
+      }
+      case 'exec': {
+        if (dryRun) {
+          return { type: 'exec-done', effectId: effect.id, exitCode: 0, timedOut: false, stdout: '', at: this.now() };
+        }
+        const result = await this.deps.exec({
+          command: effect.command,
+          ssh: effect.on === 'host' ? this.deps.ssh : undefined,
+          timeoutMs: effect.timeoutMs,
+          capture: effect.capture,
+          env: effect.env,
+          signal,
+          onLine: (stream, line) => observer.output?.(effect.stepId, stream, line),
+        });
+        return {
+          type: 'exec-done',
+          effectId: effect.id,
+          exitCode: result.exitCode,
+          timedOut: result.timedOut,
+          stdout: result.stdout,
+          error: result.error,
+          at: this.now(),
+        };
+      }
+      case 'sleep':
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, effect.ms);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        return { type: 'slept', effectId: effect.id, at: this.now() };
+      case 'inventory':
+        // A dry run plays VM changes in the engine only; the real host still has the old states.
+        if (dryRun && effect.stepId && this.state.vms) {
+          return { type: 'inventory-loaded', effectId: effect.id, vms: this.state.vms, at: this.now() };
+        }
+        try {
+          return { type: 'inventory-loaded', effectId: effect.id, vms: await this.deps.provider.list(), at: this.now() };
+        } catch (error) {
+          return { type: 'inventory-failed', effectId: effect.id, message: (error as Error).message, at: this.now() };
+        }
+      case 'vm-power': {
+        const verb = { shutdown: 'shut down', poweroff: 'force power-off', start: 'start', migrate: `live-migrate to ${effect.to}` }[effect.action];
+        if (dryRun) {
+          observer.progress?.(effect.stepId, `would ${verb}: ${effect.vms.join(', ')}`);
+          return { type: 'vm-power-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'ok' })), at: this.now() };
+        }
+        observer.progress?.(effect.stepId, `${verb}: ${effect.vms.join(', ')}`);
+        const results = await this.deps.provider.power({
+          action: effect.action,
+          vms: effect.vms,
+          timeoutMs: effect.timeoutMs,
+          concurrency: effect.concurrency,
+          to: effect.to,
+          signal,
+          onState: (name: string, state: VmState) => {
+            this.dispatch({ type: 'vm-state', name, state, at: this.now() });
+            observer.progress?.(effect.stepId, `${name}: ${state}`);
+          },
+        });
+        return { type: 'vm-power-done', effectId: effect.id, results, at: this.now() };
+      }
+      case 'reboot': {
+        if (dryRun) {
+          const how = effect.command ? commandText(effect.command) : 'the default reboot command';
+          observer.progress?.(effect.stepId, `would reboot ${effect.host} (${how}) and wait up to ${Math.round(effect.waitMs / 1000)}s for it`);
+          return { type: 'reboot-done', effectId: effect.id, outcome: 'back', at: this.now() };
+        }
+        const result = await this.deps.host.reboot({
+          host: effect.host,
+          waitMs: effect.waitMs,
+          command: effect.command,
+          bootId: effect.bootId,
+          check: effect.check,
+          signal,
+          onProgress: (text) => observer.progress?.(effect.stepId, text),
+        });
+        return { type: 'reboot-done', effectId: effect.id, outcome: result.outcome, message: result.message, at: this.now() };
+      }
+    }
+  }
+}
