@@ -184,7 +184,7 @@ function resolveNextParam(d: RunState, at: number): void {
 }
 
 function windowNotice(d: RunState, step: Step, at: number): void {
-  if (!d.runbook.window || !d.startedAt) return;
+  if (!d.runbook.window || d.startedAt === undefined) return;
   const windowMs = mustParseDuration(d.runbook.window.duration);
   const left = windowMs - (at - d.startedAt);
   if (left <= 0) {

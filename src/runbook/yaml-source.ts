@@ -1,5 +1,5 @@
 // A parsed YAML file that can say where any value or key sits, so every problem carries line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -20,11 +20,89 @@ export class YamlSource {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
+  /**
+   * One problem per line: after the first error on a line the parser is guessing, and its further
+   * complaints about that line (a tab-indented key also "duplicates" the key it was meant to nest
+   * under) would send the operator after problems that are not there.
+   */
   syntaxProblems(): SyntaxProblem[] {
-    return this.doc.errors.map((error) => ({
-      ...this.positionOf(error.pos[0]),
-      message: syntaxMessage(error.code, error.message),
-    }));
+    const problems: SyntaxProblem[] = [];
+    const linesWithErrors = new Set<number>();
+    const errors = this.doc.errors;
+    for (const error of errors) {
+      // A key indented deeper than the key above it makes the parser read both lines as one
+      // multi-line key; it reports that twice, at the first line. Point at the line to fix.
+      if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && errors.some((other) => other.code === 'MULTILINE_IMPLICIT_KEY' && other.pos[0] === error.pos[0])) {
+        continue;
+      }
+      const { line } = this.positionOf(error.pos[0]);
+      if (linesWithErrors.has(line)) continue;
+      linesWithErrors.add(line);
+      problems.push(this.syntaxProblem(error));
+    }
+    return problems;
+  }
+
+  private syntaxProblem(error: YAMLError): SyntaxProblem {
+    const offset = error.pos[0];
+    switch (error.code) {
+      case 'DUPLICATE_KEY': {
+        const key = /^("[^"]*"|'[^']*'|[^:#\n]*?)\s*:/.exec(this.text.slice(offset))?.[1];
+        const name = key ? ` "${key.replace(/^["']|["']$/g, '')}"` : '';
+        return { ...this.positionOf(offset), message: `duplicate key${name}: each key may appear once in a mapping` };
+      }
+      case 'MULTILINE_IMPLICIT_KEY':
+        return {
+          ...this.lineStart(error.pos[1]),
+          message: 'YAML syntax: bad indentation: this key is indented deeper than the key above it; line it up with the keys around it',
+        };
+      case 'BAD_INDENT':
+        if (error.message.startsWith('All mapping items')) {
+          return { ...this.lineStart(offset), message: 'YAML syntax: bad indentation: this key does not line up with the other keys of its mapping' };
+        }
+        break;
+      case 'BLOCK_AS_IMPLICIT_KEY':
+        return {
+          ...this.positionOf(offset),
+          message: 'YAML syntax: this value contains ": ", which YAML reads as a nested key; put the whole value in quotes',
+        };
+      case 'TAB_AS_INDENT':
+        return { ...this.positionOf(offset), message: 'YAML syntax: tabs are not allowed as indentation; indent with spaces' };
+      case 'MISSING_CHAR': {
+        // An unclosed quote swallows the rest of the file; the error sits at the end, the fix at the start.
+        const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
+        const opening = quote === undefined ? undefined : this.quotedScalarEndingAt(offset);
+        if (quote !== undefined && opening !== undefined) {
+          return { ...this.positionOf(opening), message: `YAML syntax: this ${quote} quote is never closed, so the value runs to the end of the file` };
+        }
+        if (error.message.startsWith('Sequence item without')) {
+          return {
+            ...this.lineStart(offset),
+            message: 'YAML syntax: bad indentation: this line is inside a list item but does not line up with its keys (or start a new item with "- ")',
+          };
+        }
+        break;
+      }
+    }
+    return { ...this.positionOf(offset), message: syntaxMessage(error.message) };
+  }
+
+  /** The first non-blank character of the line holding `offset`: where an indentation fix starts. */
+  private lineStart(offset: number): Position {
+    const { line } = this.positionOf(offset);
+    const text = this.text.split(/\r?\n/)[line - 1] ?? '';
+    return { line, col: text.length - text.trimStart().length + 1 };
+  }
+
+  private quotedScalarEndingAt(offset: number): number | undefined {
+    let start: number | undefined;
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+        if (quoted && node.range && node.range[0] < offset && node.range[1] >= offset) start = node.range[0];
+      },
+    });
+    return start;
   }
 
   data(): unknown {
@@ -75,8 +153,7 @@ export class YamlSource {
   }
 }
 
-function syntaxMessage(code: string, message: string): string {
+function syntaxMessage(message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: each key may appear once in a mapping';
   return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, ExpressionError, expressionPaths, parseExpression, truthy, type Value } from '../../src/runbook/expression.js';
+
+const values: Record<string, Value> = { count: '12', host: 'kvm01', empty: '', reboot: 'required', 'steps.pending.status': 'done' };
+const run = (source: string) => truthy(evaluate(parseExpression(source), (path) => values[path.join('.')]));
+
+describe('when expressions', () => {
+  it.each([
+    ['count > 9', true],
+    ['count == 12', true],
+    ['count < "2"', false],
+    ['host == "kvm01" and not empty', true],
+    ["host != 'kvm01' or reboot == \"required\"", true],
+    ['!(count >= 12)', false],
+    ['host in ["kvm01", "kvm02"]', true],
+    ['"vm" in host', true],
+    ['host matches "^kvm[0-9]+$"', true],
+    ['steps.pending.status == "done" && count', true],
+    ['missing == null', true],
+    ['missing', false],
+    ['true and false', false],
+  ])('%s is %s', (source, expected) => {
+    expect(run(source)).toBe(expected);
+  });
+
+  it('lists the names it reads, for lint', () => {
+    expect(expressionPaths(parseExpression('a.b == 1 and not c in [d]')).map((ref) => ref.path.join('.'))).toEqual(['a.b', 'c', 'd']);
+  });
+
+  it.each([
+    ['count > ', 'expression ends too soon', 8],
+    ['host = "x"', 'unexpected character "=" (use == to compare)', 5],
+    ['(count > 1', 'expected ")", found end of expression', 10],
+    ['host == "kvm', 'unterminated string', 8],
+    ['count > 1 2', 'unexpected "2"', 10],
+    ['and host', 'expected a value before "and"', 0],
+  ])('rejects %j with a message and its position', (source, message, offset) => {
+    try {
+      parseExpression(source);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ExpressionError);
+      expect([(error as ExpressionError).message, (error as ExpressionError).offset]).toEqual([message, offset]);
+    }
+  });
+
+  it('never evaluates code: a would-be call is just a parse error', () => {
+    expect(() => parseExpression('process.exit(1)')).toThrow(ExpressionError);
+  });
+});
