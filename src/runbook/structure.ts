@@ -36,7 +36,7 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 }
 
 function kindOfValue(value: unknown): string {
-  if (value === null) return 'nothing';
+  if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text "${value}"`;
@@ -58,20 +58,33 @@ function allowedKeys(schema: z.ZodType): string[] {
   return shape ? Object.keys(shape) : [];
 }
 
-/** The keys a strict object at this path would accept, for "did you mean". */
-function keysAtPath(root: z.ZodType, path: readonly PathSegment[]): string[] {
+/** The schema that checks the value at this path, unwrapped; undefined where a union makes it ambiguous. */
+function schemaAt(root: z.ZodType, path: readonly PathSegment[]): unknown {
   let schema: unknown = root;
   for (const segment of path) {
     schema = unwrap(schema);
-    const def = (schema as { def?: Record<string, unknown> }).def;
-    if (!def) return [];
+    const def = (schema as { def?: Record<string, unknown> } | undefined)?.def;
+    if (!def) return undefined;
     if (def.type === 'object') schema = (def.shape as Record<string, unknown>)[segment as string];
     else if (def.type === 'array') schema = def.element;
     else if (def.type === 'record') schema = def.valueType;
-    else return [];
+    else return undefined;
   }
-  schema = unwrap(schema);
-  const def = (schema as { def?: Record<string, unknown> }).def;
+  return unwrap(schema);
+}
+
+/** A duration field: a string schema that takes "5m" and calls "five" a bad duration. */
+function isDuration(schema: unknown): boolean {
+  const type = schema as z.ZodType | undefined;
+  if (typeof type?.safeParse !== 'function') return false;
+  const wrong = type.safeParse('five');
+  return type.safeParse('5m').success && !wrong.success && wrong.error.issues[0]?.message === 'bad duration';
+}
+
+/** The keys a strict object at this path would accept, for "did you mean". */
+function keysAtPath(root: z.ZodType, path: readonly PathSegment[]): string[] {
+  const schema = schemaAt(root, path);
+  const def = (schema as { def?: Record<string, unknown> } | undefined)?.def;
   if (def?.type === 'union') {
     return (def.options as z.ZodType[]).flatMap((option) => allowedKeys(unwrap(option) as z.ZodType));
   }

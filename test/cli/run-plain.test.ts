@@ -113,7 +113,7 @@ steps:
     const file = writeRunbook(dir, 'bad.yaml', 'runbook: 1\ntitle: B\nsteps:\n  - { id: a, title: A, run: "echo {{ hots }}", timeout: 5x }\n');
     const result = await patchwalk(['run', file]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`${file}:4:32: steps.a.run: template variable "hots" is not defined`);
+    expect(result.stderr).toContain(`${file}:4:35: steps.a.run: template variable "hots" is not defined`);
     expect(result.stderr).toContain(`${file}:4:57: steps.a.timeout: bad duration "5x"`);
     expect(result.stderr).not.toMatch(/\bat \w+ \(/);
   });
