@@ -18,6 +18,8 @@ export class NoInputError extends Error {
 }
 
 export interface RunObserver {
+  /** Awaited before an effect is performed: the place to make a record durable first. */
+  beforeEffect?(effect: Effect, state: RunState): void | Promise<void>;
   state?(state: RunState, previous: RunState | undefined): void;
   output?(stepId: string, stream: Stream, line: string): void;
   /** A line about progress that is not command output: VM state changes, the reboot. */
@@ -68,6 +70,7 @@ export class RunDriver {
   async run(): Promise<RunState> {
     if (!this.state.startedAt) this.dispatch({ type: 'start', at: this.now() });
     while (!isFinished(this.state) && this.state.effect) {
+      await this.deps.observer.beforeEffect?.(this.state.effect, this.state);
       const event = await this.perform(this.state.effect);
       if (this.interruption) {
         this.dispatch({ type: 'abort', reason: this.interruption, at: this.now() });

@@ -13,7 +13,7 @@ describe('lint, vms and schema', () => {
     writeRunbook(dir, 'b.yml', 'runbook: 1\ntitle: B\nsteps:\n  - { id: x, title: X, note: hi, when: "a ==" }\n');
     const text = await patchwalk(['lint', dir]);
     expect(text.exitCode).toBe(2);
-    expect(text.stdout.split('\n')).toEqual([
+    expect(String(text.stdout).split('\n')).toEqual([
       `${dir}/a.yaml:4:5: steps.x: step has no action: add one of note, confirm, input, choice, run, wait, vms, shutdown, start, migrate, reboot`,
       `${dir}/a.yaml:4:24: steps.x.rn: unknown key "rn" (did you mean "run"?)`,
       `${dir}/b.yml:4:45: steps.x.when: when does not parse: expression ends too soon`,
@@ -31,7 +31,7 @@ describe('lint, vms and schema', () => {
 
   it('vms lists the inventory with the planned action, as a table or JSON', async () => {
     const table = await patchwalk(['vms', 'runbooks/demo.yaml']);
-    expect(table.stdout.split('\n').slice(0, 3)).toEqual([
+    expect(String(table.stdout).split('\n').slice(0, 3)).toEqual([
       'name     state     vCPU  memory  tags      planned action',
       '-------  --------  ----  ------  --------  --------------',
       'web01    running   2     4 GiB   web,prod  shut down',
