@@ -48,6 +48,13 @@ const cli = meow(HELP, {
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
+// A reader that goes away (`patchwalk lint | head`) is not a crash; a run treats it as an interruption.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 function one(args: string[], what: string, command: string): string {
   if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}; see patchwalk --help`);
   return args[0];

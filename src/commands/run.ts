@@ -64,6 +64,8 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
 
   const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  const onOutputClosed = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && interrupt('output closed');
+  io.stdout.on('error', onOutputClosed);
   try {
     const end = await driver.run();
     if (end.phase === 'done') return EXIT.ok;
@@ -80,6 +82,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     throw error;
   } finally {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
+    io.stdout.off('error', onOutputClosed);
     prompter.close();
   }
 }

@@ -2,6 +2,7 @@
 // from engine state changes only, so a run reads the same in a log file as on a terminal.
 import { scopeFor, targetName } from '../engine/context.js';
 import { planVmActions } from '../engine/vm-plan.js';
+import { transitions } from '../engine/transitions.js';
 import type { Answer, Effect, RunState, StepState } from '../engine/types.js';
 import type { Stream } from '../exec/run-command.js';
 import { VM_COLUMNS, vmRow } from '../inventory/vm-rows.js';
@@ -47,22 +48,15 @@ export class PlainRenderer implements RunObserver {
   }
 
   state(state: RunState, previous: RunState | undefined): void {
-    if (!previous || previous.phase === 'params' || previous.phase === 'inventory') {
-      if (state.phase === 'steps' && (!previous || previous.phase !== 'steps')) this.header(state);
+    if (state.phase === 'steps' && previous?.phase !== 'steps') this.header(state);
+    for (const change of transitions(state, previous)) {
+      if (change.type === 'notice') this.write(`  ${change.notice.level === 'warn' ? this.style.yellow('! warning:') : 'note:'} ${change.notice.text}`);
+      else if (change.type === 'answer') this.answers([change.answer]);
+      else if (change.type === 'step-started') this.stepStarted(state, change.index);
+      else if (change.type === 'step-ended') this.stepEnded(state, state.steps[change.index]);
+      else if (change.type === 'effect') this.effectStarted(state, change.effect);
+      else this.summary(state);
     }
-    for (const notice of state.notices.slice(previous?.notices.length ?? 0)) {
-      this.write(`  ${notice.level === 'warn' ? this.style.yellow('! warning:') : 'note:'} ${notice.text}`);
-    }
-    const answers = state.answers.slice(previous?.answers.length ?? 0);
-    this.answers(answers.filter((answer) => answer.stepId === 'params'));
-    state.steps.forEach((step, index) => {
-      const before = previous?.steps[index]?.status ?? 'pending';
-      if (step.status !== before && before === 'pending' && step.startedAt !== undefined) this.stepStarted(state, index);
-      this.answers(answers.filter((answer) => answer.stepId === step.id));
-      if (step.status !== before && (step.status === 'done' || step.status === 'failed' || step.status === 'skipped')) this.stepEnded(state, step);
-    });
-    if (state.effect && state.effect.id !== previous?.effect?.id) this.effectStarted(state, state.effect);
-    if (state.phase !== previous?.phase && ['done', 'failed', 'aborted'].includes(state.phase)) this.summary(state);
   }
 
   /** Answers given without asking are printed, so the log shows every decision. */
