@@ -1,6 +1,7 @@
 // Cross-field checks: step ids, template variables, `when` expressions, patterns. They read the raw
 // data, so they still report on a runbook whose structure is partly wrong.
-import { ExpressionError, expressionPaths, parseExpression } from './expression.js';
+import type { StepStatus } from '../engine/types.js';
+import { ExpressionError, expressionPaths, parseExpression, type Expr } from './expression.js';
 import { didYouMean } from './problem.js';
 import { STEP_KINDS, type StepKind } from './schema.js';
 import type { Finding } from './structure.js';
@@ -15,7 +16,11 @@ export interface ScalarFinding extends Finding {
 }
 
 export const VM_FIELDS = ['name', 'id', 'state', 'vcpus', 'memory_mib', 'tags', 'autostart'];
-export const STEP_FIELDS = ['status', 'exit_code', 'output', 'duration_ms'];
+/** What the engine can answer for steps.<id>.<field> (src/engine/context.ts); output is not kept. */
+export const STEP_FIELDS = ['status', 'exit_code', 'duration_ms'];
+/** Every value steps.<id>.status can have; keyed by the engine's type so the two cannot drift apart. */
+const STATUS_WORDS: Record<StepStatus, true> = { pending: true, running: true, done: true, failed: true, skipped: true };
+export const STEP_STATUSES = Object.keys(STATUS_WORDS);
 export const RUN_FIELDS = ['id', 'dry_run', 'operator', 'training'];
 export const TARGET_FIELDS = ['name', 'ssh'];
 export const PATCH_FIELDS = ['host_reboot', 'vm_shutdown', 'guest_components'];
@@ -63,6 +68,8 @@ interface Scope {
   stepIds: string[];
   stepIndex: number;
   perVm: boolean;
+  /** Top-level fields (title, target…), read before any step runs. */
+  topLevel?: boolean;
 }
 
 function checkName(name: string[], scope: Scope, what: string): string | undefined {
@@ -76,11 +83,18 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
   }
   if (root === 'steps') {
     if (field === undefined) return `${what} "steps" needs a step id, such as steps.pending.status`;
-    if (!scope.stepIds.includes(field)) return `${what} refers to step "${field}", which does not exist${didYouMean(field, scope.stepIds)}`;
+    const index = scope.stepIds.indexOf(field);
+    if (index < 0) return `${what} "${name.join('.')}" refers to step "${field}", which does not exist${didYouMean(field, scope.stepIds)}`;
     const attribute = rest[0];
     if (attribute === undefined || rest.length > 1 || !STEP_FIELDS.includes(attribute)) {
-      return `${what} "${name.join('.')}": a step has ${STEP_FIELDS.join(', ')}${attribute ? didYouMean(attribute, STEP_FIELDS) : ''}`;
+      const hint = ['output', 'stdout'].includes(attribute ?? '') && rest.length === 1
+        ? ' (to use what a command printed, give it capture: NAME and write {{ NAME }})'
+        : attribute ? didYouMean(attribute, STEP_FIELDS) : '';
+      return `${what} "${name.join('.')}": a step has ${STEP_FIELDS.join(', ')}${hint}`;
     }
+    // Read before that step has run, it is always "pending" (or "running", for the step itself).
+    if (index === scope.stepIndex && !scope.topLevel) return `${what} "${name.join('.')}" reads this step itself, which has not finished yet`;
+    if (index >= scope.stepIndex) return `${what} "${name.join('.')}" reads step "${field}", which does not run until later`;
     return undefined;
   }
   if (root in BUILTIN_ROOTS) {
@@ -101,7 +115,9 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     }
     return undefined;
   }
-  const known = [...scope.params, ...scope.vars.keys(), 'vm', 'steps', ...Object.keys(BUILTIN_ROOTS)];
+  // vm, steps, run… only make sense with a field, so they are only offered for a dotted name.
+  const roots = name.length > 1 ? ['vm', 'steps', ...Object.keys(BUILTIN_ROOTS)] : [];
+  const known = [...scope.params, ...scope.vars.keys(), ...roots];
   return `${what} "${name.join('.')}" is not defined${didYouMean(root, known)}: define it under params, or capture it in an earlier step`;
 }
 
@@ -128,14 +144,43 @@ function whenFindings(step: Raw, path: PathSegment[], scope: Scope): ScalarFindi
   const at = [...path, 'when'];
   try {
     const expr = parseExpression(step.when);
-    return expressionPaths(expr).flatMap(({ path: name, offset }) => {
+    const names = expressionPaths(expr).flatMap(({ path: name, offset }) => {
       const problem = checkName(name, scope, 'when');
       return problem ? [{ path: at, offset, message: problem }] : [];
     });
+    return names.length > 0 ? names : statusFindings(expr, at);
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
     return [{ path: at, offset: error.offset, message: `when does not parse: ${error.message}` }];
   }
+}
+
+/** `steps.x.status == "ok"` is never true: the engine's words are done, failed, skipped… */
+function statusFindings(expr: Expr, at: PathSegment[]): ScalarFinding[] {
+  switch (expr.type) {
+    case 'not':
+      return statusFindings(expr.operand, at);
+    case 'logical':
+      return [...statusFindings(expr.left, at), ...statusFindings(expr.right, at)];
+    case 'compare': {
+      const [status, other] = isStatus(expr.left) ? [expr.left, expr.right] : [expr.right, expr.left];
+      if (!isStatus(status) || status.type !== 'path' || !['==', '!=', 'in'].includes(expr.op)) return [];
+      const words = other.type === 'literal' ? [other.value] : other.type === 'list' ? other.items.map((item) => (item.type === 'literal' ? item.value : undefined)) : [];
+      return words
+        .filter((word): word is string => typeof word === 'string' && !STEP_STATUSES.includes(word))
+        .map((word) => ({
+          path: at,
+          offset: status.offset,
+          message: `when compares "${status.path.join('.')}" with "${word}", which a status never is${didYouMean(word, STEP_STATUSES)}: a step status is ${STEP_STATUSES.join(', ')}`,
+        }));
+    }
+    default:
+      return [];
+  }
+}
+
+function isStatus(expr: Expr): boolean {
+  return expr.type === 'path' && expr.path.length === 3 && expr.path[0] === 'steps' && expr.path[2] === 'status';
 }
 
 function patternFinding(pattern: unknown, path: PathSegment[]): ScalarFinding[] {
@@ -144,7 +189,9 @@ function patternFinding(pattern: unknown, path: PathSegment[]): ScalarFinding[] 
     new RegExp(pattern);
     return [];
   } catch (error) {
-    return [{ path, message: `pattern is not a valid regular expression: ${(error as Error).message}` }];
+    // "Invalid regular expression: /(x/: Unterminated group" -> "unterminated group".
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    return [{ path, message: `pattern is not a valid regular expression: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}` }];
   }
 }
 
@@ -177,7 +224,8 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   const findings: ScalarFinding[] = [];
   const kind = kindOf(step);
   if (step.each_vm !== undefined && kind && !PER_VM_KINDS.includes(kind)) {
-    findings.push({ path: [...path, 'each_vm'], message: `each_vm works on ${PER_VM_KINDS.join(', ')} steps, not on ${kind}` });
+    const hint = ['vms', 'shutdown', 'start', 'migrate'].includes(kind) ? `; to choose VMs, use select: inside ${kind}:` : '';
+    findings.push({ path: [...path, 'each_vm'], message: `each_vm works on ${PER_VM_KINDS.join(', ')} steps, not on ${kind}${hint}` });
   }
   const input = step.input;
   if (isRecord(input)) {
@@ -190,11 +238,11 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
   }
-  const usesHost = step.on === 'host' || (isRecord(step.wait) && step.wait.on === 'host');
+  const hostAt = step.on === 'host' ? [...path, 'on'] : isRecord(step.wait) && step.wait.on === 'host' ? [...path, 'wait', 'on'] : undefined;
   const provider = isRecord(data.inventory) ? data.inventory.provider : 'sim';
   const hasSsh = isRecord(data.target) && typeof data.target.ssh === 'string';
-  if (usesHost && !hasSsh && provider !== 'sim') {
-    findings.push({ path: [...path, 'on'], message: 'on: host needs target.ssh, the ssh destination where host steps run' });
+  if (hostAt && !hasSsh && provider !== 'sim') {
+    findings.push({ path: hostAt, message: 'on: host needs target.ssh, the ssh destination where host steps run' });
   }
   return findings;
 }
@@ -225,7 +273,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     findings.push(...stepRuleFindings(step, path, data));
   });
 
-  const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false };
+  const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true };
   for (const key of ['title', 'summary', 'inventory', 'target']) {
     findings.push(...templateFindings(data[key], [key], topScope));
   }

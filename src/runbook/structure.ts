@@ -40,6 +40,7 @@ function kindOfValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text "${value}"`;
+  if (typeof value === 'boolean') return String(value);
   return `${typeof value === 'number' ? 'the number' : typeof value} ${String(value)}`;
 }
 
@@ -99,39 +100,77 @@ function unwrap(schema: unknown): unknown {
   return current;
 }
 
-function unionMessage(issue: Issue & { code: 'invalid_union' }, value: unknown): string {
+/** Union branches whose issues all sit inside the value: the branch written for this type of value. */
+function branchesForValue(issue: Issue & { code: 'invalid_union' }): number[] {
+  const wrongType = (inner: Issue) => inner.path.length === 0 && ['invalid_type', 'invalid_value'].includes(inner.code);
+  return issue.errors.flatMap((branch, index) => (branch.length > 0 && !branch.some((inner) => wrongType(inner as Issue)) ? [index] : []));
+}
+
+function unionFindings(issue: Issue & { code: 'invalid_union' }, value: unknown, data: unknown, path: PathSegment[], schema: z.ZodType): Finding[] {
   // A string that failed a pattern branch has the most specific message (bad duration, selector).
   const branches = issue.errors.flat();
-  const formatted = branches.find((branch) => branch.code === 'invalid_format' && typeof value === 'string');
-  const enumBranch = branches.find((branch) => branch.code === 'invalid_value');
+  const formatted = branches.find((branch) => branch.code === 'invalid_format' && branch.path.length === 0 && typeof value === 'string');
+  const enumBranch = branches.find((branch) => branch.code === 'invalid_value' && branch.path.length === 0);
   if (formatted) {
     const words = enumBranch ? (enumBranch as { values: unknown[] }).values.map(String) : [];
-    return formatMessage(formatted.message, value) + didYouMean(String(value), words);
+    return [{ path, message: formatMessage(formatted.message, value) + didYouMean(String(value), words) }];
+  }
+  // The value has the right shape for one branch ({ retry: 3, then: … }, an argv list) and is wrong
+  // inside it: say what is wrong there, not that the whole value has the wrong type.
+  const matching = branchesForValue(issue);
+  if (matching.length === 1) {
+    const union = schemaAt(schema, issue.path as PathSegment[]) as { def?: { type?: string; options?: z.ZodType[] } } | undefined;
+    const option = union?.def?.type === 'union' ? union.def.options?.[matching[0]] : undefined;
+    return issue.errors[matching[0]].flatMap((inner) => issueFindings(inner as Issue, data, path, (unwrap(option) as z.ZodType | undefined) ?? schema, option === undefined));
   }
   const expected = new Set<string>();
   for (const branch of branches) {
+    if (branch.path.length > 0) continue;
     if (branch.code === 'invalid_type') expected.add(EXPECTED_NAMES[branch.expected] ?? branch.expected);
     if (branch.code === 'invalid_value') expected.add(`one of ${branch.values.map(String).join(', ')}`);
   }
   if (enumBranch && typeof value === 'string') {
     const words = (enumBranch as { values: unknown[] }).values.map(String);
-    return `expected ${[...expected].join(' or ')}, got "${value}"${didYouMean(value, words)}`;
+    return [{ path, message: `expected ${[...expected].join(' or ')}, got "${value}"${didYouMean(value, words)}` }];
   }
-  return `expected ${[...expected].join(' or ') || 'another form'}, got ${kindOfValue(value)}`;
+  return [{ path, message: `expected ${[...expected].join(' or ') || 'another form'}, got ${kindOfValue(value)}` }];
+}
+
+const DURATION_UNITS: [RegExp, string][] = [
+  [/^(ms|msecs?|millis|milliseconds?)$/, 'ms'],
+  [/^(s|secs?|seconds?)$/, 's'],
+  [/^(m|mins?|minutes?)$/, 'm'],
+  [/^(h|hrs?|hours?)$/, 'h'],
+];
+
+/** "5min" -> "5m", "2 hours" -> "2h": the duration the operator most likely meant. */
+function durationHint(text: string): string {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  const unit = match && DURATION_UNITS.find(([words]) => words.test(match[2].toLowerCase()))?.[1];
+  return match && unit ? ` (did you mean "${match[1]}${unit}"?)` : '';
 }
 
 function formatMessage(message: string, value: unknown): string {
-  if (message === 'bad duration') return `bad duration "${String(value)}": use a number and a unit, such as 90s, 5m or 1h30m`;
-  const hint = message === SELECTOR_MESSAGE ? didYouMean(String(value), SELECTOR_WORDS) : '';
+  if (message === 'bad duration') {
+    return `bad duration "${String(value)}"${durationHint(String(value))}: use a number and a unit, such as 90s, 5m or 1h30m`;
+  }
+  // "tags:prod" is most likely "tag:prod": offer the prefixed forms with the same rest.
+  const rest = /^[^:]+:(.+)$/.exec(String(value))?.[1];
+  const selectors = rest === undefined ? SELECTOR_WORDS : [...SELECTOR_WORDS, `tag:${rest}`, `name:${rest}`];
+  const hint = message === SELECTOR_MESSAGE ? didYouMean(String(value), selectors) : '';
   return `${message}, got "${String(value)}"${hint}`;
 }
 
-function issueFindings(issue: Issue, data: unknown, base: PathSegment[], schema: z.ZodType): Finding[] {
+/**
+ * Findings for one zod issue. `schema` is what checked the value at `base`; `loose` says it is only
+ * a guess (a union branch that could not be found), so hints and duration wording are left out.
+ */
+function issueFindings(issue: Issue, data: unknown, base: PathSegment[], schema: z.ZodType, loose = false, keyValue?: string): Finding[] {
   const path = [...base, ...(issue.path as PathSegment[])];
-  const value = valueAt(data, path);
+  const value = keyValue ?? valueAt(data, path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = keysAtPath(schema, issue.path as PathSegment[]);
+      const allowed = loose ? [] : keysAtPath(schema, issue.path as PathSegment[]);
       return issue.keys.map((key) => ({
         path: [...path, key],
         atKey: true,
@@ -143,11 +182,19 @@ function issueFindings(issue: Issue, data: unknown, base: PathSegment[], schema:
         const field = path[path.length - 1];
         return [{ path: path.slice(0, -1), message: `missing required key "${String(field)}"` }];
       }
+      if (!loose && isDuration(schemaAt(schema, issue.path as PathSegment[]))) {
+        const hint = typeof value === 'number' ? ` (add a unit: ${value}s or ${value}m)` : '';
+        return [{ path, message: `expected a duration such as 90s, 5m or 1h30m, got ${kindOfValue(value)}${hint}` }];
+      }
       const expected = EXPECTED_NAMES[issue.expected] ?? issue.expected;
       return [{ path, message: `expected ${expected}, got ${kindOfValue(value)}` }];
     }
     case 'invalid_value': {
       const values = issue.values.map(String);
+      if (value === undefined) {
+        const field = path[path.length - 1];
+        return [{ path: path.slice(0, -1), message: `missing required key "${String(field)}"` }];
+      }
       if (values.length === 1) return [{ path, message: `must be ${values[0]}, got ${kindOfValue(value)}` }];
       const hint = typeof value === 'string' ? didYouMean(value, values) : '';
       return [{ path, message: `expected one of ${values.join(', ')}, got ${kindOfValue(value)}${hint}` }];
@@ -155,15 +202,18 @@ function issueFindings(issue: Issue, data: unknown, base: PathSegment[], schema:
     case 'invalid_format':
       return [{ path, message: formatMessage(issue.message, value) }];
     case 'invalid_union':
-      return [{ path, message: unionMessage(issue, value) }];
+      return unionFindings(issue, value, data, path, schema);
     case 'too_small':
-      if (issue.origin === 'array') return [{ path, message: `needs at least ${String(issue.minimum)} item(s)` }];
+      if (issue.origin === 'array') return [{ path, message: `needs at least ${String(issue.minimum)} ${issue.minimum === 1 ? 'item' : 'items'}` }];
       if (issue.origin === 'string') return [{ path, message: 'must not be empty' }];
       return [{ path, message: `must be at least ${String(issue.minimum)}, got ${String(value)}` }];
     case 'too_big':
       return [{ path, message: `must be at most ${String(issue.maximum)}, got ${String(value)}` }];
     case 'invalid_key':
-      return issue.issues.flatMap((inner) => issueFindings(inner as Issue, data, path, schema)).map((finding) => ({ ...finding, atKey: true }));
+      // The key itself is the value that is wrong (params: { Host: … }).
+      return issue.issues
+        .flatMap((inner) => issueFindings(inner as Issue, data, path, schema, loose, String(path[path.length - 1])))
+        .map((finding) => ({ ...finding, atKey: true }));
     default:
       return [{ path, message: issue.message }];
   }
@@ -187,7 +237,15 @@ function stepFindings(step: unknown, index: number, data: unknown): Finding[] {
     return [{ path, message: `expected a step (a mapping with id, title and an action), got ${kindOfValue(step)}` }];
   }
   const kinds = stepKindsIn(step);
-  if (kinds.length === 1) return schemaFindings(STEP_SCHEMAS[kinds[0]], step, data, path);
+  if (kinds.length === 1) {
+    // on, capture and env are run-step keys; elsewhere say so rather than "unknown key".
+    return schemaFindings(STEP_SCHEMAS[kinds[0]], step, data, path).map((finding) => {
+      const key = finding.path[2];
+      if (!finding.atKey || finding.path.length !== 3 || typeof key !== 'string' || !STEP_EXTRA_KEYS.includes(key)) return finding;
+      if (kinds[0] === 'wait' && key === 'on') return { ...finding, message: 'in a wait step, "on" goes inside wait:' };
+      return { ...finding, message: `"${key}" only works on run steps, not on ${kinds[0]}` };
+    });
+  }
   if (kinds.length > 1) {
     return [{ path: [...path, kinds[1]], atKey: true, message: `a step does one thing, but this one has both ${kinds[0]} and ${kinds[1]}` }];
   }
@@ -199,6 +257,9 @@ function stepFindings(step: unknown, index: number, data: unknown): Finding[] {
 }
 
 export function structureFindings(data: unknown): Finding[] {
+  if (data === null || data === undefined) {
+    return [{ path: [], message: 'the file is empty: a runbook is a mapping with runbook, title and steps' }];
+  }
   if (!isRecord(data)) {
     return [{ path: [], message: `a runbook is a mapping with runbook, title and steps, got ${kindOfValue(data)}` }];
   }

@@ -38,12 +38,36 @@ export class YamlSource {
       const { line } = this.positionOf(error.pos[0]);
       if (linesWithErrors.has(line)) continue;
       linesWithErrors.add(line);
-      problems.push(this.syntaxProblem(error));
+      const problem = this.syntaxProblem(error);
+      problems.push(problem);
+      // After an unclosed [ or {, the parser reads the lines below as part of it: all guesses.
+      if (problem.unclosed) break;
     }
-    return problems;
+    if (problems.length === 0) problems.push(...this.aliasProblems());
+    return problems.map(({ line, col, message }) => ({ line, col, message }));
   }
 
-  private syntaxProblem(error: YAMLError): SyntaxProblem {
+  /** The parser accepts *name before &name exists; turning it into data would throw. */
+  private aliasProblems(): SyntaxProblem[] {
+    const problems: SyntaxProblem[] = [];
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (node.resolve(this.doc) === undefined && node.range) {
+          problems.push({ ...this.positionOf(node.range[0]), message: `YAML syntax: alias *${node.source} has no anchor &${node.source} above it` });
+        }
+      },
+    });
+    if (problems.length > 0) return problems;
+    try {
+      this.data();
+    } catch (error) {
+      // Such as an alias bomb, stopped by maxAliasCount.
+      return [{ line: 1, col: 1, message: syntaxMessage((error as Error).message) }];
+    }
+    return [];
+  }
+
+  private syntaxProblem(error: YAMLError): SyntaxProblem & { unclosed?: boolean } {
     const offset = error.pos[0];
     switch (error.code) {
       case 'DUPLICATE_KEY': {
@@ -56,16 +80,25 @@ export class YamlSource {
           ...this.lineStart(error.pos[1]),
           message: 'YAML syntax: bad indentation: this key is indented deeper than the key above it; line it up with the keys around it',
         };
-      case 'BAD_INDENT':
+      case 'BAD_INDENT': {
+        const flow = /^Flow (sequence|map) in block collection/.exec(error.message)?.[1];
+        const opening = flow === undefined ? undefined : this.flowCollectionEndingAt(offset);
+        if (flow !== undefined && opening !== undefined) {
+          const [open, close] = flow === 'map' ? ['{', '}'] : ['[', ']'];
+          return { ...this.positionOf(opening), unclosed: true, message: `YAML syntax: this ${open} is never closed; end it with ${close}` };
+        }
         if (error.message.startsWith('All mapping items')) {
           return { ...this.lineStart(offset), message: 'YAML syntax: bad indentation: this key does not line up with the other keys of its mapping' };
         }
         break;
+      }
       case 'BLOCK_AS_IMPLICIT_KEY':
         return {
           ...this.positionOf(offset),
           message: 'YAML syntax: this value contains ": ", which YAML reads as a nested key; put the whole value in quotes',
         };
+      case 'MULTIPLE_DOCS':
+        return { ...this.positionOf(offset), message: 'YAML syntax: a runbook file holds one document, but a second one starts here with ---' };
       case 'TAB_AS_INDENT':
         return { ...this.positionOf(offset), message: 'YAML syntax: tabs are not allowed as indentation; indent with spaces' };
       case 'MISSING_CHAR': {
@@ -92,6 +125,15 @@ export class YamlSource {
     const { line } = this.positionOf(offset);
     const text = this.text.split(/\r?\n/)[line - 1] ?? '';
     return { line, col: text.length - text.trimStart().length + 1 };
+  }
+
+  private flowCollectionEndingAt(offset: number): number | undefined {
+    let start: number | undefined;
+    const check = (node: { flow?: boolean; range?: [number, number, number] | null }) => {
+      if (node.flow && node.range && node.range[0] < offset && node.range[1] >= offset) start = node.range[0];
+    };
+    visit(this.doc, { Seq: (_key, node) => check(node), Map: (_key, node) => check(node) });
+    return start;
   }
 
   private quotedScalarEndingAt(offset: number): number | undefined {
@@ -149,8 +191,26 @@ export class YamlSource {
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
     const raw = this.text.slice(node.range[0], node.range[1]);
     if (raw.includes('\n') || (!quoted && node.type !== 'PLAIN')) return start;
-    return { line: start.line, col: start.col + offset + (quoted ? 1 : 0) };
+    return { line: start.line, col: start.col + (quoted ? quotedOffset(raw, offset) : offset) };
   }
+}
+
+/** Where the character at `offset` of a quoted scalar's value sits in its source, escapes and all. */
+function quotedOffset(raw: string, offset: number): number {
+  const double = raw.startsWith('"');
+  let at = 1;
+  for (let index = 0; index < offset && at < raw.length - 1; index++) {
+    if (double && raw[at] === '\\') {
+      const kind = raw[at + 1];
+      at += kind === 'x' ? 4 : kind === 'u' ? 6 : kind === 'U' ? 10 : 2;
+      if (kind === 'U') index++; // one escape, two UTF-16 units in the value
+    } else if (!double && raw[at] === "'" && raw[at + 1] === "'") {
+      at += 2;
+    } else {
+      at++;
+    }
+  }
+  return at;
 }
 
 function syntaxMessage(message: string): string {
