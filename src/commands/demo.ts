@@ -8,5 +8,5 @@ export async function runDemo(flags: RunFlags, io: Io): Promise<number> {
   // Without a terminal nobody can answer, and the demo touches nothing real: answer for them.
   const yes = flags.yes || !io.stdin.isTTY;
   if (yes && !flags.yes) io.stdout.write('(no terminal on stdin: the demo answers its own prompts)\n');
-  return runRunbook(DEMO_RUNBOOK, { ...flags, yes }, io);
+  return runRunbook(DEMO_RUNBOOK, { ...flags, yes, training: true }, io);
 }

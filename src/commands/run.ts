@@ -13,18 +13,31 @@ import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
 import { renderText } from '../runbook/template.js';
+import { join } from 'node:path';
+import type { RunState } from '../engine/types.js';
+import { runDir } from '../run/state-dir.js';
+import { runConsole } from '../ui/run-console.js';
 
 export interface RunFlags {
   set: string[];
   dryRun: boolean;
   yes: boolean;
   plain: boolean;
+  /** Guided mode: pause after each explanation (the demo). */
+  training?: boolean;
 }
 
 export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The full-screen console needs a terminal at both ends, and one that can move the cursor. */
+export function wantsConsole(flags: RunFlags, io: Io): boolean {
+  const env = io.env ?? process.env;
+  return !flags.plain && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY) && env.TERM !== 'dumb';
 }
 
 export function newRunId(now = new Date()): string {
@@ -42,35 +55,34 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const given = parseSetFlags(flags.set, runbook, file);
   const hypervisor = hypervisorFor(runbook);
-  const style = makeStyle(colourWanted(io.stdout));
-  const renderer = new PlainRenderer(io.stdout, style);
-
+  const interactive = wantsConsole(flags, io);
+  const runId = newRunId();
   const state = initialState(
     runbook,
-    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: false, runId: newRunId(), operator: userInfo().username },
+    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: interactive && Boolean(flags.training), runId, operator: userInfo().username },
     given,
   );
+  const ssh = runbook.target?.ssh ? renderText(runbook.target.ssh, (path) => state.params[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined;
+  const execDeps = {
+    ...hypervisor,
+    exec: runCommand,
+    ssh: runbook.inventory?.provider === 'sim' || !runbook.inventory ? undefined : ssh,
+  };
+  if (interactive) return runInConsole(state, execDeps, flags, io, runId);
+
+  const style = makeStyle(colourWanted(io.stdout));
+  const renderer = new PlainRenderer(io.stdout, style);
   let driver: RunDriver | undefined;
   const interrupt = (signal: string) => driver?.interrupt(`${signal} received`);
   const prompter = new LinePrompter(io.stdin, io.stdout, style, () => interrupt('Ctrl-C'));
-  const ssh = runbook.target?.ssh ? renderText(runbook.target.ssh, (path) => state.params[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined;
-  driver = new RunDriver(state, {
-    ...hypervisor,
-    prompter,
-    exec: runCommand,
-    ssh: runbook.inventory?.provider === 'sim' || !runbook.inventory ? undefined : ssh,
-    observer: renderer,
-  });
+  driver = new RunDriver(state, { ...execDeps, prompter, observer: renderer });
 
   const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   const onOutputClosed = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && interrupt('output closed');
   io.stdout.on('error', onOutputClosed);
   try {
-    const end = await driver.run();
-    if (end.phase === 'done') return EXIT.ok;
-    if (end.phase === 'aborted' && end.interrupted) return EXIT.interrupted;
-    return EXIT.failed;
+    return exitCodeOf(await driver.run());
   } catch (error) {
     if (error instanceof NoInputError) {
       io.stderr.write(`patchwalk: ${error.message}; stdin is closed. Answer it on a terminal, or pipe the answer in${flags.yes ? '' : ', or use --yes'}.\n`);
@@ -85,6 +97,38 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     io.stdout.off('error', onOutputClosed);
     prompter.close();
   }
+}
+
+function exitCodeOf(end: RunState): number {
+  if (end.phase === 'done') return EXIT.ok;
+  if (end.phase === 'aborted' && end.interrupted) return EXIT.interrupted;
+  return EXIT.failed;
+}
+
+async function runInConsole(state: RunState, deps: Parameters<typeof runConsole>[1], flags: RunFlags, io: Io, runId: string): Promise<number> {
+  let driver: RunDriver | undefined;
+  const onSignal = (signal: NodeJS.Signals) => driver?.interrupt(`${signal} received`);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  try {
+    const end = await runConsole(state, deps, {
+      training: Boolean(flags.training),
+      outputPath: join(runDir(runId), 'output.log'),
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      onDriver: (created) => {
+        driver = created;
+      },
+    });
+    printSummary(end, io);
+    return exitCodeOf(end);
+  } finally {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
+  }
+}
+
+/** After the console closes, the outcome stays in the terminal's scrollback. */
+function printSummary(end: RunState, io: Io): void {
+  new PlainRenderer(io.stdout, makeStyle(colourWanted(io.stdout))).summary(end);
 }
 
 export { UsageError };

@@ -66,3 +66,11 @@ export function scopeFor(state: RunState, vm?: Vm): Scope {
     condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),
   };
 }
+
+/** For display before every param is answered: the defaults stand in for what is still unknown. */
+export function withParamDefaults(state: RunState): RunState {
+  const defaults = Object.fromEntries(
+    Object.entries(state.runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])),
+  );
+  return { ...state, params: { ...defaults, ...state.params } };
+}

@@ -62,7 +62,7 @@ function apply(d: RunState, event: EngineEvent): void {
     return;
   }
   if (event.type === 'abort') {
-    abortRun(d, event.reason, event.at, true);
+    abortRun(d, event.reason, event.at, !event.decided);
     return;
   }
   // Every other event answers the open effect; a stale answer (an old effect id) changes nothing.

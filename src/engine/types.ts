@@ -133,7 +133,7 @@ export type EngineEvent =
   | { type: 'vm-state'; name: string; state: VmState; at: number }
   | { type: 'vm-power-done'; effectId: number; results: VmResult[]; at: number }
   | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
-  | { type: 'abort'; reason: string; at: number };
+  | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean };
 
 export type RunPhase = 'params' | 'inventory' | 'steps' | 'done' | 'failed' | 'aborted';
 

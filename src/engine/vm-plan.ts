@@ -28,3 +28,12 @@ export function planVmActions(runbook: Runbook, vms: readonly Vm[]): VmPlan[] {
     return { vm, action: 'stays off' };
   });
 }
+
+/** The plan as made at the start of the run, beside each VM's state now. */
+export function livePlan(run: { runbook: Runbook; vms?: Vm[]; vmsBefore?: Vm[] }): VmPlan[] {
+  const current = run.vms ?? [];
+  return planVmActions(run.runbook, run.vmsBefore ?? current).map(({ vm, action }) => ({
+    vm: current.find((candidate) => candidate.name === vm.name) ?? vm,
+    action,
+  }));
+}

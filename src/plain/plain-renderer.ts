@@ -1,7 +1,7 @@
 // Line mode: a header per step, live output lines, VM progress and a closing summary. It draws
 // from engine state changes only, so a run reads the same in a log file as on a terminal.
 import { scopeFor, targetName } from '../engine/context.js';
-import { planVmActions } from '../engine/vm-plan.js';
+import { livePlan } from '../engine/vm-plan.js';
 import { transitions } from '../engine/transitions.js';
 import type { Answer, Effect, RunState, StepState } from '../engine/types.js';
 import type { Stream } from '../exec/run-command.js';
@@ -80,7 +80,7 @@ export class PlainRenderer implements RunObserver {
   }
 
   private vmTable(state: RunState): void {
-    const plans = planVmActions(state.runbook, state.vms ?? []);
+    const plans = livePlan(state);
     for (const line of textTable(VM_COLUMNS, plans.map(vmRow), '  ')) this.write(line);
   }
 

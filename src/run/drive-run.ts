@@ -41,6 +41,7 @@ export class RunDriver {
   private state: RunState;
   private readonly controller = new AbortController();
   private interruption: string | undefined;
+  private decided = false;
   private readonly now: () => number;
 
   constructor(
@@ -61,6 +62,17 @@ export class RunDriver {
     this.controller.abort();
   }
 
+  /** The operator chose to stop the run (quit): as an interruption, but it counts as a decision. */
+  abort(reason: string): void {
+    if (!this.interruption) this.decided = true;
+    this.interrupt(reason);
+  }
+
+  /** True while a step's command is running. */
+  get commandRunning(): boolean {
+    return this.state.effect?.type === 'exec' || this.state.effect?.type === 'vm-power' || this.state.effect?.type === 'reboot';
+  }
+
   private dispatch(event: EngineEvent): void {
     const previous = this.state;
     this.state = reduce(this.state, event);
@@ -73,7 +85,7 @@ export class RunDriver {
       await this.deps.observer.beforeEffect?.(this.state.effect, this.state);
       const event = await this.perform(this.state.effect);
       if (this.interruption) {
-        this.dispatch({ type: 'abort', reason: this.interruption, at: this.now() });
+        this.dispatch({ type: 'abort', reason: this.interruption, at: this.now(), decided: this.decided });
         break;
       }
       this.dispatch(event);

@@ -1,0 +1,131 @@
+// The console's view of a run, outside React: the driver reports into it (observer) and asks the
+// operator through it (prompter). Components subscribe through hooks that batch its changes.
+import { scopeFor } from '../engine/context.js';
+import { transitions } from '../engine/transitions.js';
+import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
+import type { Stream } from '../exec/run-command.js';
+import { OUTPUT_FLUSH_MS } from '../limits.js';
+import { formatDuration } from '../runbook/duration.js';
+import type { Prompter, RunObserver } from '../run/drive-run.js';
+import { OutputLog } from '../run/output-log.js';
+
+export interface OpenPrompt {
+  id: number;
+  stepId: string;
+  prompt: Prompt;
+}
+
+type Listener = () => void;
+
+export class RunStore implements RunObserver, Prompter {
+  run: RunState;
+  prompt: OpenPrompt | undefined;
+  readonly log: OutputLog;
+  /** Bumped on every state or prompt change; output has its own counter, read at frame rate. */
+  version = 0;
+  outputVersion = 0;
+  private promptSeq = 0;
+  private answerPrompt: ((value: PromptAnswer) => void) | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly outputListeners = new Set<Listener>();
+  private readonly flushTimer: NodeJS.Timeout;
+
+  constructor(initial: RunState, outputPath: string) {
+    this.run = initial;
+    this.log = new OutputLog(outputPath);
+    this.flushTimer = setInterval(() => this.log.flush(), OUTPUT_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  subscribeOutput(listener: Listener): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
+  private outputChanged(): void {
+    this.outputVersion++;
+    for (const listener of this.outputListeners) listener();
+  }
+
+  private info(text: string): void {
+    this.log.append('info', text);
+    this.outputChanged();
+  }
+
+  // RunObserver ---------------------------------------------------------------------------------
+
+  state(state: RunState, previous: RunState | undefined): void {
+    this.run = state;
+    for (const change of transitions(state, previous)) {
+      if (change.type === 'step-started') {
+        const step = state.runbook.steps[change.index];
+        let title = step.title;
+        try {
+          title = scopeFor(state).text(step.title);
+        } catch {
+          // An unresolved template shows as written.
+        }
+        this.info(`── [${change.index + 1}/${state.steps.length}] ${title}`);
+      } else if (change.type === 'effect' && change.effect.type === 'exec') {
+        const [first, ...rest] = change.effect.display.trimEnd().split('\n');
+        this.info(`${state.options.dryRun ? 'would run:' : '$'} ${first}`);
+        for (const line of rest) this.info(`    ${line}`);
+      } else if (change.type === 'step-ended') {
+        const step = state.steps[change.index];
+        if (step.kind === 'note' && step.status === 'done') continue;
+        const took = step.startedAt !== undefined && step.endedAt !== undefined ? ` in ${formatDuration(step.endedAt - step.startedAt)}` : '';
+        const code = step.exitCode !== undefined && step.exitCode !== null ? ` · exit ${step.exitCode}` : '';
+        const mark = step.status === 'done' ? '✓' : step.status === 'failed' ? '✗' : '↷';
+        this.info(`${mark} ${step.status}${took}${code}${step.message ? ` · ${step.message}` : ''}`);
+      } else if (change.type === 'notice') {
+        this.info(`${change.notice.level === 'warn' ? '! ' : ''}${change.notice.text}`);
+      } else if (change.type === 'answer' && change.answer.by !== 'operator') {
+        this.info(`? ${change.answer.question} → ${change.answer.answer} (${change.answer.by === 'yes' ? '--yes' : change.answer.by})`);
+      }
+    }
+    this.changed();
+  }
+
+  output(_stepId: string, stream: Stream, line: string): void {
+    this.log.append(stream, line);
+    this.outputChanged();
+  }
+
+  progress(_stepId: string, text: string): void {
+    this.info(`» ${text}`);
+  }
+
+  // Prompter ------------------------------------------------------------------------------------
+
+  ask(prompt: Prompt, { stepId, signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
+    return new Promise((resolve, reject) => {
+      this.prompt = { id: ++this.promptSeq, stepId, prompt };
+      this.answerPrompt = resolve;
+      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      this.changed();
+    });
+  }
+
+  answer(value: PromptAnswer): void {
+    const resolve = this.answerPrompt;
+    this.prompt = undefined;
+    this.answerPrompt = undefined;
+    this.changed();
+    resolve?.(value);
+  }
+
+  close(): void {
+    clearInterval(this.flushTimer);
+    this.log.close();
+  }
+}
