@@ -48,7 +48,8 @@ export function App({ store, driver, training, onExit }: Props) {
   const { columns, rows } = useTerminalSize();
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [view, setView] = useState<OutputView>({ follow: true, top: 0 });
-  const [vmChoice, setVmChoice] = useState<boolean | undefined>(undefined);
+  // The operator's choice of VM table or output holds for the step it was made in.
+  const [vmChoice, setVmChoice] = useState<{ step: number; show: boolean } | undefined>(undefined);
   const [vmTop, setVmTop] = useState(0);
   const [searchNote, setSearchNote] = useState<string | undefined>(undefined);
 
@@ -71,11 +72,11 @@ export function App({ store, driver, training, onExit }: Props) {
   const detailCap = Math.max(2, Math.floor(bodyHeight / (currentKind === 'note' ? 2 : 3)));
   const detailHeight = finished || run.phase !== 'steps' ? 0 : Math.min(detailCap, stepDetailHeight(shown, run.cursor, mainWidth));
   const promptRows = finished ? 0 : overlay === 'search' || overlay === 'quit' ? 1 : promptHeight(open?.prompt, Math.max(2, Math.floor(bodyHeight / 3)));
-  const paneHeight = Math.max(2, bodyHeight - detailHeight - promptRows);
+  const paneHeight = finished ? bodyHeight - Math.min(Math.floor(bodyHeight / 2), 4 + (run.vmsBefore?.length ?? 0)) : Math.max(2, bodyHeight - detailHeight - promptRows);
 
   const plans = livePlan(run);
   const vmsAutomatically = plans.length > 0 && (open?.prompt.kind === 'select-vms' || (currentKind !== undefined && VM_KINDS.has(currentKind) && !finished));
-  const showVms = vmChoice ?? vmsAutomatically;
+  const showVms = vmChoice?.step === run.cursor ? vmChoice.show : vmsAutomatically;
 
   const textual = open?.prompt.kind === 'input' || open?.prompt.kind === 'type-to-confirm' || open?.prompt.kind === 'confirm';
   const choosing = open?.prompt.kind === 'choice' || open?.prompt.kind === 'select-vms';
@@ -110,7 +111,7 @@ export function App({ store, driver, training, onExit }: Props) {
       return;
     }
     setSearchNote(undefined);
-    setVmChoice(false);
+    setVmChoice({ step: run.cursor, show: false });
     setView({ follow: false, top: Math.max(0, line - Math.floor(outputRows / 2)), match: line, term });
   };
 
@@ -144,7 +145,7 @@ export function App({ store, driver, training, onExit }: Props) {
         if (view.term) findMatch(view.term, command === 'nextMatch' ? 'older' : 'newer');
         return;
       case 'toggleVms':
-        setVmChoice(!showVms);
+        setVmChoice({ step: run.cursor, show: !showVms });
         return;
       default:
         scroll(command);
@@ -153,7 +154,19 @@ export function App({ store, driver, training, onExit }: Props) {
 
   const main = () => {
     if (overlay === 'help') return <HelpOverlay width={mainWidth} height={paneHeight} />;
-    if (finished) return <Summary run={run} width={mainWidth} height={bodyHeight} />;
+    if (finished) {
+      const summaryHeight = Math.min(Math.floor(bodyHeight / 2), 4 + (run.vmsBefore?.length ?? 0));
+      return (
+        <>
+          <Summary run={run} width={mainWidth} height={summaryHeight} />
+          {showVms ? (
+            <VmTable plans={plans} top={vmTop} height={bodyHeight - summaryHeight} width={mainWidth} />
+          ) : (
+            <OutputPane store={store} view={view} width={mainWidth} height={bodyHeight - summaryHeight} />
+          )}
+        </>
+      );
+    }
     if (showVms) return <VmTable plans={plans} top={vmTop} height={paneHeight} width={mainWidth} />;
     return <OutputPane store={store} view={view} width={mainWidth} height={paneHeight} />;
   };

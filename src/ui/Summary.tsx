@@ -14,7 +14,7 @@ export function Summary({ run, width, height }: { run: RunState; width: number; 
     return { name: before.name, before: before.state, after: after?.state ?? 'gone', back: after?.state === before.state };
   });
   const nameWidth = Math.max(4, ...vms.map((vm) => vm.name.length));
-  const rows = Math.max(0, height - 5);
+  const rows = Math.max(0, height - 3);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={color} wrap="truncate-end">

@@ -38,8 +38,8 @@ export async function runConsole(initial: RunState, deps: Omit<RunDeps, 'prompte
   });
   try {
     const end = await driver.run();
-    // The summary stays up until the operator has read it; an interruption leaves at once.
-    if (!end.interrupted) await exited;
+    // The summary stays up until the operator has read it; quitting or an interruption leaves at once.
+    if (end.phase !== 'aborted') await exited;
     return end;
   } finally {
     app.unmount();
