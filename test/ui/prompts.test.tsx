@@ -1,0 +1,113 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { ChoicePrompt } from '../../src/ui/prompts/ChoicePrompt.js';
+import { ConfirmPrompt } from '../../src/ui/prompts/ConfirmPrompt.js';
+import { SelectVmsPrompt } from '../../src/ui/prompts/SelectVmsPrompt.js';
+import { TextPrompt } from '../../src/ui/prompts/TextPrompt.js';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+const ENTER = '\r';
+const DOWN = '\u001B[B';
+
+async function type(stdin: { write: (data: string) => void }, ...keys: string[]) {
+  for (const key of keys) {
+    stdin.write(key);
+    await tick();
+  }
+}
+
+describe('confirm', () => {
+  it('asks y/N, answers on y, and takes Enter as no', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<ConfirmPrompt question="Go on?" destructive={false} onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toBe('? Go on? [y/N]');
+    await tick();
+    await type(stdin, 'x', ENTER, 'y');
+    expect(onAnswer.mock.calls).toEqual([[false], [true]]);
+  });
+});
+
+describe('text input', () => {
+  it('offers the default and checks the pattern before answering', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<TextPrompt question="Change ticket" pattern="CHG[0-9]+" onAnswer={onAnswer} isActive />);
+    await tick();
+    await type(stdin, 'C', 'H', 'X', ENTER);
+    expect(lastFrame()).toContain('✗ "CHX" does not match CHG[0-9]+');
+    expect(onAnswer).not.toHaveBeenCalled();
+    await type(stdin, 'C', 'H', 'G', '7', ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('CHG7');
+  });
+
+  it('Enter on an empty field takes the default', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<TextPrompt question="Host" defaultValue="kvm01" onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('? Host [kvm01]');
+    await tick();
+    await type(stdin, ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('kvm01');
+  });
+
+  it('masks a secret as it is typed', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<TextPrompt question="Token" secret onAnswer={onAnswer} isActive />);
+    await tick();
+    await type(stdin, 's', '3', 'c');
+    expect(lastFrame()).not.toContain('s3c');
+    expect(lastFrame()).toContain('***');
+    await type(stdin, ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('s3c');
+  });
+
+  it('the reboot confirmation refuses anything but the exact host name', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<TextPrompt question="This reboots kvm01. Type the host name to confirm" expected="kvm01" onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('(type kvm01)');
+    await tick();
+    await type(stdin, 'k', 'v', 'm', '0', '2', ENTER);
+    expect(lastFrame()).toContain('"kvm02" is not kvm01; type the host name exactly');
+    await type(stdin, ENTER);
+    expect(lastFrame()).toContain('type kvm01 to go on, or q to quit');
+    await type(stdin, 'K', 'V', 'M', '0', '1', ENTER);
+    expect(onAnswer).not.toHaveBeenCalled();
+    await type(stdin, 'kvm01\r');
+    expect(onAnswer).toHaveBeenCalledWith('kvm01');
+  });
+});
+
+describe('choice', () => {
+  it('moves with the arrows and chooses with Enter', async () => {
+    const onAnswer = vi.fn();
+    const options = [
+      { value: 'force', label: 'Force power-off' },
+      { value: 'wait', label: 'Wait another 5m' },
+      { value: 'skip', label: 'Leave it running' },
+    ];
+    const { lastFrame, stdin } = render(<ChoicePrompt question="web03 did not shut down within 5m. What now?" options={options} visible={3} onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('❯ Force power-off');
+    await tick();
+    await type(stdin, DOWN, ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('wait');
+  });
+});
+
+describe('VM multi-select', () => {
+  it('starts with the running VMs ticked; Space unticks; Enter answers', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(
+      <SelectVmsPrompt question="Shut down: 3 VM(s)" options={['web01', 'db01', 'cache01']} selected={['web01', 'db01', 'cache01']} destructive={false} visible={3} onAnswer={onAnswer} isActive />,
+    );
+    expect(lastFrame()).toContain('web01 ✔');
+    await tick();
+    await type(stdin, DOWN, ' ', ENTER);
+    expect(onAnswer).toHaveBeenCalledWith(['web01', 'cache01']);
+  });
+
+  it('scrolls a long list within its rows', () => {
+    const names = Array.from({ length: 200 }, (_, index) => `vm${String(index).padStart(3, '0')}`);
+    const { lastFrame } = render(<SelectVmsPrompt question="Shut down" options={names} selected={names} destructive={false} visible={5} onAnswer={() => {}} isActive />);
+    const frame = lastFrame() ?? '';
+    expect(frame.split('\n')).toHaveLength(6);
+    expect(frame).toContain('(200 offered)');
+  });
+});
