@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Parses the command line and hands off; each command lives in src/commands/.
 import './colour-env.js';
+import './bench-report.js';
 import meow from 'meow';
 import { runDemo } from './commands/demo.js';
 import { lintPaths } from './commands/lint.js';

@@ -16,7 +16,7 @@ import { renderText } from '../runbook/template.js';
 import { join } from 'node:path';
 import type { RunState } from '../engine/types.js';
 import { runDir } from '../run/state-dir.js';
-import { runConsole } from '../ui/run-console.js';
+import type { runConsole } from '../ui/run-console.js';
 
 export interface RunFlags {
   set: string[];
@@ -110,6 +110,8 @@ async function runInConsole(state: RunState, deps: Parameters<typeof runConsole>
   const onSignal = (signal: NodeJS.Signals) => driver?.interrupt(`${signal} received`);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   try {
+    // Ink takes most of a second to load; line mode, lint and schema do not pay for it.
+    const { runConsole } = await import('../ui/run-console.js');
     const end = await runConsole(state, deps, {
       training: Boolean(flags.training),
       outputPath: join(runDir(runId), 'output.log'),

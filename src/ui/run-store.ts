@@ -4,6 +4,7 @@ import { scopeFor } from '../engine/context.js';
 import { transitions } from '../engine/transitions.js';
 import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
 import type { Stream } from '../exec/run-command.js';
+import { benchSteadyState } from '../bench-report.js';
 import { OUTPUT_FLUSH_MS } from '../limits.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
@@ -77,6 +78,7 @@ export class RunStore implements RunObserver, Prompter {
         }
         this.info(`── [${change.index + 1}/${state.steps.length}] ${title}`);
       } else if (change.type === 'effect' && change.effect.type === 'exec') {
+        benchSteadyState();
         const [first, ...rest] = change.effect.display.trimEnd().split('\n');
         this.info(`${state.options.dryRun ? 'would run:' : '$'} ${first}`);
         for (const line of rest) this.info(`    ${line}`);

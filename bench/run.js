@@ -1,0 +1,137 @@
+// `npm run bench`: the built console in a 24x80 pseudo-terminal, beside a naive Ink component and
+// the producer alone, on a paced upgrade-like log and a burst. Prints one table of figures.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pty from 'node-pty';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist', 'cli.js');
+const PRODUCER = join(ROOT, 'bench', 'producer.js');
+const NAIVE = join(ROOT, 'bench', 'naive.js');
+const COLS = 80;
+const ROWS = 24;
+const quick = process.argv.includes('--quick');
+const PACED_LINES = quick ? 20_000 : 200_000;
+const RATE = 5000;
+const NAIVE_LINES = quick ? 5_000 : 20_000;
+const BURST_LINES = 1_000_000;
+const work = mkdtempSync(join(tmpdir(), 'patchwalk-bench-'));
+
+function runbookFor(argv) {
+  const file = join(work, `bench-${Math.random().toString(36).slice(2)}.yaml`);
+  const args = argv.map((arg) => JSON.stringify(arg)).join(', ');
+  writeFileSync(file, `runbook: 1\ntitle: bench\nsteps:\n  - id: produce\n    title: Produce output\n    run: [${args}]\n`);
+  return file;
+}
+
+function peakRssOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs argv in a pty; resolves when `doneWhen` shows up in the output (or the process exits). */
+function measure(label, argv, { doneWhen, env = {} } = {}) {
+  return new Promise((resolve) => {
+    const report = join(work, `${label.replace(/\W+/g, '-')}.json`);
+    const started = process.hrtime.bigint();
+    const child = pty.spawn(argv[0], argv.slice(1), {
+      name: 'xterm-256color',
+      cols: COLS,
+      rows: ROWS,
+      cwd: ROOT,
+      env: { ...process.env, TERM: 'xterm-256color', PATCHWALK_BENCH_REPORT: report, PATCHWALK_STATE_DIR: work, ...env },
+    });
+    let bytes = 0;
+    let tail = '';
+    let wallMs;
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, peakRssOf(child.pid))), 100);
+    const finish = () => (wallMs ??= Number(process.hrtime.bigint() - started) / 1e6);
+    child.onData((data) => {
+      bytes += Buffer.byteLength(data);
+      if (doneWhen && wallMs === undefined) {
+        tail = (tail + data).slice(-4096);
+        if (tail.includes(doneWhen)) {
+          finish();
+          child.write('\r');
+        }
+      }
+    });
+    child.onExit(({ exitCode }) => {
+      finish();
+      clearInterval(sampler);
+      let inner = {};
+      try {
+        inner = JSON.parse(readFileSync(report, 'utf8'));
+      } catch {
+        // Only patchwalk reports from inside.
+      }
+      resolve({ label, exitCode, wallMs, bytes, peakRssMb: Math.max(peak, inner.peakRssMb ?? 0), maxStallMs: inner.maxStallMs, cpuMs: inner.cpuMs });
+    });
+  });
+}
+
+const patchwalk = (producerArgv, label) =>
+  measure(label, ['node', CLI, 'run', runbookFor(producerArgv)], { doneWhen: 'Run complete' });
+
+const results = [];
+const log = (result) => {
+  results.push(result);
+  process.stderr.write(`  measured ${result.label}: ${(result.wallMs / 1000).toFixed(1)}s\n`);
+};
+
+process.stderr.write(`bench: ${COLS}x${ROWS} pseudo-terminal, paced ${PACED_LINES} lines at ${RATE}/s, burst seq 1 ${BURST_LINES}\n`);
+log(await measure('paced · producer alone', ['node', PRODUCER, 'paced', String(PACED_LINES), String(RATE)]));
+log(await patchwalk(['node', PRODUCER, 'paced', String(PACED_LINES), String(RATE)], 'paced · patchwalk'));
+log(await measure(`paced · naive Ink (${NAIVE_LINES} lines)`, ['node', NAIVE, String(NAIVE_LINES)]));
+log(await measure(`paced · producer alone (${NAIVE_LINES} lines)`, ['node', PRODUCER, 'paced', String(NAIVE_LINES), String(RATE)]));
+log(await measure('burst · producer alone', ['seq', '1', String(BURST_LINES)]));
+log(await patchwalk(['seq', '1', String(BURST_LINES)], 'burst · patchwalk'));
+log(await patchwalk(['seq', '1', '100000'], 'burst 100k · patchwalk'));
+log(await patchwalk(['true'], 'empty step · patchwalk'));
+
+const byLabel = Object.fromEntries(results.map((result) => [result.label, result]));
+const fmt = (value, digits = 1) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
+console.log('');
+console.log(`${'run'.padEnd(34)} ${'wall s'.padStart(8)} ${'peak RSS MB'.padStart(12)} ${'bytes to tty'.padStart(13)} ${'max stall ms'.padStart(13)} ${'CPU s'.padStart(7)}`);
+for (const result of results) {
+  console.log(
+    `${result.label.padEnd(34)} ${fmt(result.wallMs / 1000, 2).padStart(8)} ${fmt(result.peakRssMb).padStart(12)} ${String(result.bytes).padStart(13)} ${fmt(result.maxStallMs).padStart(13)} ${fmt(result.cpuMs === undefined ? undefined : result.cpuMs / 1000, 2).padStart(7)}`,
+  );
+}
+
+const paced = byLabel['paced · patchwalk'];
+const pacedAlone = byLabel['paced · producer alone'];
+const naive = byLabel[`paced · naive Ink (${NAIVE_LINES} lines)`];
+const naiveAlone = byLabel[`paced · producer alone (${NAIVE_LINES} lines)`];
+const burst = byLabel['burst · patchwalk'];
+const small = byLabel['burst 100k · patchwalk'];
+const empty = byLabel['empty step · patchwalk'];
+const perLine = (run, lines) => (run.cpuMs - empty.cpuMs) / lines;
+const checks = [
+  ['paced wall time over the producer alone', paced.wallMs / pacedAlone.wallMs, 1.05, 'x'],
+  ['paced peak RSS', paced.peakRssMb, 160, ' MB'],
+  ['paced bytes sent to the terminal', paced.bytes / 1e6, 2, ' MB'],
+  ['paced longest event-loop stall', paced.maxStallMs, 100, ' ms'],
+  ['burst wall time', burst.wallMs / 1000, 6, ' s'],
+  ['burst peak RSS', burst.peakRssMb, 160, ' MB'],
+  ['CPU per line, 1M over 100k (less an empty run)', perLine(burst, BURST_LINES) / perLine(small, 100_000), 1.2, 'x'],
+];
+console.log('');
+console.log(`naive Ink on ${NAIVE_LINES} lines: ${fmt(naive.wallMs / naiveAlone.wallMs, 2)}x the producer's own time, ${fmt(naive.peakRssMb)} MB, ${(naive.bytes / 1e6).toFixed(1)} MB to the terminal`);
+console.log('');
+console.log(`${'target'.padEnd(50)} ${'figure'.padStart(10)} ${'limit'.padStart(9)}  verdict`);
+let failed = 0;
+for (const [name, value, limit, unit] of checks) {
+  const ok = value <= limit;
+  if (!ok) failed++;
+  console.log(`${name.padEnd(50)} ${`${fmt(value, 2)}${unit}`.padStart(10)} ${`${limit}${unit}`.padStart(9)}  ${ok ? 'ok' : 'OVER'}`);
+}
+rmSync(work, { recursive: true, force: true });
+process.exitCode = failed ? 1 : 0;

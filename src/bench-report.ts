@@ -1,0 +1,28 @@
+// For `npm run bench`: with PATCHWALK_BENCH_REPORT set, the process measures its own event-loop
+// stalls and resource use and writes them to that file when it exits. Off otherwise.
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const target = process.env.PATCHWALK_BENCH_REPORT;
+const delay = target ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+
+/** Start-up (loading Ink takes most of a second) is not a stall a key would wait through. */
+export function benchSteadyState(): void {
+  delay?.reset();
+}
+
+if (target && delay) {
+  delay.enable();
+  process.on('exit', () => {
+    delay.disable();
+    const usage = process.resourceUsage();
+    const report = {
+      maxStallMs: delay.max / 1e6,
+      p99StallMs: delay.percentile(99) / 1e6,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      peakRssMb: usage.maxRSS / 1024,
+    };
+    writeFileSync(target, JSON.stringify(report));
+  });
+}
+export {};
