@@ -98,13 +98,15 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   it('a dropped connection is reported as lost, not as a command failure', async () => {
     // The remote command kills the sshd process that carries its connection (the parent of the
     // wrapper shell): the link goes while the command is still running.
+    const own = new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] });
     const result = await runCommand({
       command: { shell: "echo working; sleep 0.3; kill -9 $(awk '{print $4}' /proc/$PPID/stat); sleep 5" },
       ssh: sshd.destination,
-      transport: new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] }),
+      transport: own,
       timeoutMs: 10_000,
       onLine: () => {},
     });
+    await own.close();
     expect(result.connectionLost).toBe(true);
     expect(result.timedOut).toBe(false);
     expect(result.error).toMatch(/^lost the ssh connection to 127\.0\.0\.1/);
