@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { initialState } from '../engine/engine.js';
 import { runCommand } from '../exec/run-command.js';
+import { SshConnections } from '../exec/ssh-transport.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { LinePrompter } from '../plain/line-prompter.js';
 import { PlainRenderer } from '../plain/plain-renderer.js';
@@ -12,7 +13,6 @@ import { hypervisorFor } from '../run/hypervisor.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { renderText } from '../runbook/template.js';
 
 export interface RunFlags {
   set: string[];
@@ -41,7 +41,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   }
   const runbook = loaded.runbook;
   const given = parseSetFlags(flags.set, runbook, file);
-  const hypervisor = hypervisorFor(runbook);
+  const connections = new SshConnections();
+  let driver: RunDriver | undefined;
+  const hypervisor = hypervisorFor(runbook, { params: () => driver?.current.params ?? given, connections });
   const style = makeStyle(colourWanted(io.stdout));
   const renderer = new PlainRenderer(io.stdout, style);
 
@@ -50,15 +52,15 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: false, runId: newRunId(), operator: userInfo().username },
     given,
   );
-  let driver: RunDriver | undefined;
   const interrupt = (signal: string) => driver?.interrupt(`${signal} received`);
   const prompter = new LinePrompter(io.stdin, io.stdout, style, () => interrupt('Ctrl-C'));
-  const ssh = runbook.target?.ssh ? renderText(runbook.target.ssh, (path) => state.params[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined;
   driver = new RunDriver(state, {
-    ...hypervisor,
+    provider: hypervisor.provider,
+    host: hypervisor.host,
     prompter,
-    exec: runCommand,
-    ssh: runbook.inventory?.provider === 'sim' || !runbook.inventory ? undefined : ssh,
+    // on: host steps share the run's one multiplexed ssh connection to the target.
+    exec: (request) => runCommand({ ...request, transport: request.ssh ? connections.get(request.ssh, hypervisor.flavour) : undefined }),
+    ssh: hypervisor.ssh,
     observer: renderer,
   });
 
@@ -81,6 +83,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   } finally {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
     prompter.close();
+    await connections.closeAll();
   }
 }
 

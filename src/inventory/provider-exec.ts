@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { connectionError, remoteText } from '../exec/run-command.js';
 import type { SshTransport } from '../exec/ssh-transport.js';
 import { PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
+import type { Command } from '../runbook/template.js';
 
 export interface CommandOutput {
   exitCode: number | null;
@@ -41,9 +42,14 @@ export const runLocal: CommandRunner = async (argv, options = {}) => {
 
 /** Runs the tool on the host over the run's multiplexed ssh connection. */
 export function runOver(transport: SshTransport): CommandRunner {
-  return async (argv, options = {}) => {
+  return (argv, options) => runRemote(transport, { argv }, options);
+}
+
+/** Runs one command (a shell string or an argv) on the host and collects its output. */
+export async function runRemote(transport: SshTransport, command: Command, options: RunOptions = {}): Promise<CommandOutput> {
+  {
     await transport.connect();
-    const remote = transport.session(remoteText({ argv }));
+    const remote = transport.session(remoteText(command));
     const result = await execa(remote.argv[0], remote.argv.slice(1), {
       reject: false,
       stdin: 'ignore',
@@ -68,7 +74,7 @@ export function runOver(transport: SshTransport): CommandRunner {
             ? 'aborted'
             : undefined,
     };
-  };
+  }
 }
 
 /** The first error line a tool printed, for messages like "virsh shutdown web01 failed: error: …". */

@@ -108,14 +108,15 @@ steps:
 `,
     );
     const result = await patchwalk(['run', runbook, '--yes', '--plain'], { cwd: dir });
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const stdout = String(result.stdout);
+    expect(result.exitCode, stdout + String(result.stderr)).toBe(0);
     // The independent virsh in the middle of the run saw every VM off.
-    const middle = result.stdout.split('\n').filter((line) => / shut off$/.test(line.trim()));
+    const middle = stdout.split('\n').filter((line) => / shut off$/.test(line.trim()));
     expect(middle.length).toBeGreaterThanOrEqual(8);
-    expect(result.stdout).toMatch(/stubborn01/);
+    expect(stdout).toMatch(/stubborn01/);
     for (const name of RUNNING) expect(await domstate(name)).toBe('running');
     expect(await domstate('build01')).toBe('shut off');
-    expect(result.stdout).not.toMatch(/NOT BACK/);
+    expect(stdout).not.toMatch(/NOT BACK/);
   }, 60_000);
 
   it('never created a file named pwned', () => {
