@@ -36,3 +36,33 @@ export const WINDOW_ALERT_SHARE = 0.1;
 /** Narrowest step list in the console, and its share of the width. */
 export const SIDEBAR_MIN_WIDTH = 18;
 export const SIDEBAR_MAX_WIDTH = 34;
+
+// Real hosts ------------------------------------------------------------------------------------
+
+/** How often a VM's power state is polled while waiting for it to change. */
+export const VM_STATE_POLL_MS = 1000;
+/** How many VMs are listed or queried at once (libvirt asks per VM). */
+export const LIST_CONCURRENCY = 4;
+/** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
+export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** How long an idle multiplexed ssh master connection stays up after the last command. */
+export const SSH_CONTROL_PERSIST_S = 600;
+/** ssh gives up connecting after this many seconds. */
+export const SSH_CONNECT_TIMEOUT_S = 10;
+/** ssh keepalive: probe every N seconds, give up after M missed probes (a dropped link shows). */
+export const SSH_ALIVE_INTERVAL_S = 5;
+export const SSH_ALIVE_COUNT_MAX = 3;
+/** Starting or checking the multiplexed master connection. */
+export const SSH_MASTER_TIMEOUT_MS = 30_000;
+/** Ending a remote process group after a timeout or an abort. */
+export const SSH_REMOTE_KILL_TIMEOUT_MS = 10_000;
+/** Issuing the reboot command: the connection usually drops before it returns. */
+export const REBOOT_ISSUE_TIMEOUT_MS = 30_000;
+/** How often the rebooting host is probed. */
+export const REBOOT_POLL_MS = 2000;
+/** One probe (boot id or check) while waiting for the host. */
+export const REBOOT_PROBE_TIMEOUT_MS = 15_000;
+/** How often the reboot wait reports the elapsed time when nothing else changes. */
+export const REBOOT_PROGRESS_EVERY_MS = 10_000;
+/** How often the VM provider is asked again after the host is back. */
+export const PROVIDER_RETRY_MS = 2000;

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { initialState } from '../engine/engine.js';
-import { runCommand } from '../exec/run-command.js';
+import { runCommand, type ExecRequest } from '../exec/run-command.js';
+import { SshConnections } from '../exec/ssh-transport.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { LinePrompter } from '../plain/line-prompter.js';
 import { PlainRenderer } from '../plain/plain-renderer.js';
@@ -12,7 +13,6 @@ import { hypervisorFor } from '../run/hypervisor.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { renderText } from '../runbook/template.js';
 import { join } from 'node:path';
 import type { RunState } from '../engine/types.js';
 import { runDir } from '../run/state-dir.js';
@@ -54,7 +54,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   }
   const runbook = loaded.runbook;
   const given = parseSetFlags(flags.set, runbook, file);
-  const hypervisor = hypervisorFor(runbook);
+  const connections = new SshConnections();
+  let driver: RunDriver | undefined;
+  const hypervisor = hypervisorFor(runbook, { params: () => driver?.current.params ?? given, connections });
   const interactive = wantsConsole(flags, io);
   const runId = newRunId();
   const state = initialState(
@@ -62,17 +64,23 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: interactive && Boolean(flags.training), runId, operator: userInfo().username },
     given,
   );
-  const ssh = runbook.target?.ssh ? renderText(runbook.target.ssh, (path) => state.params[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined;
   const execDeps = {
-    ...hypervisor,
-    exec: runCommand,
-    ssh: runbook.inventory?.provider === 'sim' || !runbook.inventory ? undefined : ssh,
+    provider: hypervisor.provider,
+    host: hypervisor.host,
+    // on: host steps share the run's one multiplexed ssh connection to the target.
+    exec: (request: ExecRequest) => runCommand({ ...request, transport: request.ssh ? connections.get(request.ssh, hypervisor.flavour) : undefined }),
+    ssh: hypervisor.ssh,
   };
-  if (interactive) return runInConsole(state, execDeps, flags, io, runId);
+  if (interactive) {
+    try {
+      return await runInConsole(state, execDeps, flags, io, runId, (created) => (driver = created));
+    } finally {
+      await connections.closeAll();
+    }
+  }
 
   const style = makeStyle(colourWanted(io.stdout));
   const renderer = new PlainRenderer(io.stdout, style);
-  let driver: RunDriver | undefined;
   const interrupt = (signal: string) => driver?.interrupt(`${signal} received`);
   const prompter = new LinePrompter(io.stdin, io.stdout, style, () => interrupt('Ctrl-C'));
   driver = new RunDriver(state, { ...execDeps, prompter, observer: renderer });
@@ -96,6 +104,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
     io.stdout.off('error', onOutputClosed);
     prompter.close();
+    await connections.closeAll();
   }
 }
 
@@ -105,7 +114,14 @@ function exitCodeOf(end: RunState): number {
   return EXIT.failed;
 }
 
-async function runInConsole(state: RunState, deps: Parameters<typeof runConsole>[1], flags: RunFlags, io: Io, runId: string): Promise<number> {
+async function runInConsole(
+  state: RunState,
+  deps: Parameters<typeof runConsole>[1],
+  flags: RunFlags,
+  io: Io,
+  runId: string,
+  onDriver: (driver: RunDriver) => void,
+): Promise<number> {
   let driver: RunDriver | undefined;
   const onSignal = (signal: NodeJS.Signals) => driver?.interrupt(`${signal} received`);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
@@ -119,6 +135,7 @@ async function runInConsole(state: RunState, deps: Parameters<typeof runConsole>
       stdout: io.stdout as NodeJS.WriteStream,
       onDriver: (created) => {
         driver = created;
+        onDriver(created);
       },
     });
     printSummary(end, io);

@@ -4,6 +4,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { VM_COLUMNS, vmRow } from '../inventory/vm-rows.js';
 import { textTable } from '../plain/text-table.js';
 import { hypervisorFor } from '../run/hypervisor.js';
+import { SshConnections } from '../exec/ssh-transport.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
@@ -19,8 +20,9 @@ export async function listVms(file: string, flags: { set: string[]; json: boolea
   for (const [name, param] of Object.entries(runbook.params ?? {})) {
     if (!(name in given) && param.default === undefined) throw new UsageError(`param "${name}" has no default; pass --set ${name}=VALUE`);
   }
-  const { provider } = hypervisorFor(runbook);
-  const plans = planVmActions(runbook, await provider.list());
+  const connections = new SshConnections();
+  const { provider } = hypervisorFor(runbook, { params: () => given, connections });
+  const plans = planVmActions(runbook, await provider.list().finally(() => connections.closeAll()));
   if (flags.json) {
     out.write(`${JSON.stringify(plans.map(({ vm, action }) => ({ ...vm, planned_action: action })), null, 2)}\n`);
   } else {

@@ -126,7 +126,17 @@ export interface VmResult {
 export type EngineEvent =
   | { type: 'start'; at: number }
   | { type: 'answer'; effectId: number; value: PromptAnswer; at: number }
-  | { type: 'exec-done'; effectId: number; exitCode: number | null; timedOut: boolean; stdout?: string; error?: string; at: number }
+  | {
+      type: 'exec-done';
+      effectId: number;
+      exitCode: number | null;
+      timedOut: boolean;
+      stdout?: string;
+      error?: string;
+      /** ssh lost (or never made) the connection: `error` says so, the exit code means nothing. */
+      connectionLost?: boolean;
+      at: number;
+    }
   | { type: 'slept'; effectId: number; at: number }
   | { type: 'inventory-loaded'; effectId: number; vms: Vm[]; at: number }
   | { type: 'inventory-failed'; effectId: number; message: string; at: number }

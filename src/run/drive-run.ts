@@ -31,8 +31,9 @@ export interface RunDeps {
   host: HostControl;
   prompter: Prompter;
   exec: (request: ExecRequest) => Promise<ExecResult>;
-  /** ssh destination for on: host steps; undefined runs them here (the simulated host). */
-  ssh?: string;
+  /** ssh destination for on: host steps; undefined runs them here (the simulated host). A function is
+   * asked when the step runs, after the params it names have values. */
+  ssh?: string | (() => string | undefined);
   observer: RunObserver;
   now?: () => number;
 }
@@ -113,7 +114,7 @@ export class RunDriver {
         }
         const result = await this.deps.exec({
           command: effect.command,
-          ssh: effect.on === 'host' ? this.deps.ssh : undefined,
+          ssh: effect.on === 'host' ? (typeof this.deps.ssh === 'function' ? this.deps.ssh() : this.deps.ssh) : undefined,
           timeoutMs: effect.timeoutMs,
           capture: effect.capture,
           env: effect.env,
@@ -127,6 +128,7 @@ export class RunDriver {
           timedOut: result.timedOut,
           stdout: result.stdout,
           error: result.error,
+          connectionLost: result.connectionLost,
           at: this.now(),
         };
       }

@@ -8,7 +8,8 @@ import { ignore, type StepHandler } from './handler.js';
 export const DEFAULT_WAIT_INTERVAL = '5s';
 export const DEFAULT_WAIT_TIMEOUT = '5m';
 
-function failureText(event: { exitCode: number | null; timedOut: boolean; error?: string }, timeout?: string): string {
+function failureText(event: { exitCode: number | null; timedOut: boolean; error?: string; connectionLost?: boolean }, timeout?: string): string {
+  if (event.connectionLost) return event.error ?? 'lost the ssh connection';
   if (event.timedOut) return `timed out after ${timeout ?? 'its timeout'}`;
   if (event.error) return event.error;
   return `exit code ${event.exitCode ?? 'unknown'}`;
@@ -32,7 +33,7 @@ export const run: StepHandler = {
   resume(d, step, event) {
     if (event.type !== 'exec-done') return;
     const spec = step as StepOf<'run'>;
-    if (event.exitCode === 0 && !event.timedOut) {
+    if (event.exitCode === 0 && !event.timedOut && !event.connectionLost) {
       if (spec.capture) d.vars[spec.capture] = d.options.dryRun ? `<output of ${step.id}>` : (event.stdout ?? '').trim();
       actionDone(d, 'done', undefined, event.at, 0);
     } else {

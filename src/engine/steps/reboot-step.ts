@@ -71,7 +71,10 @@ export const reboot: StepHandler = {
         return;
       }
       const wait = (step as StepOf<'reboot'>).reboot.wait ?? DEFAULT_REBOOT_WAIT;
-      const message = event.outcome === 'timeout' ? `the host did not come back within ${wait}` : (event.message ?? 'reboot failed');
+      const message =
+        event.outcome === 'timeout'
+          ? `the host did not come back within ${wait}${event.message ? ` (${event.message})` : ''}`
+          : (event.message ?? 'reboot failed');
       actionFailed(d, step, message, undefined, event.at);
       return;
     }

@@ -1,0 +1,198 @@
+// One multiplexed ssh connection per destination per run, over the system `ssh`: the user's
+// ssh config, agent and known_hosts apply. A POSIX remote command runs under a small wrapper that
+// reports its process group (so a timeout or an abort can end it on the remote side) and its exit
+// code (so a dropped connection is never mistaken for the command's own exit code 255).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import {
+  SSH_ALIVE_COUNT_MAX,
+  SSH_ALIVE_INTERVAL_S,
+  SSH_CONNECT_TIMEOUT_S,
+  SSH_CONTROL_PERSIST_S,
+  SSH_MASTER_TIMEOUT_MS,
+  SSH_REMOTE_KILL_TIMEOUT_MS,
+} from '../limits.js';
+import { shellQuote } from '../runbook/template.js';
+
+/** posix: a Linux or ESXi shell; windows: OpenSSH on Windows Server (cmd.exe or PowerShell). */
+export type RemoteFlavour = 'posix' | 'windows';
+
+export interface SshTransportOptions {
+  flavour?: RemoteFlavour;
+  /** Extra ssh arguments, e.g. ['-F', config] in tests. PATCHWALK_SSH_OPTIONS adds more, split on spaces. */
+  extraArgs?: string[];
+}
+
+/** ssh's own messages when the link, not the command, failed. */
+const TRANSPORT_FAILURE =
+  /(Connection (closed|reset|refused|timed out)|Broken pipe|client_loop: send disconnect|Timeout, server .* not responding|mux_client|Could not resolve hostname|No route to host|Permission denied \(|Host key verification failed|kex_exchange_identification|Network is unreachable)/i;
+
+export function looksLikeTransportFailure(stderr: string): boolean {
+  return TRANSPORT_FAILURE.test(stderr);
+}
+
+/** One remote command's view of the wrapper's markers. */
+export class RemoteSession {
+  pgid: number | undefined;
+  exitCode: number | undefined;
+  private readonly pgidMarker: string;
+  private readonly exitMarker: string;
+
+  constructor(
+    readonly argv: string[],
+    token: string,
+    readonly wrapped: boolean,
+  ) {
+    this.pgidMarker = `@${token}:pgid:`;
+    this.exitMarker = `@${token}:exit:`;
+  }
+
+  /** Takes the wrapper's markers out of stderr; returns the text still to show, or undefined for none. */
+  filter(line: string): string | undefined {
+    if (!this.wrapped) return line;
+    const pgidAt = line.indexOf(this.pgidMarker);
+    if (pgidAt >= 0) {
+      this.pgid = Number(line.slice(pgidAt + this.pgidMarker.length)) || undefined;
+      return line.slice(0, pgidAt) || undefined;
+    }
+    const exitAt = line.indexOf(this.exitMarker);
+    if (exitAt >= 0) {
+      this.exitCode = Number(line.slice(exitAt + this.exitMarker.length));
+      return line.slice(0, exitAt) || undefined;
+    }
+    return line;
+  }
+
+  /** Whether ssh's exit status means the connection failed rather than the command. */
+  connectionFailed(sshExit: number | undefined | null, stderr: string): boolean {
+    if (sshExit !== 255) return false;
+    if (this.wrapped) return this.exitCode === undefined;
+    return looksLikeTransportFailure(stderr);
+  }
+
+  /** The command's own exit code: the wrapper's report when there is one. */
+  commandExit(sshExit: number | undefined | null): number | null {
+    if (this.exitCode !== undefined) return this.exitCode;
+    return sshExit ?? null;
+  }
+}
+
+export class SshTransport {
+  readonly flavour: RemoteFlavour;
+  private readonly controlDir: string;
+  private readonly controlPath: string;
+  private readonly extraArgs: string[];
+  private readonly token = `pw${randomBytes(4).toString('hex')}`;
+  private master: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly destination: string,
+    options: SshTransportOptions = {},
+  ) {
+    this.flavour = options.flavour ?? 'posix';
+    this.controlDir = mkdtempSync(join(tmpdir(), 'pw-ssh-'));
+    // %C is a hash of host, port and user: short enough for a unix socket path.
+    this.controlPath = join(this.controlDir, '%C');
+    const fromEnv = (process.env.PATCHWALK_SSH_OPTIONS ?? '').split(' ').filter(Boolean);
+    this.extraArgs = [...fromEnv, ...(options.extraArgs ?? [])];
+  }
+
+  /** Options every ssh invocation of this run shares. */
+  private common(): string[] {
+    return [
+      ...this.extraArgs,
+      '-o', 'BatchMode=yes',
+      '-o', `ConnectTimeout=${SSH_CONNECT_TIMEOUT_S}`,
+      '-o', `ServerAliveInterval=${SSH_ALIVE_INTERVAL_S}`,
+      '-o', `ServerAliveCountMax=${SSH_ALIVE_COUNT_MAX}`,
+      '-o', `ControlPath=${this.controlPath}`,
+    ];
+  }
+
+  /** Starts the shared master connection once; later commands ride on it. */
+  async connect(): Promise<void> {
+    if (this.closed) return;
+    this.master ??= (async () => {
+      const result = await execa(
+        'ssh',
+        [...this.common(), '-o', 'ControlMaster=yes', '-o', `ControlPersist=${SSH_CONTROL_PERSIST_S}`, '-f', '-N', '--', this.destination],
+        { reject: false, stdin: 'ignore', timeout: SSH_MASTER_TIMEOUT_MS },
+      );
+      // A master that could not start is not fatal: each command then connects on its own and
+      // reports the real error.
+      if (result.exitCode !== 0) this.master = undefined;
+    })();
+    return this.master;
+  }
+
+  /** Whether the master connection is up. */
+  async alive(): Promise<boolean> {
+    const result = await execa('ssh', [...this.common(), '-O', 'check', '--', this.destination], { reject: false, stdin: 'ignore', timeout: SSH_MASTER_TIMEOUT_MS });
+    return result.exitCode === 0;
+  }
+
+  /** Drops the master connection (the host is rebooting); the next command connects afresh. */
+  async disconnect(): Promise<void> {
+    this.master = undefined;
+    await execa('ssh', [...this.common(), '-O', 'exit', '--', this.destination], { reject: false, stdin: 'ignore', timeout: SSH_MASTER_TIMEOUT_MS });
+  }
+
+  /** The argv that runs one remote command string over the shared connection, and its markers. */
+  session(remote: string, options: { wrap?: boolean } = {}): RemoteSession {
+    const wrap = (options.wrap ?? true) && this.flavour === 'posix';
+    const text = wrap ? this.wrap(remote) : remote;
+    const argv = ['ssh', ...this.common(), '-o', 'ControlMaster=no', '-T', '--', this.destination, text];
+    return new RemoteSession(argv, this.token, wrap);
+  }
+
+  /**
+   * The remote login shell is the leader of its own process group (sshd starts each session with
+   * setsid), and `exec` keeps its pid, so `$$` names the group of everything the command starts.
+   */
+  private wrap(remote: string): string {
+    const script =
+      `printf '@${this.token}:pgid:%s\\n' "$$" >&2; ` +
+      `/bin/sh -c "$1"; s=$?; ` +
+      `printf '@${this.token}:exit:%s\\n' "$s" >&2; exit "$s"`;
+    return `exec /bin/sh -c ${shellQuote(script)} patchwalk ${shellQuote(remote)}`;
+  }
+
+  /** Ends a remote process group: after a timeout or an abort the command must not live on. */
+  async killRemote(pgid: number, signal: 'TERM' | 'KILL'): Promise<void> {
+    if (this.flavour !== 'posix' || !Number.isInteger(pgid) || pgid <= 1) return;
+    const { argv } = this.session(`kill -${signal} -- -${pgid} 2>/dev/null || true`, { wrap: false });
+    await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.master) await this.disconnect();
+    rmSync(this.controlDir, { recursive: true, force: true });
+  }
+}
+
+/** The run's ssh connections, one per destination, all closed when the run ends. */
+export class SshConnections {
+  private readonly transports = new Map<string, SshTransport>();
+
+  constructor(private readonly options: SshTransportOptions = {}) {}
+
+  get(destination: string, flavour?: RemoteFlavour): SshTransport {
+    let transport = this.transports.get(destination);
+    if (!transport) {
+      transport = new SshTransport(destination, { ...this.options, flavour: flavour ?? this.options.flavour });
+      this.transports.set(destination, transport);
+    }
+    return transport;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.transports.values()].map((transport) => transport.close()));
+    this.transports.clear();
+  }
+}

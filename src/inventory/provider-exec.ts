@@ -1,0 +1,97 @@
+// How a provider runs its tool (virsh, PowerShell, vim-cmd, qm): always an argv, locally through
+// execa or on the host over the run's ssh connection. Providers take a CommandRunner, so their
+// parsing and their commands are tested with recorded output instead of a real hypervisor.
+import { execa } from 'execa';
+import { connectionError, remoteText } from '../exec/run-command.js';
+import type { SshTransport } from '../exec/ssh-transport.js';
+import { PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
+import type { Command } from '../runbook/template.js';
+
+export interface CommandOutput {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why it did not finish on its own: a timeout, an abort, a lost connection, a missing tool. */
+  problem?: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type CommandRunner = (argv: string[], options?: RunOptions) => Promise<CommandOutput>;
+
+/** Runs the tool here. LC_ALL=C keeps its output in the English the parsers read. */
+export const runLocal: CommandRunner = async (argv, options = {}) => {
+  const result = await execa(argv[0], argv.slice(1), {
+    reject: false,
+    stdin: 'ignore',
+    timeout: options.timeoutMs ?? PROVIDER_COMMAND_TIMEOUT_MS,
+    cancelSignal: options.signal,
+    env: { LC_ALL: 'C' },
+  });
+  const missing = result.failed && result.exitCode === undefined && /ENOENT/.test(result.message ?? '');
+  return {
+    exitCode: result.exitCode ?? null,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    problem: missing ? `${argv[0]} is not installed` : result.timedOut ? 'timed out' : result.isCanceled ? 'aborted' : undefined,
+  };
+};
+
+/** Runs the tool on the host over the run's multiplexed ssh connection. */
+export function runOver(transport: SshTransport): CommandRunner {
+  return (argv, options) => runRemote(transport, { argv }, options);
+}
+
+/** Runs one command (a shell string or an argv) on the host and collects its output. */
+export async function runRemote(transport: SshTransport, command: Command, options: RunOptions = {}): Promise<CommandOutput> {
+  {
+    await transport.connect();
+    const remote = transport.session(remoteText(command));
+    const result = await execa(remote.argv[0], remote.argv.slice(1), {
+      reject: false,
+      stdin: 'ignore',
+      timeout: options.timeoutMs ?? PROVIDER_COMMAND_TIMEOUT_MS,
+      cancelSignal: options.signal,
+    });
+    const stderrLines = String(result.stderr ?? '')
+      .split('\n')
+      .map((line) => remote.filter(line))
+      .filter((line): line is string => line !== undefined);
+    const stderr = stderrLines.join('\n').trim();
+    const lost = remote.connectionFailed(result.exitCode, stderr);
+    return {
+      exitCode: lost ? null : remote.commandExit(result.exitCode),
+      stdout: String(result.stdout ?? ''),
+      stderr,
+      problem: lost
+        ? connectionError(transport.destination, remote.pgid !== undefined, stderr.split('\n').pop() ?? '')
+        : result.timedOut
+          ? 'timed out'
+          : result.isCanceled
+            ? 'aborted'
+            : undefined,
+    };
+  }
+}
+
+/** The first error line a tool printed, for messages like "virsh shutdown web01 failed: error: …". */
+export function errorText(output: CommandOutput): string {
+  if (output.problem) return output.problem;
+  const lines = `${output.stderr}\n${output.stdout}`.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /error|fail|not found|cannot|invalid|denied|unable/i.test(line)) ?? lines[0] ?? `exit code ${output.exitCode}`;
+}
+
+export function succeeded(output: CommandOutput): boolean {
+  return output.exitCode === 0 && !output.problem;
+}
+
+/** "tags: web, prod" on a line of a description, notes or annotation. */
+export function tagsFromText(text: string | undefined | null): string[] {
+  if (!text) return [];
+  const match = /(?:^|\n)\s*tags\s*[:=]\s*([^\n]*)/i.exec(text);
+  if (!match) return [];
+  return match[1].split(/[\s,;]+/).map((tag) => tag.trim()).filter(Boolean);
+}

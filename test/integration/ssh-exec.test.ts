@@ -1,0 +1,122 @@
+// `on: host` steps against a real sshd on 127.0.0.1: streaming, exit codes, a timeout that ends the
+// remote process, and a dropped connection reported as such.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type Stream } from '../../src/exec/run-command.js';
+import { SshTransport } from '../../src/exec/ssh-transport.js';
+import { isRunning, waitFor } from '../helpers/processes.js';
+import { integrationRequired, sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
+
+const unavailable = sshdUnavailable();
+if (unavailable && !integrationRequired()) console.warn(`ssh integration tests skipped: ${unavailable}`);
+
+describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a real sshd', () => {
+  let sshd: TestSshd;
+  let transport: SshTransport;
+
+  beforeAll(async () => {
+    if (unavailable) throw new Error(`sshd integration required but unavailable: ${unavailable}`);
+    sshd = await startSshd();
+    transport = new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] });
+  });
+  afterAll(async () => {
+    await transport?.close();
+    sshd?.stop();
+  });
+
+  function collect() {
+    const lines: { stream: Stream; line: string; at: number }[] = [];
+    return { lines, onLine: (stream: Stream, line: string) => lines.push({ stream, line, at: Date.now() }) };
+  }
+
+  it('streams remote output line by line as it is printed', async () => {
+    const { lines, onLine } = collect();
+    const started = Date.now();
+    const result = await runCommand({ command: { shell: 'echo first; sleep 1; echo second >&2' }, ssh: sshd.destination, transport, onLine });
+    expect(lines.map((entry) => `${entry.stream}:${entry.line}`)).toEqual(['stdout:first', 'stderr:second']);
+    expect(lines[0].at - started).toBeLessThan(result.durationMs - 500);
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(result.connectionLost).toBeUndefined();
+  });
+
+  it('reports the remote exit code, even 255, as the command’s own', async () => {
+    const seven = await runCommand({ command: { shell: 'exit 7' }, ssh: sshd.destination, transport, onLine: () => {} });
+    expect(seven).toMatchObject({ exitCode: 7 });
+    const own255 = await runCommand({ command: { shell: 'echo bye; exit 255' }, ssh: sshd.destination, transport, onLine: () => {} });
+    expect(own255).toMatchObject({ exitCode: 255 });
+    expect(own255.connectionLost).toBeUndefined();
+  });
+
+  it('keeps an argv word by word on the remote side; a hostile value is just text', async () => {
+    const result = await runCommand({
+      command: { argv: ['printf', '%s|', 'evil;$(touch pwned)', "o'brien"] },
+      ssh: sshd.destination,
+      transport,
+      capture: true,
+      onLine: () => {},
+    });
+    expect(result.stdout).toBe("evil;$(touch pwned)|o'brien|");
+  });
+
+  it('uses one multiplexed connection for the whole run', async () => {
+    await runCommand({ command: { shell: 'true' }, ssh: sshd.destination, transport, onLine: () => {} });
+    expect(await transport.alive()).toBe(true);
+  });
+
+  it('a timeout ends the remote process, not just the local ssh', async () => {
+    const pidFile = join(sshd.dir, 'remote-timeout.pid');
+    const result = await runCommand({
+      command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` },
+      ssh: sshd.destination,
+      transport,
+      timeoutMs: 1500,
+      onLine: () => {},
+    });
+    expect(result.timedOut).toBe(true);
+    const remotePid = Number(readFileSync(pidFile, 'utf8'));
+    expect(await waitFor(() => !isRunning(remotePid))).toBe(true);
+  });
+
+  it('an abort ends the remote process too', async () => {
+    const pidFile = join(sshd.dir, 'remote-abort.pid');
+    const controller = new AbortController();
+    const running = runCommand({ command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` }, ssh: sshd.destination, transport, signal: controller.signal, onLine: () => {} });
+    await waitFor(() => {
+      try {
+        return readFileSync(pidFile, 'utf8').trim() !== '';
+      } catch {
+        return false;
+      }
+    });
+    controller.abort();
+    const result = await running;
+    expect(result.aborted).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(readFileSync(pidFile, 'utf8'))))).toBe(true);
+  });
+
+  it('a dropped connection is reported as lost, not as a command failure', async () => {
+    // The remote command kills the sshd process that carries its connection (the parent of the
+    // wrapper shell): the link goes while the command is still running.
+    const own = new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] });
+    const result = await runCommand({
+      command: { shell: "echo working; sleep 0.3; kill -9 $(awk '{print $4}' /proc/$PPID/stat); sleep 5" },
+      ssh: sshd.destination,
+      transport: own,
+      timeoutMs: 10_000,
+      onLine: () => {},
+    });
+    await own.close();
+    expect(result.connectionLost).toBe(true);
+    expect(result.timedOut).toBe(false);
+    expect(result.error).toMatch(/^lost the ssh connection to 127\.0\.0\.1/);
+  });
+
+  it('a host that cannot be reached is reported as a connection failure', async () => {
+    const nowhere = new SshTransport(`nobody@127.0.0.1`, { extraArgs: ['-F', sshd.configFile, '-p', '1'] });
+    const result = await runCommand({ command: { shell: 'true' }, ssh: 'nobody@127.0.0.1', transport: nowhere, onLine: () => {} });
+    await nowhere.close();
+    expect(result.connectionLost).toBe(true);
+    expect(result.error).toMatch(/^cannot connect to 127\.0\.0\.1 over ssh/);
+  });
+});
