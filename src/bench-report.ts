@@ -13,6 +13,15 @@ export function benchSteadyState(): void {
 
 if (target && delay) {
   delay.enable();
+  const peak = { heapMb: 0, externalMb: 0, arrayBuffersMb: 0, rssMb: 0 };
+  const sample = setInterval(() => {
+    const memory = process.memoryUsage();
+    peak.heapMb = Math.max(peak.heapMb, memory.heapTotal / 1048576);
+    peak.externalMb = Math.max(peak.externalMb, memory.external / 1048576);
+    peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, memory.arrayBuffers / 1048576);
+    peak.rssMb = Math.max(peak.rssMb, memory.rss / 1048576);
+  }, 250);
+  sample.unref();
   process.on('exit', () => {
     delay.disable();
     const usage = process.resourceUsage();
@@ -21,6 +30,7 @@ if (target && delay) {
       p99StallMs: delay.percentile(99) / 1e6,
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
       peakRssMb: usage.maxRSS / 1024,
+      peak,
     };
     writeFileSync(target, JSON.stringify(report));
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Parses the command line and hands off; each command lives in src/commands/.
-import './colour-env.js';
+import './process-env.js';
 import './bench-report.js';
 import meow from 'meow';
 import { runDemo } from './commands/demo.js';

@@ -11,7 +11,8 @@ function automaticAnswer(d: RunState, prompt: Prompt): { value: PromptAnswer; by
   if (!yes && !dryRun) return undefined;
   switch (prompt.kind) {
     case 'continue':
-      return { value: true, by };
+      // A dry run is for reading: it still pauses where the console pauses.
+      return yes ? { value: true, by } : undefined;
     case 'confirm':
       return !prompt.destructive || consent || dryRun ? { value: true, by } : undefined;
     case 'type-to-confirm':

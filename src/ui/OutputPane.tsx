@@ -63,8 +63,10 @@ export function OutputPane({ store, view, width, height }: Props) {
       <Text dimColor wrap="truncate-end">
         ── output · {status}
       </Text>
+      {/* Keyed by row, not by line number: scrolling then updates text in place instead of
+          unmounting and creating every row on every frame. */}
       {lines.map((line, offset) => (
-        <Line key={first + offset} line={line} highlight={view.match === first + offset} />
+        <Line key={offset} line={line} highlight={view.match === first + offset} />
       ))}
     </Box>
   );
