@@ -1,6 +1,6 @@
 // What patchwalk and a step's supervisor (src/exec/supervisor.ts) tell each other, and the
 // write-then-rename they both use so a reader never sees half a file.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+export { writeFileDurably } from '../journal/durable-file.js';
 
 export const SPEC_ENV = 'PATCHWALK_SUPERVISOR_SPEC';
 
@@ -35,15 +35,4 @@ export interface PidRecord {
   cancelled?: boolean;
 }
 
-export function writeFileDurably(file: string, text: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
-}
 
