@@ -1,24 +1,27 @@
-// `patchwalk run FILE`: load, check, and walk a runbook.
-import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
+// `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { initialState } from '../engine/engine.js';
-import { runCommand } from '../exec/run-command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { LinePrompter } from '../plain/line-prompter.js';
-import { PlainRenderer } from '../plain/plain-renderer.js';
-import { colourWanted, makeStyle } from '../plain/style.js';
-import { NoInputError, RunDriver } from '../run/drive-run.js';
-import { hypervisorFor } from '../run/hypervisor.js';
+import { JournalWriter } from '../journal/journal-writer.js';
+import { currentOperator } from '../journal/operator.js';
+import { JOURNAL_VERSION } from '../journal/records.js';
+import { RunFolder } from '../journal/run-folder.js';
+import { indexRun } from '../journal/run-index.js';
+import { SECRET_MASK, Secrets } from '../journal/secrets.js';
+import { stateDir } from '../journal/state-dir.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { renderText } from '../runbook/template.js';
+import { Session } from './session.js';
 
 export interface RunFlags {
   set: string[];
   dryRun: boolean;
   yes: boolean;
   plain: boolean;
+  takeOver?: boolean;
 }
 
 export interface Io {
@@ -32,6 +35,8 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
 export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise<number> {
   const loaded = await loadRunbookFile(file);
   if (!loaded.runbook) {
@@ -40,48 +45,36 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     return EXIT.usage;
   }
   const runbook = loaded.runbook;
+  const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
-  const hypervisor = hypervisorFor(runbook);
-  const style = makeStyle(colourWanted(io.stdout));
-  const renderer = new PlainRenderer(io.stdout, style);
+  const operator = currentOperator();
+  const runId = newRunId();
+  const root = stateDir();
+  const folder = new RunFolder(root, runId);
+  folder.create();
+  writeFileSync(folder.runbookCopy, text);
 
-  const state = initialState(
-    runbook,
-    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: false, runId: newRunId(), operator: userInfo().username },
-    given,
-  );
-  let driver: RunDriver | undefined;
-  const interrupt = (signal: string) => driver?.interrupt(`${signal} received`);
-  const prompter = new LinePrompter(io.stdin, io.stdout, style, () => interrupt('Ctrl-C'));
-  const ssh = runbook.target?.ssh ? renderText(runbook.target.ssh, (path) => state.params[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined;
-  driver = new RunDriver(state, {
-    ...hypervisor,
-    prompter,
-    exec: runCommand,
-    ssh: runbook.inventory?.provider === 'sim' || !runbook.inventory ? undefined : ssh,
-    observer: renderer,
+  const secretParams = Object.entries(runbook.params ?? {}).filter(([, param]) => param.secret).map(([name]) => name);
+  const secrets = new Secrets();
+  for (const name of secretParams) secrets.add(given[name]);
+  const journal = new JournalWriter(folder.journal, secrets.mask);
+  const path = resolve(file);
+  journal.append({
+    type: 'run-start',
+    at: Date.now(),
+    v: JOURNAL_VERSION,
+    run: runId,
+    runbook: { path, sha256: sha256(text), title: runbook.title, copy: folder.relative(folder.runbookCopy) },
+    params: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, secretParams.includes(name) ? SECRET_MASK : value])),
+    secret_params: secretParams,
+    options: { yes: flags.yes, dry_run: flags.dryRun },
+    operator,
   });
+  indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-  try {
-    const end = await driver.run();
-    if (end.phase === 'done') return EXIT.ok;
-    if (end.phase === 'aborted' && end.interrupted) return EXIT.interrupted;
-    return EXIT.failed;
-  } catch (error) {
-    if (error instanceof NoInputError) {
-      io.stderr.write(`patchwalk: ${error.message}; stdin is closed. Answer it on a terminal, or pipe the answer in${flags.yes ? '' : ', or use --yes'}.\n`);
-      if (flags.yes && !runbook.unattended) {
-        io.stderr.write(`patchwalk: --yes does not answer destructive prompts unless the runbook sets "unattended: true".\n`);
-      }
-      return EXIT.noInput;
-    }
-    throw error;
-  } finally {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
-    prompter.close();
-  }
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: false, runId, operator: operator.user }, given);
+  const session = new Session({ root, folder, journal, secrets, state, records: [], runbookPath: path, takeOver: Boolean(flags.takeOver), io });
+  return session.run();
 }
 
 export { UsageError };

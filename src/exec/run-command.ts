@@ -8,6 +8,9 @@ export type Stream = 'stdout' | 'stderr';
 
 export interface ExecRequest {
   command: Command;
+  /** The step and engine effect the command belongs to, for runners that keep files per command. */
+  stepId?: string;
+  effectId?: number;
   /** ssh destination; when set the command runs there. */
   ssh?: string;
   timeoutMs?: number;

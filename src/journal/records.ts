@@ -30,7 +30,7 @@ export type JournalRecord =
   | { type: 'step-end'; at: number; step: string; status: StepStatus; exit_code?: number | null; duration_ms?: number; message?: string }
   | { type: 'exec-start'; at: number; step: string; effect: number; command: string; role?: 'verify'; output: string; status_file: string; pid_file: string }
   | { type: 'exec-attach'; at: number; step: string; effect: number; output: string }
-  | { type: 'exec-cancelled'; at: number; step: string; effect: number; reason: string }
+  | { type: 'exec-cancelled'; at: number; step: string; effect: number; output: string; reason: string }
   | {
       type: 'exec-end';
       at: number;

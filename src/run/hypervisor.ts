@@ -14,10 +14,15 @@ export function simSpeed(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(speed) && speed > 0 ? speed : 1;
 }
 
-export function hypervisorFor(runbook: Runbook): Hypervisor {
+export interface HypervisorOptions {
+  /** sim: keep the simulated VM states in this file (the run's folder), and start from it. */
+  simStateFile?: string;
+}
+
+export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {}): Hypervisor {
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
   if (inventory.provider === 'sim') {
-    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed() });
+    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
     return { provider: sim, host: sim };
   }
   throw new UsageError(`inventory provider "${inventory.provider}" is not available in this version of patchwalk; use provider: sim to rehearse`);

@@ -14,7 +14,8 @@ export function patchwalk(args: string[], options: Options & { input?: string } 
     cwd: ROOT,
     reject: false,
     input: options.input ?? '',
-    env: { NO_COLOR: '1', PATCHWALK_SIM_SPEED: '10', ...options.env },
+    // Each call gets a state dir of its own unless the test shares one: tests never touch the real home.
+    env: { NO_COLOR: '1', PATCHWALK_SIM_SPEED: '10', PATCHWALK_STATE_DIR: tempDir('patchwalk-state-'), ...options.env },
     ...options,
   });
 }
