@@ -22,6 +22,13 @@ import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
 import { renderText } from '../runbook/template.js';
 import type { Io } from './run.js';
 
+/** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
+export function makePrompter(io: Io, style: Style) {
+  const hooks = { interrupt: () => {}, idleLine: (_line: string) => false };
+  const prompter = new LinePrompter(io.stdin, io.stdout, style, () => hooks.interrupt(), io.stdin.isTTY ? (line) => hooks.idleLine(line) : undefined);
+  return { prompter, hooks };
+}
+
 export interface SessionSetup {
   root: string;
   folder: RunFolder;
@@ -33,6 +40,7 @@ export interface SessionSetup {
   runbookPath: string;
   takeOver: boolean;
   io: Io;
+  prompt?: ReturnType<typeof makePrompter>;
 }
 
 const safeWrite = (stream: NodeJS.WritableStream, text: string) => {
@@ -61,8 +69,10 @@ export class Session {
     this.state = setup.state;
     this.style = makeStyle(colourWanted(io.stdout));
     this.renderer = new PlainRenderer(io.stdout, this.style);
-    const tty = Boolean(io.stdin.isTTY);
-    this.prompter = new LinePrompter(io.stdin, io.stdout, this.style, () => this.onInterrupt('Ctrl-C'), tty ? (line) => this.onIdleLine(line) : undefined);
+    const prompt = setup.prompt ?? makePrompter(io, this.style);
+    prompt.hooks.interrupt = () => this.onInterrupt('Ctrl-C');
+    prompt.hooks.idleLine = (line) => this.onIdleLine(line);
+    this.prompter = prompt.prompter;
     this.hypervisor = hypervisorFor(this.state.runbook, { simStateFile: this.state.options.dryRun ? undefined : folder.simHost });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);

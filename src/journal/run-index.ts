@@ -5,6 +5,7 @@ import { readJournal, recordsOf } from './journal-reader.js';
 import { pidAlive } from './operator.js';
 import { hostname } from 'node:os';
 import { RunFolder, runIds } from './run-folder.js';
+import { renderText } from '../runbook/template.js';
 import type { JournalRecord } from './records.js';
 
 export interface IndexEntry {
@@ -59,6 +60,14 @@ export function standingOf(records: JournalRecord[]): RunStanding {
   return 'interrupted';
 }
 
+function titleOf(template: string, params: Record<string, string>, host: string | undefined): string {
+  try {
+    return renderText(template, (path) => (path.length === 1 ? (params[path[0]] ?? (path[0] === 'host' ? host : undefined)) : undefined));
+  } catch {
+    return template;
+  }
+}
+
 export function summarize(root: string, id: string, entry?: IndexEntry): RunSummary | undefined {
   const folder = new RunFolder(root, id);
   let records: JournalRecord[];
@@ -75,7 +84,7 @@ export function summarize(root: string, id: string, entry?: IndexEntry): RunSumm
   const lock = recordsOf(records, 'lock')[0];
   return {
     id,
-    title: entry?.title ?? start.runbook.title,
+    title: titleOf(entry?.title ?? start.runbook.title, start.params, lock?.host),
     runbook: start.runbook.path,
     host: entry?.host ?? lock?.host ?? null,
     started_at: start.at,
