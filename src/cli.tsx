@@ -6,6 +6,9 @@ import meow from 'meow';
 import { runDemo } from './commands/demo.js';
 import { lintPaths } from './commands/lint.js';
 import { runRunbook, type Io } from './commands/run.js';
+import { writeReport } from './commands/report.js';
+import { resumeRun } from './commands/resume.js';
+import { printRuns } from './commands/runs.js';
 import { printSchema } from './commands/schema.js';
 import { listVms } from './commands/vms.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -16,8 +19,8 @@ const HELP = `
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
-    $ patchwalk runs [--json]
-    $ patchwalk resume [RUN]
+    $ patchwalk runs [--json]                 list runs, newest first
+    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (the newest if none is named)
     $ patchwalk report RUN [--format md|json]
     $ patchwalk schema                        print the runbook JSON Schema
 
@@ -28,10 +31,15 @@ const HELP = `
     --plain       line-by-line output even on a terminal
     --format      lint: text or json; report: md or json
     --json        machine-readable output
+    --take-over   take over a stale host lock (its process is gone) without asking
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
     3 input needed but none available · 130 interrupted
+
+  State
+    Runs, journals and locks live in $PATCHWALK_STATE_DIR
+    (default $XDG_STATE_HOME/patchwalk or ~/.local/state/patchwalk).
 `;
 
 const cli = meow(HELP, {
@@ -65,7 +73,7 @@ function one(args: string[], what: string, command: string): string {
 async function main(): Promise<number> {
   const [command, ...args] = cli.input;
   const flags = cli.flags;
-  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain };
+  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
   switch (command) {
     case 'demo':
       return runDemo(runFlags, io);
@@ -78,9 +86,13 @@ async function main(): Promise<number> {
     case 'schema':
       return printSchema(io.stdout);
     case 'runs':
+      if (args.length) throw new UsageError('runs takes no arguments; see patchwalk --help');
+      return printRuns(flags.json, io.stdout);
     case 'resume':
+      if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
+      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
-      throw new UsageError(`${command}: run journals are not recorded by this version yet, so there is nothing to ${command === 'runs' ? 'list' : command}`);
+      return writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case undefined:
       cli.showHelp(EXIT.usage);
       return EXIT.usage;

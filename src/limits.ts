@@ -66,3 +66,16 @@ export const REBOOT_PROBE_TIMEOUT_MS = 15_000;
 export const REBOOT_PROGRESS_EVERY_MS = 10_000;
 /** How often the VM provider is asked again after the host is back. */
 export const PROVIDER_RETRY_MS = 2000;
+
+/** How often patchwalk reads a detached command's output file and looks for its status file. */
+export const FOLLOW_POLL_MS = 40;
+/** How long a freshly spawned supervisor has to claim its command before it counts as not started. */
+export const SUPERVISOR_START_GRACE_MS = 3000;
+/** After a command exits, how long its supervisor waits for output still in the pipes. */
+export const OUTPUT_DRAIN_MS = 1000;
+/** Lines of each step's output that the report keeps. */
+export const REPORT_TAIL_LINES = 15;
+/** Longest output line kept whole in the report; longer ones are cut. */
+export const REPORT_LINE_CHARS = 300;
+/** Runs that `patchwalk runs` lists at most. */
+export const RUNS_LIST_LIMIT = 200;

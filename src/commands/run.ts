@@ -1,28 +1,27 @@
-// `patchwalk run FILE`: load, check, and walk a runbook.
-import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
+// `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { initialState } from '../engine/engine.js';
-import { runCommand, type ExecRequest } from '../exec/run-command.js';
-import { SshConnections } from '../exec/ssh-transport.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { LinePrompter } from '../plain/line-prompter.js';
-import { PlainRenderer } from '../plain/plain-renderer.js';
-import { colourWanted, makeStyle } from '../plain/style.js';
-import { NoInputError, RunDriver } from '../run/drive-run.js';
-import { hypervisorFor } from '../run/hypervisor.js';
+import { JournalWriter } from '../journal/journal-writer.js';
+import { currentOperator } from '../journal/operator.js';
+import { JOURNAL_VERSION } from '../journal/records.js';
+import { RunFolder } from '../journal/run-folder.js';
+import { indexRun } from '../journal/run-index.js';
+import { SECRET_MASK, Secrets } from '../journal/secrets.js';
+import { stateDir } from '../journal/state-dir.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { join } from 'node:path';
-import type { RunState } from '../engine/types.js';
-import { runDir } from '../run/state-dir.js';
-import type { runConsole } from '../ui/run-console.js';
+import { Session } from './session.js';
 
 export interface RunFlags {
   set: string[];
   dryRun: boolean;
   yes: boolean;
   plain: boolean;
+  takeOver?: boolean;
   /** Guided mode: pause after each explanation (the demo). */
   training?: boolean;
 }
@@ -35,7 +34,7 @@ export interface Io {
 }
 
 /** The full-screen console needs a terminal at both ends, and one that can move the cursor. */
-export function wantsConsole(flags: RunFlags, io: Io): boolean {
+export function wantsConsole(flags: Pick<RunFlags, 'plain'>, io: Io): boolean {
   const env = io.env ?? process.env;
   return !flags.plain && Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY) && env.TERM !== 'dumb';
 }
@@ -45,6 +44,8 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
 export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise<number> {
   const loaded = await loadRunbookFile(file);
   if (!loaded.runbook) {
@@ -53,101 +54,49 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     return EXIT.usage;
   }
   const runbook = loaded.runbook;
+  const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
-  const connections = new SshConnections();
-  let driver: RunDriver | undefined;
-  const hypervisor = hypervisorFor(runbook, { params: () => driver?.current.params ?? given, connections });
-  const interactive = wantsConsole(flags, io);
+  const operator = currentOperator();
   const runId = newRunId();
-  const state = initialState(
-    runbook,
-    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead: interactive && Boolean(flags.training), runId, operator: userInfo().username },
-    given,
-  );
-  const execDeps = {
-    provider: hypervisor.provider,
-    host: hypervisor.host,
-    // on: host steps share the run's one multiplexed ssh connection to the target.
-    exec: (request: ExecRequest) => runCommand({ ...request, transport: request.ssh ? connections.get(request.ssh, hypervisor.flavour) : undefined }),
-    ssh: hypervisor.ssh,
-  };
-  if (interactive) {
-    try {
-      return await runInConsole(state, execDeps, flags, io, runId, (created) => (driver = created));
-    } finally {
-      await connections.closeAll();
-    }
-  }
+  const root = stateDir();
+  const folder = new RunFolder(root, runId);
+  folder.create();
+  writeFileSync(folder.runbookCopy, text);
 
-  const style = makeStyle(colourWanted(io.stdout));
-  const renderer = new PlainRenderer(io.stdout, style);
-  const interrupt = (signal: string) => driver?.interrupt(`${signal} received`);
-  const prompter = new LinePrompter(io.stdin, io.stdout, style, () => interrupt('Ctrl-C'));
-  driver = new RunDriver(state, { ...execDeps, prompter, observer: renderer });
+  const secretParams = Object.entries(runbook.params ?? {}).filter(([, param]) => param.secret).map(([name]) => name);
+  const secrets = new Secrets();
+  for (const name of secretParams) secrets.add(given[name]);
+  const journal = new JournalWriter(folder.journal, secrets.mask);
+  const path = resolve(file);
+  journal.append({
+    type: 'run-start',
+    at: Date.now(),
+    v: JOURNAL_VERSION,
+    run: runId,
+    runbook: { path, sha256: sha256(text), title: runbook.title, copy: folder.relative(folder.runbookCopy) },
+    params: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, secretParams.includes(name) ? SECRET_MASK : value])),
+    secret_params: secretParams,
+    options: { yes: flags.yes, dry_run: flags.dryRun },
+    operator,
+  });
+  indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-  const onOutputClosed = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' && interrupt('output closed');
-  io.stdout.on('error', onOutputClosed);
-  try {
-    return exitCodeOf(await driver.run());
-  } catch (error) {
-    if (error instanceof NoInputError) {
-      io.stderr.write(`patchwalk: ${error.message}; stdin is closed. Answer it on a terminal, or pipe the answer in${flags.yes ? '' : ', or use --yes'}.\n`);
-      if (flags.yes && !runbook.unattended) {
-        io.stderr.write(`patchwalk: --yes does not answer destructive prompts unless the runbook sets "unattended: true".\n`);
-      }
-      return EXIT.noInput;
-    }
-    throw error;
-  } finally {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
-    io.stdout.off('error', onOutputClosed);
-    prompter.close();
-    await connections.closeAll();
-  }
-}
-
-function exitCodeOf(end: RunState): number {
-  if (end.phase === 'done') return EXIT.ok;
-  if (end.phase === 'aborted' && end.interrupted) return EXIT.interrupted;
-  return EXIT.failed;
-}
-
-async function runInConsole(
-  state: RunState,
-  deps: Parameters<typeof runConsole>[1],
-  flags: RunFlags,
-  io: Io,
-  runId: string,
-  onDriver: (driver: RunDriver) => void,
-): Promise<number> {
-  let driver: RunDriver | undefined;
-  const onSignal = (signal: NodeJS.Signals) => driver?.interrupt(`${signal} received`);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-  try {
-    // Ink takes most of a second to load; line mode, lint and schema do not pay for it.
-    const { runConsole } = await import('../ui/run-console.js');
-    const end = await runConsole(state, deps, {
-      training: Boolean(flags.training),
-      outputPath: join(runDir(runId), 'output.log'),
-      stdin: io.stdin as NodeJS.ReadStream,
-      stdout: io.stdout as NodeJS.WriteStream,
-      onDriver: (created) => {
-        driver = created;
-        onDriver(created);
-      },
-    });
-    printSummary(end, io);
-    return exitCodeOf(end);
-  } finally {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
-  }
-}
-
-/** After the console closes, the outcome stays in the terminal's scrollback. */
-function printSummary(end: RunState, io: Io): void {
-  new PlainRenderer(io.stdout, makeStyle(colourWanted(io.stdout))).summary(end);
+  const interactive = wantsConsole(flags, io);
+  const pauseToRead = interactive && Boolean(flags.training);
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, runId, operator: operator.user }, given);
+  const session = new Session({
+    root,
+    folder,
+    journal,
+    secrets,
+    state,
+    records: [],
+    runbookPath: path,
+    takeOver: Boolean(flags.takeOver),
+    io,
+    console: interactive ? { training: Boolean(flags.training) } : undefined,
+  });
+  return session.run();
 }
 
 export { UsageError };

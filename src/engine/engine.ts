@@ -7,6 +7,7 @@ import { scopeFor } from './context.js';
 import { STEP_HANDLERS } from './step-handlers.js';
 import { ask, recordAnswer } from './prompts.js';
 import { selectVms } from './select.js';
+import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
 import type { Effect, EngineEvent, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
 
 type NewEffect = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
@@ -81,6 +82,10 @@ function apply(d: RunState, event: EngineEvent): void {
   } else if (event.type === 'inventory-failed' && !effect.stepId) {
     failRun(d, `cannot list the VMs: ${event.message}`, event.at);
     return;
+  } else if (event.type === 'lost') {
+    outcomeLost(d, effect, event.reason, event.at);
+  } else if (event.type === 'exec-done' && effect.type === 'exec' && effect.role === 'verify') {
+    verified(d, event);
   } else if (event.type === 'slept' && effect.type === 'sleep' && effect.reason === 'retry') {
     const step = currentStep(d);
     if (step) startAction(d, step, event.at);
@@ -103,6 +108,10 @@ export function answered(d: RunState, awaiting: NonNullable<RunState['awaiting']
     }
     d.params[awaiting.name] = text;
     d.paramCursor++;
+    return;
+  }
+  if (awaiting.purpose === 'unknown') {
+    resolveUnknown(d, String(value), at);
     return;
   }
   if (awaiting.purpose === 'failure') {

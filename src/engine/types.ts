@@ -44,6 +44,15 @@ export interface StepState {
   vmQueue?: string[];
   /** reboot: VMs running when the host went down. */
   runningBefore?: string[];
+  /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
+  unknown?: UnknownOutcome;
+}
+
+/** An action whose result was lost: what it was, why, and what its verify check said. */
+export interface UnknownOutcome {
+  effect: Effect;
+  reason: string;
+  verify?: { exitCode: number | null; timedOut: boolean; error?: string };
 }
 
 /** What the open prompt is for, so its answer reaches the right handler. */
@@ -51,7 +60,8 @@ export type Awaiting =
   | { purpose: 'param'; name: string }
   | { purpose: 'step' }
   | { purpose: 'failure'; message: string; exitCode?: number | null }
-  | { purpose: 'vm-timeout'; vm: string };
+  | { purpose: 'vm-timeout'; vm: string }
+  | { purpose: 'unknown' };
 
 export type VmOutcome = 'stopped' | 'forced' | 'started' | 'migrated' | 'timed-out' | 'left-running' | 'failed' | 'already running';
 
@@ -102,6 +112,8 @@ export type Effect =
       timeoutMs?: number;
       capture: boolean;
       env?: Record<string, string>;
+      /** verify: the check that helps decide a step whose outcome is unknown. */
+      role?: 'verify';
     }
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
   | { type: 'inventory'; id: number; stepId?: string }
@@ -143,7 +155,9 @@ export type EngineEvent =
   | { type: 'vm-state'; name: string; state: VmState; at: number }
   | { type: 'vm-power-done'; effectId: number; results: VmResult[]; at: number }
   | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
-  | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean };
+  | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean }
+  /** The open effect was under way when patchwalk stopped, and its outcome cannot be known. */
+  | { type: 'lost'; effectId: number; reason: string; at: number };
 
 export type RunPhase = 'params' | 'inventory' | 'steps' | 'done' | 'failed' | 'aborted';
 

@@ -9,6 +9,9 @@ export type Stream = 'stdout' | 'stderr';
 
 export interface ExecRequest {
   command: Command;
+  /** The step and engine effect the command belongs to, for runners that keep files per command. */
+  stepId?: string;
+  effectId?: number;
   /** ssh destination; when set the command runs there. */
   ssh?: string;
   /** The run's multiplexed connection to `ssh`; without it a plain one-off ssh is used. */

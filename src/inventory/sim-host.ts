@@ -1,6 +1,8 @@
 // The built-in simulated host: VMs with power states that take realistic time to change, a guest
 // that ignores graceful shutdowns, and a host that reboots. It needs nothing installed.
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileDurably } from '../journal/durable-file.js';
 import type { Vm, VmResult, VmState } from '../engine/types.js';
 import { parseDuration } from '../runbook/duration.js';
 import type { SimVmSpec } from '../runbook/schema.js';
@@ -35,7 +37,18 @@ export interface SimHostOptions {
   rebootTime?: string;
   /** Divides every simulated duration; tests run the host many times faster. */
   speed?: number;
+  /** Keeps the VM states in this file (a run's folder), and starts from it when it exists. */
+  stateFile?: string;
 }
+
+interface SimSnapshot {
+  vms: Record<string, VmState>;
+  bootId: number;
+  rebooting: boolean;
+}
+
+/** Where a VM caught mid-change has got to by the time anyone looks again. */
+const SETTLED: Partial<Record<VmState, VmState>> = { 'shutting-down': 'shut-off', starting: 'running', migrating: 'migrated' };
 
 function ms(duration: string | undefined, fallback: number): number {
   return (duration ? parseDuration(duration) : undefined) ?? fallback;
@@ -47,11 +60,35 @@ export class SimHost implements InventoryProvider, HostControl {
   private readonly rebootMs: number;
   private readonly speed: number;
   private bootId = 1;
+  private rebooting = false;
+  private readonly stateFile: string | undefined;
 
   constructor(options: SimHostOptions = {}) {
     this.vms = (options.vms ?? DEFAULT_SIM_VMS).map((spec) => ({ spec, state: spec.state ?? 'running', generation: 0 }));
     this.rebootMs = ms(options.rebootTime, SIM_DEFAULT_REBOOT_MS);
     this.speed = options.speed && options.speed > 0 ? options.speed : 1;
+    this.stateFile = options.stateFile;
+    if (this.stateFile && existsSync(this.stateFile)) this.restore(JSON.parse(readFileSync(this.stateFile, 'utf8')) as SimSnapshot);
+    this.persist();
+  }
+
+  /** The host as a run left it. Changes under way then have finished since; so has a reboot. */
+  private restore(snapshot: SimSnapshot): void {
+    for (const vm of this.vms) {
+      const state = snapshot.vms[vm.spec.name];
+      if (state) vm.state = SETTLED[state] ?? state;
+    }
+    this.bootId = snapshot.bootId;
+    if (snapshot.rebooting) {
+      this.bootId++;
+      for (const vm of this.vms) if (vm.spec.autostart && vm.state === 'shut-off') vm.state = 'running';
+    }
+  }
+
+  private persist(): void {
+    if (!this.stateFile) return;
+    const snapshot: SimSnapshot = { vms: this.states(), bootId: this.bootId, rebooting: this.rebooting };
+    writeFileDurably(this.stateFile, `${JSON.stringify(snapshot, null, 2)}\n`);
   }
 
   async list(): Promise<Vm[]> {
@@ -84,11 +121,13 @@ export class SimHost implements InventoryProvider, HostControl {
     const generation = ++vm.generation;
     if (vm.state !== via) {
       vm.state = via;
+      this.persist();
       onState(vm.spec.name, via);
     }
     setTimeout(() => {
       if (vm.generation !== generation) return;
       vm.state = to;
+      this.persist();
       onState(vm.spec.name, to);
     }, this.scaled(delay)).unref();
   }
@@ -137,6 +176,8 @@ export class SimHost implements InventoryProvider, HostControl {
       vm.generation++;
       if (vm.state !== 'migrated') vm.state = 'shut-off';
     }
+    this.rebooting = true;
+    this.persist();
     const bootMs = this.scaled(this.rebootMs);
     const started = Date.now();
     if (bootMs > request.waitMs) {
@@ -149,8 +190,10 @@ export class SimHost implements InventoryProvider, HostControl {
       return { outcome: 'error', message: 'aborted while the host was rebooting' };
     }
     this.bootId++;
-    request.onProgress(`${request.host} is back (boot id ${this.bootId}, after ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    this.rebooting = false;
     for (const vm of this.vms) if (vm.spec.autostart && vm.state === 'shut-off') vm.state = 'running';
+    this.persist();
+    request.onProgress(`${request.host} is back (boot id ${this.bootId}, after ${((Date.now() - started) / 1000).toFixed(1)}s)`);
     return { outcome: 'back' };
   }
 }

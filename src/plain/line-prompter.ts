@@ -30,6 +30,8 @@ export class LinePrompter implements Prompter {
     private readonly output: NodeJS.WritableStream,
     private readonly style: Style,
     onInterrupt: () => void,
+    /** A line typed while nothing is being asked; true when it was a command (such as `a`) and is used up. */
+    private readonly onIdleLine?: (line: string) => boolean,
   ) {
     this.echo = new MutableOutput(output);
     this.rl = createInterface({ input, output: this.echo, terminal: Boolean(input.isTTY) });
@@ -38,7 +40,7 @@ export class LinePrompter implements Prompter {
         const { resolve } = this.waiting;
         this.waiting = undefined;
         resolve(line);
-      } else this.lines.push(line);
+      } else if (!this.onIdleLine?.(line)) this.lines.push(line);
     });
     this.rl.on('close', () => {
       this.closed = true;

@@ -20,6 +20,8 @@ export class NoInputError extends Error {
 export interface RunObserver {
   /** Awaited before an effect is performed: the place to make a record durable first. */
   beforeEffect?(effect: Effect, state: RunState): void | Promise<void>;
+  /** Every event the driver dispatches, with the state it led to: the journal's feed. */
+  event?(event: EngineEvent, state: RunState, previous: RunState): void;
   state?(state: RunState, previous: RunState | undefined): void;
   output?(stepId: string, stream: Stream, line: string): void;
   /** A line about progress that is not command output: VM state changes, the reboot. */
@@ -77,6 +79,7 @@ export class RunDriver {
   private dispatch(event: EngineEvent): void {
     const previous = this.state;
     this.state = reduce(this.state, event);
+    this.deps.observer.event?.(event, this.state, previous);
     if (this.state !== previous) this.deps.observer.state?.(this.state, previous);
   }
 
@@ -113,6 +116,8 @@ export class RunDriver {
           return { type: 'exec-done', effectId: effect.id, exitCode: 0, timedOut: false, stdout: '', at: this.now() };
         }
         const result = await this.deps.exec({
+          stepId: effect.stepId,
+          effectId: effect.id,
           command: effect.command,
           ssh: effect.on === 'host' ? (typeof this.deps.ssh === 'function' ? this.deps.ssh() : this.deps.ssh) : undefined,
           timeoutMs: effect.timeoutMs,

@@ -28,6 +28,8 @@ export interface HypervisorOptions {
   params?: () => Record<string, string>;
   /** The run's ssh connections; closed by whoever made them. */
   connections?: SshConnections;
+  /** sim: keep the simulated VM states in this file (the run's folder), and start from it. */
+  simStateFile?: string;
 }
 
 export function simSpeed(env: NodeJS.ProcessEnv = process.env): number {
@@ -57,7 +59,7 @@ class LazyProvider implements InventoryProvider {
 export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {}): Hypervisor {
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
   if (inventory.provider === 'sim') {
-    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed() });
+    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
     return { provider: sim, host: sim };
   }
   const params: () => Record<string, string> = options.params ?? (() => ({}));

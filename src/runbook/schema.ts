@@ -100,6 +100,9 @@ const RunStep = z.strictObject({
   on: Where.optional(),
   capture: Identifier.optional().describe('Store the trimmed stdout in this variable.'),
   env: z.record(z.string(), z.string()).optional(),
+  verify: Command.optional().describe(
+    'A check that exits 0 when the step has taken effect; run on resume when the outcome of the step is unknown, to help decide.',
+  ),
 });
 
 const WaitStep = z.strictObject({
@@ -179,7 +182,7 @@ export type StepKind = keyof typeof STEP_SCHEMAS;
 export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as StepKind[];
 export const COMMON_STEP_KEYS = Object.keys(Common);
 /** Keys that may sit beside the kind key, for "did you mean" hints. */
-export const STEP_EXTRA_KEYS = ['on', 'capture', 'env'];
+export const STEP_EXTRA_KEYS = ['on', 'capture', 'env', 'verify'];
 
 export const Step = z.union([
   NoteStep,

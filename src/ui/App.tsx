@@ -8,7 +8,6 @@ import { scopeFor, withParamDefaults } from '../engine/context.js';
 import { livePlan } from '../engine/vm-plan.js';
 import type { PromptAnswer } from '../engine/types.js';
 import { SIDEBAR_MAX_WIDTH, SIDEBAR_MIN_WIDTH } from '../limits.js';
-import type { RunDriver } from '../run/drive-run.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -18,17 +17,18 @@ import { commandFor, type KeyCommand, type KeyContext } from './keymap.js';
 import { firstVisibleLine, OutputPane, type OutputView } from './OutputPane.js';
 import { PromptView, promptHeight, promptKeys } from './PromptView.js';
 import type { RunStore } from './run-store.js';
+import type { ConsoleDriver } from './run-console.js';
 import { StepDetail, stepDetailHeight } from './StepDetail.js';
 import { StepList } from './StepList.js';
 import { Summary } from './Summary.js';
 import { visibleVmRows, VmTable } from './VmTable.js';
 import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
 
-type Overlay = 'none' | 'help' | 'search' | 'quit';
+type Overlay = 'none' | 'help' | 'search' | 'quit' | 'interrupt';
 
 interface Props {
   store: RunStore;
-  driver: Pick<RunDriver, 'interrupt' | 'abort' | 'commandRunning'>;
+  driver: ConsoleDriver;
   training: boolean;
   onExit: () => void;
 }
@@ -71,7 +71,7 @@ export function App({ store, driver, training, onExit }: Props) {
   // A note is the step's whole content, so it may take half the height; others keep to a third.
   const detailCap = Math.max(2, Math.floor(bodyHeight / (currentKind === 'note' ? 2 : 3)));
   const detailHeight = finished || run.phase !== 'steps' ? 0 : Math.min(detailCap, stepDetailHeight(shown, run.cursor, mainWidth));
-  const promptRows = finished ? 0 : overlay === 'search' || overlay === 'quit' ? 1 : promptHeight(open?.prompt, Math.max(2, Math.floor(bodyHeight / 3)));
+  const promptRows = finished ? 0 : overlay === 'search' || overlay === 'quit' || overlay === 'interrupt' ? 1 : promptHeight(open?.prompt, Math.max(2, Math.floor(bodyHeight / 3)));
   const paneHeight = finished ? bodyHeight - Math.min(Math.floor(bodyHeight / 2), 4 + (run.vmsBefore?.length ?? 0)) : Math.max(2, bodyHeight - detailHeight - promptRows);
 
   const plans = livePlan(run);
@@ -120,7 +120,9 @@ export function App({ store, driver, training, onExit }: Props) {
     if (!command) return;
     switch (command) {
       case 'interrupt':
-        driver.interrupt('Ctrl-C');
+        // As in line mode: a running command is only ended after a yes; otherwise stop at once.
+        if (driver.commandRunning && overlay !== 'interrupt') setOverlay('interrupt');
+        else driver.interrupt('Ctrl-C');
         return;
       case 'continue':
         if (finished) onExit();
@@ -183,6 +185,19 @@ export function App({ store, driver, training, onExit }: Props) {
             }}
           />
         </Box>
+      );
+    }
+    if (overlay === 'interrupt') {
+      return (
+        <ConfirmPrompt
+          question="Abort the running command (it and everything it started end)?"
+          destructive
+          isActive
+          onAnswer={(yes) => {
+            setOverlay('none');
+            if (yes) driver.interrupt('Ctrl-C');
+          }}
+        />
       );
     }
     if (overlay === 'quit') {

@@ -129,7 +129,7 @@ steps:
   it('Ctrl-C ends the running command and its children, and exits 130', async () => {
     const pidFile = join(dir, 'sigint.pid');
     const file = writeRunbook(dir, 'long.yaml', `runbook: 1\ntitle: L\nsteps:\n  - { id: long, title: Long, run: "sleep 300 & echo $! > ${pidFile}; wait" }\n`);
-    const child = execa('node', [CLI, 'run', file, '--plain'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1' } });
+    const child = execa('node', [CLI, 'run', file, '--plain'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1', PATCHWALK_STATE_DIR: tempDir('patchwalk-state-') } });
     await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
     child.kill('SIGINT');
     const result = await child;

@@ -9,13 +9,14 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** Runs the built CLI the way a script or CI would: no terminal, stdin as given (closed by default). */
-export function patchwalk(args: string[], options: Options & { input?: string } = {}) {
+export function patchwalk(args: string[], { env, ...options }: Options & { input?: string } = {}) {
   return execa('node', [CLI, ...args], {
     cwd: ROOT,
     reject: false,
     input: options.input ?? '',
-    env: { NO_COLOR: '1', PATCHWALK_SIM_SPEED: '10', ...options.env },
     ...options,
+    // Each call gets a state dir of its own unless the test shares one: tests never touch the real home.
+    env: { NO_COLOR: '1', PATCHWALK_SIM_SPEED: '10', PATCHWALK_STATE_DIR: tempDir('patchwalk-state-'), ...env },
   });
 }
 

@@ -1,0 +1,173 @@
+// `patchwalk resume [RUN]`: rebuilds an interrupted run from its journal and goes on. A command
+// still running is re-attached to (its output so far, then the live tail); one that finished while
+// no one watched gives its exit code; one whose outcome cannot be known asks the operator.
+import { existsSync, readFileSync } from 'node:fs';
+import { isFinished } from '../engine/engine.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { LockRefused } from '../journal/host-lock.js';
+import { JournalError, readJournal, recordsOf, TORN_MESSAGE } from '../journal/journal-reader.js';
+import { JournalWriter } from '../journal/journal-writer.js';
+import { currentOperator, describeOperator } from '../journal/operator.js';
+import { neededSecrets, rebuild, runStart } from '../journal/replay.js';
+import { RunFolder } from '../journal/run-folder.js';
+import { listRuns, standingOf } from '../journal/run-index.js';
+import { Secrets } from '../journal/secrets.js';
+import { stateDir } from '../journal/state-dir.js';
+import { colourWanted, makeStyle } from '../plain/style.js';
+import { printResumeBanner } from '../plain/resume-banner.js';
+import { NoInputError } from '../run/drive-run.js';
+import { loadRunbookText } from '../runbook/load.js';
+import { formatProblem } from '../runbook/problem.js';
+import { sha256, type Io } from './run.js';
+import { makePrompter, Session } from './session.js';
+import { wantsConsole } from './run.js';
+
+export interface ResumeFlags {
+  set: string[];
+  yes: boolean;
+  takeOver: boolean;
+  plain?: boolean;
+}
+
+export function newestInterrupted(root: string): string | undefined {
+  return listRuns(root).find((run) => run.state === 'interrupted')?.id;
+}
+
+export async function resumeRun(name: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
+  const root = stateDir();
+  const id = name ?? newestInterrupted(root);
+  if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
+  const folder = new RunFolder(root, id);
+  if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);
+
+  let read;
+  try {
+    read = readJournal(folder.journal);
+  } catch (error) {
+    if (error instanceof JournalError) {
+      io.stderr.write(`patchwalk: ${error.message}; the journal is damaged and the run cannot be rebuilt\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+  if (read.torn) io.stderr.write(`patchwalk: ${TORN_MESSAGE} (line ${read.torn.line}, ${read.torn.bytes} bytes)\n`);
+  const records = read.records;
+  const start = runStart(records);
+  const end = recordsOf(records, 'run-end').at(-1);
+  if (end) {
+    io.stdout.write(`Run ${id} already ended: ${end.phase}${end.outcome ? ` (${end.outcome})` : ''}. Nothing to resume.\n`);
+    return end.phase === 'done' ? EXIT.ok : EXIT.failed;
+  }
+  if (standingOf(records) === 'running') {
+    const driver = [...records].reverse().find((record) => record.type === 'resume' || record.type === 'run-start');
+    const who = driver && 'operator' in driver ? describeOperator(driver.operator) : 'another process';
+    io.stderr.write(`patchwalk: run ${id} is still being driven by ${who}\n`);
+    return EXIT.failed;
+  }
+
+  const copy = readFileSync(folder.runbookCopy, 'utf8');
+  const loaded = loadRunbookText(start.runbook.path, copy);
+  if (!loaded.runbook) {
+    for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
+    return EXIT.usage;
+  }
+  const runbook = loaded.runbook;
+  const style = makeStyle(colourWanted(io.stdout));
+  const prompt = makePrompter(io, style);
+  const { prompter } = prompt;
+  const signal = new AbortController().signal;
+
+  try {
+    // The runbook file may have been edited since the run started: say so, and ask.
+    const now = existsSync(start.runbook.path) ? sha256(readFileSync(start.runbook.path)) : undefined;
+    const changed = now !== start.runbook.sha256;
+    if (changed) {
+      const what = now === undefined ? 'is gone' : 'has changed';
+      io.stdout.write(`patchwalk: the runbook ${start.runbook.path} ${what} since the run started; the run goes on with the copy it started with (${folder.runbookCopy}).\n`);
+      const go = flags.yes || (await prompter.ask({ kind: 'confirm', question: 'Go on with the runbook as it was when the run started?', destructive: false }, { stepId: 'resume', signal })) === true;
+      if (!go) {
+        io.stdout.write('Not resumed; nothing was changed.\n');
+        prompter.close();
+        return EXIT.failed;
+      }
+    }
+
+    // Secrets were never written down: take them from --set, or ask again.
+    const given = Object.fromEntries(flags.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    const secretValues: Record<string, string> = {};
+    for (const secret of neededSecrets(records)) {
+      secretValues[secret] =
+        given[secret] ??
+        String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
+    }
+    const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => ('input' in step && step.input.secret ? [step.input.var] : []))];
+    for (const key of Object.keys(given)) {
+      if (!secretNames.includes(key)) throw new UsageError(`--set ${key}: resume only takes the run's secrets again (${secretNames.join(', ') || 'it has none'})`);
+    }
+
+    const state = rebuild(records, runbook, secretValues, { yes: flags.yes });
+    const secrets = new Secrets();
+    for (const value of Object.values(secretValues)) secrets.add(value);
+    secrets.update(state);
+    const journal = new JournalWriter(folder.journal, secrets.mask, read.torn ? read.validBytes : undefined);
+    if (read.torn) journal.append({ type: 'torn-record', at: Date.now(), bytes: read.torn.bytes, line: read.torn.line });
+    journal.append({ type: 'resume', at: Date.now(), operator: currentOperator(), runbook_changed: changed });
+    if (isFinished(state)) {
+      journal.append({ type: 'run-end', at: state.endedAt ?? Date.now(), phase: state.phase, outcome: state.outcome });
+      io.stdout.write(`Run ${id} already ended: ${state.phase}. Nothing to resume.\n`);
+      prompter.close();
+      return state.phase === 'done' ? EXIT.ok : EXIT.failed;
+    }
+
+    const session = new Session({
+      root,
+      folder,
+      journal,
+      secrets,
+      state,
+      records,
+      runbookPath: start.runbook.path,
+      takeOver: flags.takeOver,
+      io,
+      prompt,
+      console: wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: state.options.pauseToRead } : undefined,
+    });
+    try {
+      await session.lock();
+    } catch (error) {
+      if (!(error instanceof LockRefused)) throw error;
+      io.stderr.write(`patchwalk: ${error.message}\n`);
+      prompter.close();
+      return EXIT.failed;
+    }
+
+    // What became of the action that was under way.
+    const effect = session.state.effect;
+    let attach = false;
+    if (effect?.type === 'exec' && !state.options.dryRun) {
+      const where = await session.exec.settle(effect.id);
+      attach = where === 'attach';
+      if (where === 'lost') session.apply({ type: 'lost', effectId: effect.id, reason: 'ended while no one watched, and its exit status was not recorded', at: Date.now() });
+    } else if ((effect?.type === 'vm-power' || effect?.type === 'reboot') && recordsOf(records, 'effect-start').some((record) => record.effect === effect.id)) {
+      session.apply({ type: 'lost', effectId: effect.id, reason: 'was under way when patchwalk stopped', at: Date.now() });
+    }
+
+    // The VMs as the host has them now, not as the journal last saw them.
+    if (session.state.vms && !state.options.dryRun) {
+      for (const vm of await session.hypervisor.provider.list()) {
+        const known = session.state.vms?.find((candidate) => candidate.name === vm.name);
+        if (known && known.state !== vm.state) session.apply({ type: 'vm-state', name: vm.name, state: vm.state, at: Date.now() });
+      }
+    }
+
+    printResumeBanner(io.stdout, style, session, { attach, changed });
+    return await session.run();
+  } catch (error) {
+    prompter.close();
+    if (error instanceof NoInputError) {
+      io.stderr.write(`patchwalk: ${error.message}; stdin is closed. Answer it on a terminal, or pipe the answer in.\n`);
+      return EXIT.noInput;
+    }
+    throw error;
+  }
+}

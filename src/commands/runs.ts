@@ -1,0 +1,22 @@
+// `patchwalk runs [--json]`: every run, newest first, with its state.
+import { listRuns } from '../journal/run-index.js';
+import { stateDir } from '../journal/state-dir.js';
+import { textTable } from '../plain/text-table.js';
+import { EXIT } from '../exit-codes.js';
+
+const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+export function printRuns(json: boolean, out: NodeJS.WritableStream): number {
+  const runs = listRuns(stateDir());
+  if (json) {
+    out.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (runs.length === 0) {
+    out.write('No runs yet.\n');
+    return EXIT.ok;
+  }
+  const rows = runs.map((run) => [run.id, run.state, stamp(run.started_at), run.host ?? '-', run.operator, `${run.steps.done}/${run.steps.total}`, run.title]);
+  for (const line of textTable(['run', 'state', 'started (UTC)', 'host', 'operator', 'steps', 'title'], rows)) out.write(`${line}\n`);
+  return EXIT.ok;
+}

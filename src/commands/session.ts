@@ -1,0 +1,284 @@
+// One sitting at a run, fresh (`run`) or resumed (`resume`): the driver with its journal, the host
+// lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
+// the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
+import { targetName } from '../engine/context.js';
+import { isFinished, reduce } from '../engine/engine.js';
+import type { EngineEvent, RunState } from '../engine/types.js';
+import { EXIT } from '../exit-codes.js';
+import { DurableExec } from '../journal/durable-exec.js';
+import { acquireLock, describeLock, LockRefused, releaseLock } from '../journal/host-lock.js';
+import { JournalObserver } from '../journal/journal-observer.js';
+import type { JournalWriter } from '../journal/journal-writer.js';
+import { currentOperator } from '../journal/operator.js';
+import type { JournalRecord } from '../journal/records.js';
+import type { RunFolder } from '../journal/run-folder.js';
+import { markRunEnded } from '../journal/run-index.js';
+import type { Secrets } from '../journal/secrets.js';
+import { LinePrompter } from '../plain/line-prompter.js';
+import { PlainRenderer } from '../plain/plain-renderer.js';
+import { colourWanted, makeStyle, type Style } from '../plain/style.js';
+import { NoInputError, RunDriver, type RunObserver } from '../run/drive-run.js';
+import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
+import { join } from 'node:path';
+import { runCommand } from '../exec/run-command.js';
+import { SshConnections } from '../exec/ssh-transport.js';
+import type { Prompter } from '../run/drive-run.js';
+import type { Io } from './run.js';
+
+/** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
+export function makePrompter(io: Io, style: Style) {
+  const hooks = { interrupt: () => {}, idleLine: (_line: string) => false };
+  const prompter = new LinePrompter(io.stdin, io.stdout, style, () => hooks.interrupt(), io.stdin.isTTY ? (line) => hooks.idleLine(line) : undefined);
+  return { prompter, hooks };
+}
+
+export interface SessionSetup {
+  root: string;
+  folder: RunFolder;
+  journal: JournalWriter;
+  secrets: Secrets;
+  state: RunState;
+  /** The journal so far (resume), for commands recorded as started. */
+  records: JournalRecord[];
+  runbookPath: string;
+  takeOver: boolean;
+  io: Io;
+  prompt?: ReturnType<typeof makePrompter>;
+  /** Walk the run in the full-screen console rather than line by line. */
+  console?: { training: boolean };
+}
+
+const safeWrite = (stream: NodeJS.WritableStream, text: string) => {
+  try {
+    stream.write(text);
+  } catch {
+    // The terminal may be gone with the SSH session.
+  }
+};
+
+export class Session {
+  state: RunState;
+  readonly style: Style;
+  readonly renderer: PlainRenderer;
+  readonly prompter: LinePrompter;
+  readonly hypervisor: Hypervisor;
+  readonly exec: DurableExec;
+  private readonly journalObserver: JournalObserver;
+  private driver: RunDriver | undefined;
+  /** The run's ssh connections (on: host steps and providers), closed when the session ends. */
+  private readonly connections = new SshConnections();
+  /** Who answers prompts: the line prompter, or the console once it is up. */
+  private activePrompter: Prompter;
+  private lockedHost: string | undefined;
+  private confirming = false;
+  private readonly controller = new AbortController();
+
+  constructor(private readonly setup: SessionSetup) {
+    const { io, folder, journal, secrets } = setup;
+    this.state = setup.state;
+    this.style = makeStyle(colourWanted(io.stdout));
+    this.renderer = new PlainRenderer(io.stdout, this.style);
+    const prompt = setup.prompt ?? makePrompter(io, this.style);
+    prompt.hooks.interrupt = () => this.onInterrupt('Ctrl-C');
+    prompt.hooks.idleLine = (line) => this.onIdleLine(line);
+    this.prompter = prompt.prompter;
+    this.activePrompter = this.prompter;
+    this.hypervisor = hypervisorFor(this.state.runbook, {
+      simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
+      params: () => this.driver?.current.params ?? this.state.params,
+      connections: this.connections,
+    });
+    this.exec = new DurableExec(folder, journal, secrets, setup.records);
+    this.journalObserver = new JournalObserver(journal, secrets);
+  }
+
+  get runId(): string {
+    return this.state.options.runId;
+  }
+
+  /** Applies an event outside the driver (resume's own findings), journaled like any other. */
+  apply(event: EngineEvent): void {
+    const previous = this.state;
+    this.state = reduce(this.state, event);
+    this.journalObserver.event(event, this.state, previous);
+  }
+
+  /** One run per host: taken once the target is known (after the params), never for a dry run. */
+  async lock(state: RunState = this.state): Promise<void> {
+    if (this.lockedHost || state.options.dryRun || state.phase === 'params') return;
+    const host = targetName(state);
+    const { io, root, runbookPath, takeOver } = this.setup;
+    const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
+      if (takeOver) return true;
+      io.stdout.write(`patchwalk: ${host} has a stale lock (its process is gone): ${describeLock(held)}\n`);
+      const answer = await this.activePrompter.ask({ kind: 'confirm', question: `Take over the stale lock on ${host}?`, destructive: false }, { stepId: 'lock', signal: this.controller.signal });
+      return answer === true;
+    });
+    this.lockedHost = host;
+    this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host, ...(acquired.action === 'taken-over' ? { previous: acquired.previous } : {}) });
+  }
+
+  private release(): void {
+    if (!this.lockedHost) return;
+    if (releaseLock(this.setup.root, this.lockedHost)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedHost });
+    this.lockedHost = undefined;
+  }
+
+  private onIdleLine(line: string): boolean {
+    if (line.trim().toLowerCase() !== 'a' || this.driver?.current.effect?.type !== 'exec') return false;
+    this.driver.interrupt('aborted by the operator (a)');
+    return true;
+  }
+
+  /** Ctrl-C: on a terminal, while a command runs, ask first; otherwise end the command and the run. */
+  private onInterrupt(source: string): void {
+    const driver = this.driver;
+    if (!driver) return;
+    const running = driver.current.effect?.type === 'exec';
+    if (!this.setup.io.stdin.isTTY || !running || this.confirming) {
+      driver.interrupt(`${source} received`);
+      return;
+    }
+    this.confirming = true;
+    safeWrite(this.setup.io.stdout, '\n');
+    this.prompter
+      .ask({ kind: 'confirm', question: 'Abort the running command (it and everything it started end)?', destructive: true }, { stepId: 'abort', signal: this.controller.signal })
+      .then(
+        (answer) => {
+          if (answer === true) driver.interrupt(`${source} received`);
+          else safeWrite(this.setup.io.stdout, '  the command keeps running\n');
+        },
+        () => {},
+      )
+      .finally(() => (this.confirming = false));
+  }
+
+  /** SIGHUP or SIGTERM: record it, leave the command running, and go. */
+  private detach(signal: NodeJS.Signals): never {
+    const current = this.exec.current;
+    const effect = this.driver?.current.effect ?? this.state.effect;
+    this.setup.journal.append({
+      type: 'interrupted',
+      at: Date.now(),
+      signal,
+      step: effect && 'stepId' in effect ? effect.stepId : undefined,
+      left_running: current ? { pid: this.exec.pidOf(current.files), output: this.setup.folder.relative(current.files.outFile) } : undefined,
+      pid: process.pid,
+    });
+    const left = current ? `the command of step ${current.stepId} keeps running (pid ${this.exec.pidOf(current.files) ?? '?'}); ` : '';
+    safeWrite(this.setup.io.stderr, `\npatchwalk: ${signal}: ${left}pick the run up again with: patchwalk resume ${this.runId}\n`);
+    process.exit(EXIT.interrupted);
+  }
+
+  /** Where the run is shown: line by line, or the console (loaded only when used: Ink is slow to load). */
+  private async frontEnd(): Promise<{
+    view: Required<Pick<RunObserver, 'state' | 'output' | 'progress'>>;
+    finish(end: RunState): Promise<void>;
+    abandon(): Promise<void>;
+  }> {
+    const { io, folder } = this.setup;
+    if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {} };
+    const { mountConsole } = await import('../ui/run-console.js');
+    const mounted = mountConsole(this.state, () => this.driver, {
+      training: this.setup.console.training,
+      outputPath: join(folder.dir, 'console-output.log'),
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+    });
+    this.activePrompter = mounted.store;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await mounted.close();
+      this.activePrompter = this.prompter;
+    };
+    return {
+      view: mounted.store,
+      finish: async (end) => {
+        // The summary stays up until the operator has read it; quitting or an interruption leaves at once.
+        if (end.phase !== 'aborted') await mounted.exited;
+        await close();
+        this.renderer.summary(end);
+      },
+      abandon: close,
+    };
+  }
+
+  async run(): Promise<number> {
+    const { io, journal } = this.setup;
+    const front = await this.frontEnd();
+    const view = front.view;
+    const observer: RunObserver = {
+      event: (event, state, previous) => this.journalObserver.event(event, state, previous),
+      beforeEffect: async (effect, state) => {
+        await this.lock(state);
+        this.journalObserver.beforeEffect(effect, state);
+      },
+      state: (state, previous) => view.state(state, previous),
+      output: (stepId, stream, line) => view.output(stepId, stream, line),
+      progress: (stepId, text) => view.progress(stepId, text),
+    };
+    const runbook = this.state.runbook;
+    const hypervisor = this.hypervisor;
+    const driver = new RunDriver(this.state, {
+      provider: hypervisor.provider,
+      host: hypervisor.host,
+      prompter: this.activePrompter,
+      // Local commands run detached and journaled; on: host steps go over the run's one
+      // multiplexed ssh connection, which can end the remote process and tell a lost link.
+      exec: (request) =>
+        request.ssh ? runCommand({ ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) }) : this.exec.exec(request),
+      ssh: hypervisor.ssh,
+      observer,
+    });
+    this.driver = driver;
+
+    const onInt = () => this.onInterrupt('SIGINT');
+    const onDetach = (signal: NodeJS.Signals) => this.detach(signal);
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onDetach);
+    process.on('SIGHUP', onDetach);
+    try {
+      const end = await driver.run();
+      this.state = end;
+      await front.finish(end);
+      if (isFinished(end)) {
+        this.release();
+        markRunEnded(this.setup.root, this.runId, end.phase);
+      }
+      if (end.phase === 'done') return EXIT.ok;
+      if (end.phase === 'aborted' && end.interrupted) return EXIT.interrupted;
+      return EXIT.failed;
+    } catch (error) {
+      await front.abandon();
+      if (error instanceof LockRefused) {
+        io.stderr.write(`patchwalk: ${error.message}\n`);
+        journal.append({ type: 'run-end', at: Date.now(), phase: 'failed', outcome: error.message });
+        markRunEnded(this.setup.root, this.runId, 'failed');
+        return EXIT.failed;
+      }
+      if (error instanceof NoInputError) {
+        const yes = this.state.options.yes;
+        io.stderr.write(`patchwalk: ${error.message}; stdin is closed. Answer it on a terminal, or pipe the answer in${yes ? '' : ', or use --yes'}.\n`);
+        if (yes && !runbook.unattended) {
+          io.stderr.write(`patchwalk: --yes does not answer destructive prompts unless the runbook sets "unattended: true".\n`);
+        }
+        io.stderr.write(`patchwalk: the run is kept; go on with: patchwalk resume ${this.runId}\n`);
+        // Nothing runs on the host while patchwalk waits for an answer: the lock can go.
+        this.release();
+        return EXIT.noInput;
+      }
+      throw error;
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onDetach);
+      process.off('SIGHUP', onDetach);
+      await front.abandon();
+      this.controller.abort();
+      this.prompter.close();
+      journal.close();
+      await this.connections.closeAll();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+// Runs a step command through a detached supervisor (src/exec/supervisor.ts) and follows its
+// output file, so the command survives patchwalk: a dropped SSH session or a crash leaves it
+// running, and a later `patchwalk resume` re-attaches to it or picks up its exit status.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { CAPTURE_LIMIT_BYTES, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
+import { commandText } from '../runbook/template.js';
+import { decodeLine, LineSplitter } from './output-file.js';
+import { argvFor, killTree, type ExecRequest, type ExecResult } from './run-command.js';
+import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
+
+export interface DetachedFiles {
+  outFile: string;
+  statusFile: string;
+  pidFile: string;
+}
+
+export interface DetachedRequest extends ExecRequest {
+  files: DetachedFiles;
+  /** Values masked in the output file. */
+  secrets?: string[];
+  mask?: string;
+  /** Follow a command that a supervisor already runs, from its first line, instead of starting it. */
+  attach?: boolean;
+}
+
+export interface DetachedResult extends ExecResult {
+  /** Why the outcome cannot be known (the supervisor died without writing a status). */
+  lost?: string;
+}
+
+/** Where a command stands, judged from its files and its supervisor's pid. */
+export type Standing = 'finished' | 'running' | 'lost' | 'not-started';
+
+function supervisorPath(): string {
+  const beside = new URL('./supervisor.js', import.meta.url);
+  // Tests import the TypeScript sources; the supervisor always runs from the build.
+  return fileURLToPath(existsSync(beside) ? beside : new URL('../../dist/exec/supervisor.js', import.meta.url));
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export const readStatus = (files: DetachedFiles) => readJson<CommandStatus>(files.statusFile);
+export const readPids = (files: DetachedFiles) => readJson<PidRecord>(files.pidFile);
+
+/** Alive, not a zombie, and (where /proc tells) still a patchwalk supervisor rather than a reused pid. */
+export function supervisorAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('supervisor');
+  } catch {
+    return true;
+  }
+}
+
+export function standing(files: DetachedFiles): Standing {
+  if (readStatus(files)) return 'finished';
+  const pids = readPids(files);
+  if (!pids || pids.cancelled) return 'not-started';
+  if (supervisorAlive(pids.supervisor)) return 'running';
+  return readStatus(files) ? 'finished' : 'lost';
+}
+
+/**
+ * For a command that was recorded as starting but left no pid file: waits for a slow supervisor,
+ * then claims the pid file so that one can never start the command late. True when the command
+ * certainly never ran.
+ */
+export async function claimNotStarted(files: DetachedFiles, graceMs = SUPERVISOR_START_GRACE_MS): Promise<boolean> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (existsSync(files.pidFile)) return readPids(files)?.cancelled === true;
+    await sleep(FOLLOW_POLL_MS);
+  }
+  try {
+    writeFileSync(files.pidFile, JSON.stringify({ supervisor: 0, cancelled: true } satisfies PidRecord), { flag: 'wx' });
+    return true;
+  } catch {
+    return readPids(files)?.cancelled === true;
+  }
+}
+
+export async function runDetached(request: DetachedRequest): Promise<DetachedResult> {
+  const started = Date.now();
+  const { files } = request;
+  if (!request.attach) {
+    const spec: SupervisorSpec = {
+      argv: argvFor(request.command, request.ssh),
+      env: request.env,
+      outFile: files.outFile,
+      statusFile: files.statusFile,
+      pidFile: files.pidFile,
+      timeoutMs: request.timeoutMs,
+      secrets: request.secrets ?? [],
+      mask: request.mask ?? '********',
+      display: commandText(request.command),
+    };
+    const child = spawn(process.execPath, [supervisorPath()], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [SPEC_ENV]: JSON.stringify(spec) },
+    });
+    child.on('error', () => {});
+    child.unref();
+  }
+  return follow(request, started);
+}
+
+async function follow(request: DetachedRequest, started: number): Promise<DetachedResult> {
+  const { files } = request;
+  const decoder = new StringDecoder('utf8');
+  const splitter = new LineSplitter();
+  const buffer = Buffer.alloc(64 * 1024);
+  let offset = 0;
+  let captured = '';
+  let capturedBytes = 0;
+
+  const emit = (raw: string) => {
+    const { stream, line } = decodeLine(raw);
+    request.onLine(stream, line);
+    if (stream === 'stdout' && request.capture && capturedBytes < CAPTURE_LIMIT_BYTES) {
+      captured += (captured ? '\n' : '') + line;
+      capturedBytes += line.length + 1;
+    }
+  };
+  const readNew = () => {
+    if (!existsSync(files.outFile)) return;
+    const fd = openSync(files.outFile, 'r');
+    try {
+      for (;;) {
+        const count = readSync(fd, buffer, 0, buffer.length, offset);
+        if (count === 0) break;
+        offset += count;
+        for (const line of splitter.push(decoder.write(buffer.subarray(0, count)))) emit(line);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const result = (fields: Partial<DetachedResult>): DetachedResult => ({
+    exitCode: null,
+    timedOut: false,
+    aborted: false,
+    stdout: request.capture ? captured : undefined,
+    durationMs: Date.now() - started,
+    ...fields,
+  });
+
+  let abortDeadline: number | undefined;
+  const onAbort = () => {
+    abortDeadline = Date.now() + KILL_GRACE_MS + 1000;
+    const pids = readPids(files);
+    // The supervisor stops the command's group and records the abort; the direct kills make sure.
+    killTree(pids?.supervisor || undefined, 'SIGTERM');
+    killTree(pids?.command, 'SIGTERM');
+    setTimeout(() => {
+      // Read again: the command may have started after the first look.
+      const later = readPids(files) ?? pids;
+      killTree(later?.supervisor || undefined, 'SIGKILL');
+      killTree(later?.command, 'SIGKILL');
+    }, KILL_GRACE_MS).unref();
+  };
+  if (request.signal?.aborted) onAbort();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    for (;;) {
+      readNew();
+      const status = readStatus(files);
+      if (status) {
+        readNew();
+        for (const line of splitter.flush()) emit(line);
+        return result({
+          exitCode: status.exitCode,
+          timedOut: status.timedOut,
+          aborted: status.aborted || abortDeadline !== undefined,
+          error: status.error,
+          durationMs: status.endedAt - status.startedAt,
+        });
+      }
+      if (abortDeadline !== undefined) {
+        if (Date.now() > abortDeadline) return result({ aborted: true });
+      } else {
+        const pids = readPids(files);
+        if (!pids) {
+          if (Date.now() - started > SUPERVISOR_START_GRACE_MS && (await claimNotStarted(files, 0))) {
+            return result({ error: `cannot run ${commandText(request.command)}: its supervisor did not start` });
+          }
+        } else if (pids.cancelled) {
+          return result({ error: `cannot run ${commandText(request.command)}: it was cancelled before it started` });
+        } else if (!supervisorAlive(pids.supervisor) && !readStatus(files)) {
+          const lost = 'its supervisor ended without recording an exit status';
+          return result({ lost, error: `outcome unknown: ${lost}` });
+        }
+      }
+      await sleep(FOLLOW_POLL_MS);
+    }
+  } finally {
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,94 @@
+// Turns what the driver does into journal records: every engine event (the input that rebuilds
+// the run), then the human-readable records it led to (step start and end, answers, VM state
+// changes, notices, the end). Records are fsynced as they are written, before the next effect.
+import { scopeFor } from '../engine/context.js';
+import { isFinished } from '../engine/engine.js';
+import type { Effect, EngineEvent, RunState } from '../engine/types.js';
+import type { StepOf } from '../runbook/schema.js';
+import type { JournalWriter } from './journal-writer.js';
+import type { JournalRecord } from './records.js';
+import { SECRET_MASK, type Secrets } from './secrets.js';
+
+function title(state: RunState, index: number): string {
+  const template = state.runbook.steps[index].title;
+  try {
+    return scopeFor(state).text(template);
+  } catch {
+    return template;
+  }
+}
+
+/** The name of the secret a prompt asks for, if it asks for one. */
+function secretName(previous: RunState): string | undefined {
+  const effect = previous.effect;
+  if (effect?.type !== 'prompt' || effect.prompt.kind !== 'input' || !effect.prompt.secret) return undefined;
+  if (previous.awaiting?.purpose === 'param') return previous.awaiting.name;
+  const step = previous.runbook.steps.find((candidate) => candidate.id === effect.stepId);
+  return step && 'input' in step ? (step as StepOf<'input'>).input.var : effect.stepId;
+}
+
+export function eventRecord(event: EngineEvent, state: RunState, previous: RunState): JournalRecord {
+  if (event.type === 'answer') {
+    const secret = secretName(previous);
+    if (secret) {
+      const again = state.effect?.type === 'prompt' && state.effect.stepId === previous.effect?.stepId && 'error' in state.effect.prompt && Boolean(state.effect.prompt.error);
+      return { type: 'event', at: event.at, event: { ...event, value: SECRET_MASK }, secret, ...(again ? { rejected: true } : {}) };
+    }
+  }
+  return { type: 'event', at: event.at, event };
+}
+
+export class JournalObserver {
+  constructor(
+    private readonly journal: JournalWriter,
+    private readonly secrets: Secrets,
+  ) {}
+
+  event(event: EngineEvent, state: RunState, previous: RunState): void {
+    this.secrets.update(state);
+    this.journal.append(eventRecord(event, state, previous));
+    for (const record of derivedRecords(state, previous, event.at)) this.journal.append(record);
+  }
+
+  beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {
+    if (effect.type === 'prompt') {
+      this.journal.append({ type: 'prompt', at, step: effect.stepId, effect: effect.id, kind: effect.prompt.kind, question: effect.prompt.question });
+    } else if (effect.type === 'vm-power' && !state.options.dryRun) {
+      const detail = `${effect.vms.join(', ')}${effect.to ? ` to ${effect.to}` : ''}`;
+      this.journal.append({ type: 'effect-start', at, step: effect.stepId, effect: effect.id, action: effect.action, detail });
+    } else if (effect.type === 'reboot' && !state.options.dryRun) {
+      this.journal.append({ type: 'effect-start', at, step: effect.stepId, effect: effect.id, action: 'reboot', detail: effect.host });
+    }
+  }
+}
+
+export function derivedRecords(state: RunState, previous: RunState, at: number): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  state.steps.forEach((step, index) => {
+    const before = previous.steps[index];
+    if (before.status === 'pending' && step.status !== 'pending' && step.startedAt !== undefined) {
+      records.push({ type: 'step-start', at: step.startedAt, step: step.id, index, title: title(state, index) });
+    }
+    if (step.status !== before.status && (step.status === 'done' || step.status === 'failed' || step.status === 'skipped')) {
+      records.push({
+        type: 'step-end',
+        at: step.endedAt ?? at,
+        step: step.id,
+        status: step.status,
+        exit_code: step.exitCode,
+        duration_ms: step.startedAt !== undefined && step.endedAt !== undefined ? step.endedAt - step.startedAt : undefined,
+        message: step.message,
+      });
+    }
+  });
+  for (const answer of state.answers.slice(previous.answers.length)) {
+    records.push({ type: 'answer', at: answer.at, step: answer.stepId, question: answer.question, answer: answer.answer, by: answer.by });
+  }
+  for (const notice of state.notices.slice(previous.notices.length)) records.push({ type: 'notice', ...notice });
+  for (const vm of state.vms ?? []) {
+    const before = previous.vms?.find((candidate) => candidate.name === vm.name);
+    if (before?.state !== vm.state) records.push({ type: 'vm-state', at, vm: vm.name, from: before?.state ?? null, to: vm.state });
+  }
+  if (isFinished(state) && !isFinished(previous)) records.push({ type: 'run-end', at: state.endedAt ?? at, phase: state.phase, outcome: state.outcome });
+  return records;
+}

@@ -1,0 +1,56 @@
+// The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
+// `event` records are the engine's input and rebuild the run on resume; the others are for people
+// reading the file and for the report.
+import type { EngineEvent, StepStatus, VmState } from '../engine/types.js';
+import type { OutputSummary } from '../exec/output-file.js';
+import type { Operator } from './operator.js';
+
+export const JOURNAL_VERSION = 1;
+
+export interface OutputRef extends OutputSummary {
+  file: string;
+}
+
+export type JournalRecord =
+  | {
+      type: 'run-start';
+      at: number;
+      v: number;
+      run: string;
+      runbook: { path: string; sha256: string; title: string; copy: string };
+      /** Given with --set; secret ones masked. */
+      params: Record<string, string>;
+      secret_params: string[];
+      options: { yes: boolean; dry_run: boolean };
+      operator: Operator;
+    }
+  | { type: 'resume'; at: number; operator: Operator; runbook_changed: boolean }
+  | { type: 'event'; at: number; event: EngineEvent; secret?: string; rejected?: boolean }
+  | { type: 'step-start'; at: number; step: string; index: number; title: string }
+  | { type: 'step-end'; at: number; step: string; status: StepStatus; exit_code?: number | null; duration_ms?: number; message?: string }
+  | { type: 'exec-start'; at: number; step: string; effect: number; command: string; role?: 'verify'; output: string; status_file: string; pid_file: string }
+  | { type: 'exec-attach'; at: number; step: string; effect: number; output: string }
+  | { type: 'exec-cancelled'; at: number; step: string; effect: number; output: string; reason: string }
+  | {
+      type: 'exec-end';
+      at: number;
+      step: string;
+      effect: number;
+      exit_code: number | null;
+      timed_out: boolean;
+      aborted: boolean;
+      error?: string;
+      duration_ms: number;
+      output: OutputRef;
+    }
+  | { type: 'effect-start'; at: number; step: string; effect: number; action: string; detail: string }
+  | { type: 'prompt'; at: number; step: string; effect: number; kind: string; question: string }
+  | { type: 'answer'; at: number; step: string; question: string; answer: string; by: string }
+  | { type: 'vm-state'; at: number; vm: string; from: VmState | null; to: VmState }
+  | { type: 'notice'; at: number; level: 'info' | 'warn'; text: string }
+  | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
+  | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
+  | { type: 'torn-record'; at: number; bytes: number; line: number }
+  | { type: 'run-end'; at: number; phase: string; outcome?: string };
+
+export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

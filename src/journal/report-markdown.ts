@@ -1,0 +1,74 @@
+// The run report as Markdown that reads well pasted into a change ticket.
+import { formatDuration } from '../runbook/duration.js';
+import type { ReportData } from './report-data.js';
+
+const cell = (text: string | number | null | undefined) => String(text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const when = (ms: number | null) => (ms === null ? '–' : `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+const took = (ms: number | null) => (ms === null ? '–' : formatDuration(ms));
+
+function table(headers: string[], rows: (string | number | null)[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
+}
+
+export function reportMarkdown(data: ReportData): string {
+  const { run, window } = data;
+  const out: string[] = [];
+  const operator = `${run.operator.user}${run.operator.ssh_client ? ` from ${run.operator.ssh_client}` : ''} (on ${run.operator.hostname})`;
+  const outcome = `**${run.state}**${run.outcome ? `: ${run.outcome}` : ''}`;
+  const windowText = window.duration
+    ? `${window.duration}; used ${took(window.used_ms)}${window.left_ms !== null && window.left_ms < 0 ? `, **over by ${took(-window.left_ms)}**` : `, ${took(window.left_ms)} left`}`
+    : `none set; took ${took(window.used_ms)}`;
+  out.push(`# Run report: ${run.title}`, '');
+  out.push(
+    ...table(
+      ['', ''],
+      [
+        ['Run', `\`${run.id}\`${run.dry_run ? ' (dry run)' : ''}`],
+        ['Host', run.host],
+        ['Operator', operator],
+        ['Runbook', `\`${run.runbook.path}\` (sha256 \`${run.runbook.sha256.slice(0, 12)}\`)`],
+        ['Started', when(run.started_at)],
+        ['Ended', when(run.ended_at)],
+        ['Outcome', outcome],
+        ['Window', windowText],
+        ['Interruptions', run.interruptions.length ? run.interruptions.map((i) => `${i.signal} at ${when(i.at)}${i.step ? ` (step ${i.step})` : ''}`).join('; ') : 'none'],
+        ['Resumed', run.resumes.length ? run.resumes.map((r) => `${when(r.at)} by ${r.user}${r.ssh_client ? ` from ${r.ssh_client}` : ''}`).join('; ') : 'no'],
+      ],
+    ),
+    '',
+  );
+
+  out.push('## Steps', '');
+  out.push(...table(['#', 'Step', 'Status', 'Duration', 'Exit', 'Notes'], data.steps.map((s) => [s.index, `${s.title} (\`${s.id}\`)`, s.status, took(s.duration_ms), s.exit_code, s.message])), '');
+
+  const answers = [...data.params.map((a) => ({ step: 'params', ...a })), ...data.steps.flatMap((s) => s.answers.map((a) => ({ step: s.id, ...a })))];
+  if (answers.length) {
+    out.push('## Decisions', '');
+    out.push(...table(['Step', 'Question', 'Answer', 'By'], answers.map((a) => [a.step, a.question, a.answer, a.by])), '');
+  }
+
+  if (data.vms.length) {
+    out.push('## VM downtime', '');
+    out.push(...table(['VM', 'Downtime', 'Down from', 'Back at'], data.vms.filter((vm) => vm.before === 'running').map((vm) => [vm.name, took(vm.downtime_ms), when(vm.down[0]?.from ?? null), vm.down.length ? (vm.down.at(-1)?.to ? when(vm.down.at(-1)?.to ?? null) : 'not back') : '–'])), '');
+    out.push('## VMs before and after', '');
+    out.push(...table(['VM', 'Before', 'After', 'Check'], data.vms.map((vm) => [vm.name, vm.before, vm.after, vm.before === vm.after ? 'ok' : '**NOT BACK**'])), '');
+  }
+
+  const warnings = data.notices.filter((notice) => notice.level === 'warn');
+  if (warnings.length) {
+    out.push('## Warnings', '', ...warnings.map((notice) => `- ${when(notice.at)}: ${notice.text}`), '');
+  }
+
+  const withOutput = data.steps.filter((s) => s.output);
+  if (withOutput.length) {
+    out.push('## Output', '');
+    for (const s of withOutput) {
+      const o = s.output!;
+      out.push(`### ${s.index}. ${s.title}`, '');
+      out.push(`exit ${s.exit_code ?? '–'} · ${o.lines} lines · ${o.bytes} bytes · sha256 \`${o.sha256.slice(0, 12)}\` · \`${o.file}\`${o.lines > o.tail.length ? ` · last ${o.tail.length} lines` : ''}`, '');
+      out.push('```text', ...o.tail.map((line) => (line.stream === 'stderr' ? `! ${line.line}` : line.line).replace(/```/g, "'''")), '```', '');
+    }
+  }
+  out.push(`_Journal: ${data.journal.records} records${data.journal.torn_last_record ? '; its last record was cut off and is ignored' : ''}._`, '');
+  return out.join('\n');
+}

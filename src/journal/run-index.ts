@@ -1,0 +1,114 @@
+// The index of runs (kept by conf, in the state dir) and each run's standing, read from its journal.
+import Conf from 'conf';
+import { RUNS_LIST_LIMIT } from '../limits.js';
+import { readJournal, recordsOf } from './journal-reader.js';
+import { pidAlive } from './operator.js';
+import { hostname } from 'node:os';
+import { RunFolder, runIds } from './run-folder.js';
+import { renderText } from '../runbook/template.js';
+import type { JournalRecord } from './records.js';
+
+export interface IndexEntry {
+  id: string;
+  title: string;
+  runbook: string;
+  host: string | null;
+  started_at: number;
+  operator: string;
+  steps_total: number;
+  /** Cached end of the run; the journal is the truth. */
+  phase?: string;
+}
+
+interface IndexStore {
+  runs: Record<string, IndexEntry>;
+}
+
+export type RunStanding = 'running' | 'interrupted' | 'done' | 'failed' | 'aborted';
+
+export interface RunSummary extends Omit<IndexEntry, 'steps_total' | 'phase'> {
+  state: RunStanding;
+  dir: string;
+  ended_at: number | null;
+  outcome: string | null;
+  steps: { total: number; done: number };
+}
+
+function store(root: string): Conf<IndexStore> {
+  return new Conf<IndexStore>({ cwd: root, configName: 'index', defaults: { runs: {} }, accessPropertiesByDotNotation: false });
+}
+
+export function indexRun(root: string, entry: IndexEntry): void {
+  const conf = store(root);
+  conf.set('runs', { ...conf.get('runs'), [entry.id]: entry });
+}
+
+export function markRunEnded(root: string, id: string, phase: string): void {
+  const conf = store(root);
+  const runs = conf.get('runs');
+  if (runs[id]) conf.set('runs', { ...runs, [id]: { ...runs[id], phase } });
+}
+
+/** Running when the last process that drove it is alive on this machine; interrupted otherwise. */
+export function standingOf(records: JournalRecord[]): RunStanding {
+  const end = recordsOf(records, 'run-end').at(-1);
+  if (end) return end.phase as RunStanding;
+  const drivers = records.flatMap((record) => (record.type === 'run-start' || record.type === 'resume' ? [record.operator] : []));
+  const last = drivers.at(-1);
+  const interrupted = records.at(-1)?.type === 'interrupted';
+  if (last && !interrupted && last.hostname === hostname() && pidAlive(last.pid)) return 'running';
+  return 'interrupted';
+}
+
+function titleOf(template: string, params: Record<string, string>, host: string | undefined): string {
+  try {
+    return renderText(template, (path) => (path.length === 1 ? (params[path[0]] ?? (path[0] === 'host' ? host : undefined)) : undefined));
+  } catch {
+    return template;
+  }
+}
+
+export function summarize(root: string, id: string, entry?: IndexEntry): RunSummary | undefined {
+  const folder = new RunFolder(root, id);
+  let records: JournalRecord[];
+  try {
+    records = readJournal(folder.journal).records;
+  } catch {
+    return undefined;
+  }
+  const start = recordsOf(records, 'run-start')[0];
+  if (!start) return undefined;
+  const end = recordsOf(records, 'run-end').at(-1);
+  const stepIds = new Set(recordsOf(records, 'step-start').map((record) => record.step));
+  const done = new Set(recordsOf(records, 'step-end').filter((record) => record.status !== 'failed').map((record) => record.step));
+  const lock = recordsOf(records, 'lock')[0];
+  return {
+    id,
+    title: titleOf(entry?.title ?? start.runbook.title, start.params, lock?.host),
+    runbook: start.runbook.path,
+    host: entry?.host ?? lock?.host ?? null,
+    started_at: start.at,
+    operator: start.operator.user,
+    state: standingOf(records),
+    dir: folder.dir,
+    ended_at: end?.at ?? null,
+    outcome: end?.outcome ?? null,
+    steps: { total: entry?.steps_total ?? stepIds.size, done: done.size },
+  };
+}
+
+/** Every run, newest first: the index's entries and any run folder the index missed. */
+export function listRuns(root: string): RunSummary[] {
+  let entries: Record<string, IndexEntry> = {};
+  try {
+    entries = store(root).get('runs');
+  } catch {
+    // A damaged index is rebuilt from the folders.
+  }
+  const ids = new Set([...Object.keys(entries), ...runIds(root)]);
+  return [...ids]
+    .map((id) => summarize(root, id, entries[id]))
+    .filter((run): run is RunSummary => run !== undefined)
+    .sort((a, b) => b.started_at - a.started_at || b.id.localeCompare(a.id))
+    .slice(0, RUNS_LIST_LIMIT);
+}

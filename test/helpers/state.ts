@@ -1,0 +1,22 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJournal, type JournalRead } from '../../src/journal/journal-reader.js';
+
+/** The one run in a state dir. */
+export function onlyRun(stateDir: string): { id: string; dir: string } {
+  const ids = readdirSync(join(stateDir, 'runs'));
+  if (ids.length !== 1) throw new Error(`expected one run in ${stateDir}, found ${ids.length}`);
+  return { id: ids[0], dir: join(stateDir, 'runs', ids[0]) };
+}
+
+export function journalOf(runDir: string): JournalRead {
+  return parseJournal(readFileSync(join(runDir, 'journal.jsonl'), 'utf8'));
+}
+
+/** Every file under a folder, recursively. */
+export function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allFiles(path) : [path];
+  });
+}
