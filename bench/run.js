@@ -77,8 +77,8 @@ function measure(label, argv, { doneWhen, env = {} } = {}) {
   });
 }
 
-const patchwalk = (producerArgv, label) =>
-  measure(label, ['node', CLI, 'run', runbookFor(producerArgv)], { doneWhen: 'Run complete' });
+// The CLI as installed: its shebang carries the heap flags.
+const patchwalk = (producerArgv, label) => measure(label, [CLI, 'run', runbookFor(producerArgv)], { doneWhen: 'Run complete' });
 
 const results = [];
 const log = (result) => {

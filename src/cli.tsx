@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=96 --max-semi-space-size=2
+// The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
+// is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB.
 // Parses the command line and hands off; each command lives in src/commands/.
 import './process-env.js';
 import './bench-report.js';

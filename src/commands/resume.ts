@@ -20,7 +20,6 @@ import { loadRunbookText } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
 import { sha256, type Io } from './run.js';
 import { makePrompter, Session } from './session.js';
-import { wantsConsole } from './run.js';
 
 export interface ResumeFlags {
   set: string[];
@@ -130,7 +129,6 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       takeOver: flags.takeOver,
       io,
       prompt,
-      console: wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: state.options.pauseToRead } : undefined,
     });
     try {
       await session.lock();

@@ -60,7 +60,8 @@ export class Session {
   state: RunState;
   readonly style: Style;
   readonly renderer: PlainRenderer;
-  readonly prompter: LinePrompter;
+  /** Made on first use: in the console Ink reads stdin, and a second reader would steal its keys. */
+  private linePrompter: LinePrompter | undefined;
   readonly hypervisor: Hypervisor;
   readonly exec: DurableExec;
   private readonly journalObserver: JournalObserver;
@@ -78,11 +79,10 @@ export class Session {
     this.state = setup.state;
     this.style = makeStyle(colourWanted(io.stdout));
     this.renderer = new PlainRenderer(io.stdout, this.style);
-    const prompt = setup.prompt ?? makePrompter(io, this.style);
-    prompt.hooks.interrupt = () => this.onInterrupt('Ctrl-C');
-    prompt.hooks.idleLine = (line) => this.onIdleLine(line);
-    this.prompter = prompt.prompter;
-    this.activePrompter = this.prompter;
+    if (setup.prompt) this.adopt(setup.prompt);
+    // Line mode listens from the start: Ctrl-C and `a` arrive through the prompter's reader.
+    else if (!setup.console) void this.prompter;
+    this.activePrompter = { ask: (prompt, context) => this.prompter.ask(prompt, context) };
     this.hypervisor = hypervisorFor(this.state.runbook, {
       simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
       params: () => this.driver?.current.params ?? this.state.params,
@@ -90,6 +90,17 @@ export class Session {
     });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
+  }
+
+  private adopt(prompt: ReturnType<typeof makePrompter>): LinePrompter {
+    prompt.hooks.interrupt = () => this.onInterrupt('Ctrl-C');
+    prompt.hooks.idleLine = (line) => this.onIdleLine(line);
+    this.linePrompter = prompt.prompter;
+    return prompt.prompter;
+  }
+
+  get prompter(): LinePrompter {
+    return this.linePrompter ?? this.adopt(makePrompter(this.setup.io, this.style));
   }
 
   get runId(): string {
@@ -135,7 +146,8 @@ export class Session {
     const driver = this.driver;
     if (!driver) return;
     const running = driver.current.effect?.type === 'exec';
-    if (!this.setup.io.stdin.isTTY || !running || this.confirming) {
+    // The console asks on its own keys; a SIGINT from outside stops it at once.
+    if (!this.setup.io.stdin.isTTY || !running || this.confirming || this.setup.console) {
       driver.interrupt(`${source} received`);
       return;
     }
@@ -191,7 +203,7 @@ export class Session {
       if (closed) return;
       closed = true;
       await mounted.close();
-      this.activePrompter = this.prompter;
+      this.activePrompter = { ask: (prompt, context) => this.prompter.ask(prompt, context) };
     };
     return {
       view: mounted.store,
@@ -276,7 +288,7 @@ export class Session {
       process.off('SIGHUP', onDetach);
       await front.abandon();
       this.controller.abort();
-      this.prompter.close();
+      this.linePrompter?.close();
       journal.close();
       await this.connections.closeAll();
     }

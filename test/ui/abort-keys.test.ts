@@ -1,0 +1,57 @@
+// Only an explicit abort ends a running command: Ctrl-C then yes, or `a`, on a real terminal.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, writeRunbook } from '../helpers/cli.js';
+import { isRunning, waitFor } from '../helpers/processes.js';
+import { KEY, PtySession } from '../helpers/pty.js';
+
+let session: PtySession | undefined;
+afterEach(() => session?.kill());
+
+function longRunbook(): { file: string; pidFile: string; state: string } {
+  const dir = tempDir('patchwalk-abort-');
+  const pidFile = join(dir, 'child.pid');
+  const file = writeRunbook(dir, 'long.yaml', `runbook: 1\ntitle: Long\nsteps:\n  - { id: long, title: Long command, run: "sleep 300 & echo $! > ${pidFile}; echo started; wait" }\n`);
+  return { file, pidFile, state: join(dir, 'state') };
+}
+
+async function childOf(pidFile: string): Promise<number> {
+  await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 10_000);
+  return Number(readFileSync(pidFile, 'utf8'));
+}
+
+describe.each([
+  ['the console', [] as string[]],
+  ['line mode on a terminal', ['--plain']],
+])('aborting a running command in %s', (_name, extra) => {
+  it('Ctrl-C asks first; no keeps the command, yes ends it and everything it started (exit 130)', async () => {
+    const { file, pidFile, state } = longRunbook();
+    session = new PtySession(['run', file, ...extra], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+    const s = session;
+    const child = await childOf(pidFile);
+    await s.waitFor('started');
+    await s.press(KEY.ctrlC);
+    await s.waitFor('Abort the running command');
+    await s.press('n');
+    if (extra.length) await s.press(KEY.enter);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(isRunning(child)).toBe(true);
+    await s.press(KEY.ctrlC);
+    await s.waitFor('Abort the running command');
+    await s.press('y');
+    if (extra.length) await s.press(KEY.enter);
+    expect(await s.wait()).toBe(130);
+    expect(await waitFor(() => !isRunning(child))).toBe(true);
+  }, 40_000);
+});
+
+it('in line mode, a then Enter aborts the running command at once', async () => {
+  const { file, pidFile, state } = longRunbook();
+  session = new PtySession(['run', file, '--plain'], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+  const child = await childOf(pidFile);
+  await session.waitFor('started');
+  await session.press('a', KEY.enter);
+  expect(await session.wait()).toBe(130);
+  expect(await waitFor(() => !isRunning(child))).toBe(true);
+}, 40_000);
