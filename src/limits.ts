@@ -69,6 +69,8 @@ export const PROVIDER_RETRY_MS = 2000;
 
 /** How often patchwalk reads a detached command's output file and looks for its status file. */
 export const FOLLOW_POLL_MS = 40;
+/** 64 KiB blocks of a command's output read at a time before the event loop gets a turn. */
+export const FOLLOW_MAX_BLOCKS = 4;
 /** How long a freshly spawned supervisor has to claim its command before it counts as not started. */
 export const SUPERVISOR_START_GRACE_MS = 3000;
 /** After a command exits, how long its supervisor waits for output still in the pipes. */

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync 
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { CAPTURE_LIMIT_BYTES, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
+import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
 import { commandText } from '../runbook/template.js';
 import { decodeLine, LineSplitter } from './output-file.js';
 import { argvFor, killTree, type ExecRequest, type ExecResult } from './run-command.js';
@@ -138,19 +138,25 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
       capturedBytes += line.length + 1;
     }
   };
-  const readNew = () => {
-    if (!existsSync(files.outFile)) return;
+  /** Reads what is new, at most FOLLOW_MAX_BLOCKS blocks at a time; true if more is waiting. */
+  const readNew = (): boolean => {
+    if (!existsSync(files.outFile)) return false;
     const fd = openSync(files.outFile, 'r');
     try {
-      for (;;) {
+      for (let blocks = 0; blocks < FOLLOW_MAX_BLOCKS; blocks++) {
         const count = readSync(fd, buffer, 0, buffer.length, offset);
-        if (count === 0) break;
+        if (count === 0) return false;
         offset += count;
         for (const line of splitter.push(decoder.write(buffer.subarray(0, count)))) emit(line);
       }
+      return true;
     } finally {
       closeSync(fd);
     }
+  };
+  const readAll = async () => {
+    // A flood is read in slices with the event loop let through between them: keys stay live.
+    while (readNew()) await new Promise((resolve) => setImmediate(resolve));
   };
   const result = (fields: Partial<DetachedResult>): DetachedResult => ({
     exitCode: null,
@@ -180,10 +186,10 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
 
   try {
     for (;;) {
-      readNew();
+      await readAll();
       const status = readStatus(files);
       if (status) {
-        readNew();
+        await readAll();
         for (const line of splitter.flush()) emit(line);
         return result({
           exitCode: status.exitCode,

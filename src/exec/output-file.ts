@@ -1,7 +1,7 @@
 // A step's output file: one line per output line, `O ` for stdout and `E ` for stderr, in the
 // order the lines arrived. `cut -c3-` gives the plain text back.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import type { Stream } from './run-command.js';
 
 export function encodeLine(stream: Stream, line: string): string {
@@ -43,11 +43,19 @@ export interface OutputSummary {
   lines: number;
 }
 
-export function summarizeOutput(file: string): OutputSummary {
-  const data = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+/** Size, hash and line count, read in chunks so a large output never stalls the console. */
+export async function summarizeOutput(file: string): Promise<OutputSummary> {
+  const hash = createHash('sha256');
+  let bytes = 0;
   let lines = 0;
-  for (const byte of data) if (byte === 10) lines++;
-  return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), lines };
+  if (existsSync(file)) {
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+    }
+  }
+  return { bytes, sha256: hash.digest('hex'), lines };
 }
 
 /** The last `count` lines of an output file, decoded. */

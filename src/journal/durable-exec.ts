@@ -97,7 +97,7 @@ export class DurableExec {
         aborted: result.aborted,
         error: result.error,
         duration_ms: result.durationMs,
-        output: { file: this.folder.relative(files.outFile), ...summarizeOutput(files.outFile) },
+        output: { file: this.folder.relative(files.outFile), ...(await summarizeOutput(files.outFile)) },
       });
       return result;
     } finally {
