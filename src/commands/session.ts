@@ -20,7 +20,6 @@ import { colourWanted, makeStyle, type Style } from '../plain/style.js';
 import { NoInputError, RunDriver, type RunObserver } from '../run/drive-run.js';
 import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
 import { join } from 'node:path';
-import { runCommand } from '../exec/run-command.js';
 import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
@@ -237,10 +236,10 @@ export class Session {
       provider: hypervisor.provider,
       host: hypervisor.host,
       prompter: this.activePrompter,
-      // Local commands run detached and journaled; on: host steps go over the run's one
-      // multiplexed ssh connection, which can end the remote process and tell a lost link.
-      exec: (request) =>
-        request.ssh ? runCommand({ ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) }) : this.exec.exec(request),
+      // Every step command runs detached and journaled, so it outlives the terminal; on: host steps
+      // go over the run's one multiplexed ssh connection, which can end the remote process too and
+      // tells a lost link from a failed command.
+      exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
       observer,
     });

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
 import { commandText } from '../runbook/template.js';
 import { decodeLine, LineSplitter } from './output-file.js';
-import { argvFor, killTree, type ExecRequest, type ExecResult } from './run-command.js';
+import { argvFor, connectionError, killTree, type ExecRequest, type ExecResult } from './run-command.js';
+import { withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
 import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 export interface DetachedFiles {
@@ -20,6 +21,9 @@ export interface DetachedFiles {
 
 export interface DetachedRequest extends ExecRequest {
   files: DetachedFiles;
+  /** An on: host command over the run's multiplexed connection: its wrapper reports the remote
+   * process group and exit code, so a timeout or abort can end it there too. */
+  remote?: RemoteSession;
   /** Values masked in the output file. */
   secrets?: string[];
   mask?: string;
@@ -100,7 +104,7 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
   const { files } = request;
   if (!request.attach) {
     const spec: SupervisorSpec = {
-      argv: argvFor(request.command, request.ssh),
+      argv: request.remote?.argv ?? argvFor(request.command, request.ssh),
       env: request.env,
       outFile: files.outFile,
       statusFile: files.statusFile,
@@ -130,8 +134,14 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
   let captured = '';
   let capturedBytes = 0;
 
+  let lastStderr = '';
   const emit = (raw: string) => {
-    const { stream, line } = decodeLine(raw);
+    const decoded = decodeLine(raw);
+    const { stream } = decoded;
+    // The remote wrapper's own report (process group, exit code) is not output.
+    const line = stream !== 'stderr' ? decoded.line : request.remote ? request.remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
+    if (line === undefined) return;
+    if (stream === 'stderr') lastStderr = line;
     request.onLine(stream, line);
     if (stream === 'stdout' && request.capture && capturedBytes < CAPTURE_LIMIT_BYTES) {
       captured += (captured ? '\n' : '') + line;
@@ -167,9 +177,24 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
     ...fields,
   });
 
+  let remoteKill: Promise<void> | undefined;
+  /** Ends the command's process group on the host too: killing the local ssh client does not. */
+  const killRemote = () => {
+    const pgid = request.remote?.pgid;
+    const transport = request.transport;
+    if (!pgid || !transport) return Promise.resolve();
+    remoteKill ??= transport
+      .killRemote(pgid, 'TERM')
+      .then(() => sleep(Math.min(KILL_GRACE_MS, 500)))
+      .then(() => transport.killRemote(pgid, 'KILL'))
+      .catch(() => {});
+    return remoteKill;
+  };
+
   let abortDeadline: number | undefined;
   const onAbort = () => {
     abortDeadline = Date.now() + KILL_GRACE_MS + 1000;
+    void killRemote();
     const pids = readPids(files);
     // The supervisor stops the command's group and records the abort; the direct kills make sure.
     killTree(pids?.supervisor || undefined, 'SIGTERM');
@@ -191,11 +216,16 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
       if (status) {
         await readAll();
         for (const line of splitter.flush()) emit(line);
+        const aborted = status.aborted || abortDeadline !== undefined;
+        if (status.timedOut || aborted) await killRemote();
+        const remote = request.remote;
+        const lost = Boolean(remote && !status.timedOut && !aborted && remote.connectionFailed(status.exitCode, lastStderr));
         return result({
-          exitCode: status.exitCode,
+          exitCode: lost ? null : remote ? remote.commandExit(status.exitCode) : status.exitCode,
           timedOut: status.timedOut,
-          aborted: status.aborted || abortDeadline !== undefined,
-          error: status.error,
+          aborted,
+          error: lost ? connectionError(request.ssh ?? '', remote?.pgid !== undefined, lastStderr) : status.error,
+          connectionLost: lost || undefined,
           durationMs: status.endedAt - status.startedAt,
         });
       }

@@ -2,6 +2,7 @@
 // order the lines arrived. `cut -c3-` gives the plain text back.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { withoutWrapperMarker } from './ssh-transport.js';
 import type { Stream } from './run-command.js';
 
 export function encodeLine(stream: Stream, line: string): string {
@@ -63,5 +64,11 @@ export function tailOutput(file: string, count: number): { stream: Stream; line:
   if (!existsSync(file)) return [];
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return lines.slice(-count).map(decodeLine);
+  return lines
+    .map(decodeLine)
+    .flatMap((entry) => {
+      const line = entry.stream === 'stderr' ? withoutWrapperMarker(entry.line) : entry.line;
+      return line === undefined ? [] : [{ ...entry, line }];
+    })
+    .slice(-count);
 }

@@ -34,6 +34,15 @@ export function looksLikeTransportFailure(stderr: string): boolean {
   return TRANSPORT_FAILURE.test(stderr);
 }
 
+const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*$/;
+
+/** Takes any wrapper marker off a line read back from a file, when the session that knew it is gone. */
+export function withoutWrapperMarker(line: string): string | undefined {
+  const match = ANY_MARKER.exec(line);
+  if (!match) return line;
+  return line.slice(0, match.index) || undefined;
+}
+
 /** One remote command's view of the wrapper's markers. */
 export class RemoteSession {
   pgid: number | undefined;

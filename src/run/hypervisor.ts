@@ -60,7 +60,13 @@ export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {})
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
   if (inventory.provider === 'sim') {
     const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
-    return { provider: sim, host: sim };
+    // Simulated VMs, but on: host steps may still go to a real box (a rehearsal host) over ssh.
+    const rehearsal = runbook.target?.ssh;
+    const params: () => Record<string, string> = options.params ?? (() => ({}));
+    const ssh = rehearsal
+      ? () => renderText(rehearsal, (path) => (path.length === 1 ? (params()[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined))
+      : undefined;
+    return { provider: sim, host: sim, ssh };
   }
   const params: () => Record<string, string> = options.params ?? (() => ({}));
   const expand = (text: string) =>
