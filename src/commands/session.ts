@@ -31,6 +31,22 @@ export function makePrompter(io: Io, style: Style) {
   return { prompter, hooks };
 }
 
+/**
+ * Loads the console. Ink draws only a final frame when it believes it runs in CI, and it decides
+ * once, on load. The console is chosen only when both ends are terminals, so someone is watching
+ * whatever CI says: the variables are hidden while Ink loads, then put back for step commands.
+ */
+async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
+  const keys = ['CI', 'CONTINUOUS_INTEGRATION'];
+  const saved = keys.map((key) => [key, process.env[key]] as const);
+  for (const key of keys) delete process.env[key];
+  try {
+    return await import('../ui/run-console.js');
+  } finally {
+    for (const [key, value] of saved) if (value !== undefined) process.env[key] = value;
+  }
+}
+
 export interface SessionSetup {
   root: string;
   folder: RunFolder;
@@ -189,7 +205,7 @@ export class Session {
   }> {
     const { io, folder } = this.setup;
     if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {} };
-    const { mountConsole } = await import('../ui/run-console.js');
+    const { mountConsole } = await importConsole();
     const mounted = mountConsole(this.state, () => this.driver, {
       training: this.setup.console.training,
       outputPath: join(folder.dir, 'console-output.log'),

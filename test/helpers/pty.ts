@@ -6,6 +6,13 @@ import { CLI, ROOT } from './cli.js';
 
 const { Terminal } = xterm;
 
+/** What an operator's terminal has: colour, and none of the test runner's NO_COLOR. */
+function terminalEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { TERM: 'xterm-256color', FORCE_COLOR: '1' };
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NO_COLOR' && !(key in env)) env[key] = value;
+  return { ...env, ...extra };
+}
+
 export class PtySession {
   readonly term: InstanceType<typeof Terminal>;
   readonly process: pty.IPty;
@@ -24,7 +31,7 @@ export class PtySession {
       cols,
       rows,
       cwd: ROOT,
-      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '', FORCE_COLOR: '1', ...options.env } as Record<string, string>,
+      env: terminalEnv(options.env),
     });
     this.process.onData((data) => {
       this.bytes += data.length;
