@@ -11,6 +11,7 @@ import { commandText } from '../runbook/template.js';
 import { decodeLine, LineSplitter } from './output-file.js';
 import { argvFor, connectionError, killTree, type ExecRequest, type ExecResult } from './run-command.js';
 import { withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
+import { pidAlive } from './pid-alive.js';
 import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 export interface DetachedFiles {
@@ -58,14 +59,8 @@ export const readPids = (files: DetachedFiles) => readJson<PidRecord>(files.pidF
 
 /** Alive, not a zombie, and (where /proc tells) still a patchwalk supervisor rather than a reused pid. */
 export function supervisorAlive(pid: number): boolean {
+  if (!pidAlive(pid)) return false;
   try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('supervisor');
   } catch {
     return true;

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileDurably } from './durable-file.js';
-import { pidAlive, type Operator } from './operator.js';
+import { pidAlive } from '../exec/pid-alive.js';
+import type { Operator } from './operator.js';
 import { locksDir } from './state-dir.js';
 
 export interface LockInfo {

@@ -1,5 +1,4 @@
 // Who is at the keyboard: the user, the SSH client they came from, this machine and process.
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 
 export interface Operator {
@@ -13,21 +12,6 @@ export interface Operator {
 export function currentOperator(env: NodeJS.ProcessEnv = process.env): Operator {
   const ssh = env.SSH_CLIENT || env.SSH_CONNECTION;
   return { user: userInfo().username, ssh_client: ssh ? ssh.split(' ')[0] : null, hostname: hostname(), pid: process.pid };
-}
-
-/** Alive on this machine (a zombie counts as gone). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 export function describeOperator(operator: Operator): string {

@@ -2,7 +2,7 @@
 import Conf from 'conf';
 import { RUNS_LIST_LIMIT } from '../limits.js';
 import { readJournal, recordsOf } from './journal-reader.js';
-import { pidAlive } from './operator.js';
+import { pidAlive } from '../exec/pid-alive.js';
 import { hostname } from 'node:os';
 import { RunFolder, runIds } from './run-folder.js';
 import { renderText } from '../runbook/template.js';
