@@ -2,10 +2,9 @@
 // status file, a VM power change or reboot cut short). The step's optional `verify:` check runs
 // first; then the operator chooses: run the action again, mark it done, or skip the step.
 import { stepKind, type Step, type StepOf } from '../runbook/schema.js';
-import { mustParseDuration } from '../runbook/duration.js';
-import { scopeFor } from './context.js';
-import { actionDone, currentItemVm, currentStep, currentStepState, setEffect } from './engine.js';
+import { actionDone, currentStep, currentStepState, setEffect } from './engine.js';
 import { ask } from './prompts.js';
+import { execCommand } from './steps/command-steps.js';
 import { STEP_HANDLERS } from './step-handlers.js';
 import type { Effect, EngineEvent, RunState } from './types.js';
 
@@ -26,18 +25,7 @@ export function outcomeLost(d: RunState, effect: Effect, reason: string, at: num
   d.notices.push({ at, level: 'warn', text: `${step.id}: outcome unknown: ${what(effect)}: ${reason}` });
   const verify = 'verify' in step ? (step as StepOf<'run'>).verify : undefined;
   if (verify) {
-    const spec = step as StepOf<'run'>;
-    const { command, display } = scopeFor(d, currentItemVm(d)).command(verify);
-    setEffect(d, {
-      type: 'exec',
-      stepId: step.id,
-      command,
-      display,
-      on: spec.on ?? 'local',
-      timeoutMs: spec.timeout ? mustParseDuration(spec.timeout) : undefined,
-      capture: false,
-      role: 'verify',
-    });
+    execCommand(d, step, verify, { on: (step as StepOf<'run'>).on, role: 'verify' });
     return;
   }
   askUnknown(d, step, at);

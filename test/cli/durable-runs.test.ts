@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { TORN_MESSAGE } from '../../src/journal/journal-reader.js';
-import { CLI, patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
+import { CLI, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 import { allFiles, journalOf, onlyRun } from '../helpers/state.js';
 

@@ -1,8 +1,9 @@
 // Steps that run commands: run (once) and wait (until a check passes).
 import { formatDuration, mustParseDuration } from '../../runbook/duration.js';
-import type { StepOf } from '../../runbook/schema.js';
+import type { CommandSpec, Step, StepOf } from '../../runbook/schema.js';
 import { scopeFor } from '../context.js';
 import { actionDone, actionFailed, currentItemVm, currentStepState, setEffect } from '../engine.js';
+import type { RunState, Vm } from '../types.js';
 import { ignore, type StepHandler } from './handler.js';
 
 export const DEFAULT_WAIT_INTERVAL = '5s';
@@ -15,20 +16,32 @@ function failureText(event: { exitCode: number | null; timedOut: boolean; error?
   return `exit code ${event.exitCode ?? 'unknown'}`;
 }
 
+/** Asks for a command to run for a step: its run, its wait check, or its verify check. */
+export function execCommand(
+  d: RunState,
+  step: Step,
+  spec: CommandSpec,
+  options: { on?: 'local' | 'host'; capture?: boolean; env?: Record<string, string>; role?: 'verify' },
+  vm: Vm | undefined = currentItemVm(d),
+): void {
+  const { command, display } = scopeFor(d, vm).command(spec);
+  setEffect(d, {
+    type: 'exec',
+    stepId: step.id,
+    command,
+    display,
+    on: options.on ?? 'local',
+    timeoutMs: step.timeout ? mustParseDuration(step.timeout) : undefined,
+    capture: Boolean(options.capture),
+    env: options.env,
+    ...(options.role ? { role: options.role } : {}),
+  });
+}
+
 export const run: StepHandler = {
   start(d, step, _at, vm) {
     const spec = step as StepOf<'run'>;
-    const { command, display } = scopeFor(d, vm).command(spec.run);
-    setEffect(d, {
-      type: 'exec',
-      stepId: step.id,
-      command,
-      display,
-      on: spec.on ?? 'local',
-      timeoutMs: spec.timeout ? mustParseDuration(spec.timeout) : undefined,
-      capture: Boolean(spec.capture),
-      env: spec.env,
-    });
+    execCommand(d, step, spec.run, { on: spec.on, capture: Boolean(spec.capture), env: spec.env }, vm);
   },
   resume(d, step, event) {
     if (event.type !== 'exec-done') return;
@@ -43,17 +56,8 @@ export const run: StepHandler = {
   answer: ignore,
 };
 
-function startCheck(d: Parameters<StepHandler['start']>[0], step: StepOf<'wait'>): void {
-  const { command, display } = scopeFor(d, currentItemVm(d)).command(step.wait.check);
-  setEffect(d, {
-    type: 'exec',
-    stepId: step.id,
-    command,
-    display,
-    on: step.wait.on ?? 'local',
-    timeoutMs: step.timeout ? mustParseDuration(step.timeout) : undefined,
-    capture: false,
-  });
+function startCheck(d: RunState, step: StepOf<'wait'>): void {
+  execCommand(d, step, step.wait.check, { on: step.wait.on });
 }
 
 export const wait: StepHandler = {
