@@ -78,8 +78,9 @@ export function App({ store, driver, training, onExit }: Props) {
   const vmsAutomatically = plans.length > 0 && (open?.prompt.kind === 'select-vms' || (currentKind !== undefined && VM_KINDS.has(currentKind) && !finished));
   const showVms = vmChoice?.step === run.cursor ? vmChoice.show : vmsAutomatically;
 
-  const textual = open?.prompt.kind === 'input' || open?.prompt.kind === 'type-to-confirm' || open?.prompt.kind === 'confirm';
-  const choosing = open?.prompt.kind === 'choice' || open?.prompt.kind === 'select-vms';
+  // Text fields take every printable key; a y/n question or a list leaves /, ?, v and q working.
+  const textual = open?.prompt.kind === 'input' || open?.prompt.kind === 'type-to-confirm';
+  const choosing = open?.prompt.kind === 'choice' || open?.prompt.kind === 'select-vms' || open?.prompt.kind === 'confirm';
   const context: KeyContext = overlay !== 'none' ? 'overlay' : finished ? 'finished' : textual ? 'typing' : choosing ? 'choosing' : 'browse';
 
   const answer = (value: PromptAnswer) => store.answer(value);
