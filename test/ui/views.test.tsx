@@ -111,3 +111,17 @@ describe('output pane', () => {
     store.close();
   });
 });
+
+describe('help', () => {
+  it('lists every key of the keymap and the prompt keys, in two columns when one would not fit', async () => {
+    const { HelpOverlay } = await import('../../src/ui/HelpOverlay.js');
+    const tall = render(<HelpOverlay width={70} height={30} />).lastFrame() ?? '';
+    for (const text of ['Enter     continue', '↑/↓       scroll', 'PgUp/PgDn page', '/         search', 'q         quit', 'Ctrl-C    interrupt', 'Space     tick']) {
+      expect(tall).toContain(text);
+    }
+    const short = render(<HelpOverlay width={70} height={10} />).lastFrame() ?? '';
+    expect(short.split('\n')).toHaveLength(10);
+    expect(short).toContain('quit');
+    expect(short).toContain('continue');
+  });
+});
