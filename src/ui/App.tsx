@@ -188,28 +188,21 @@ export function App({ store, driver, training, onExit }: Props) {
         </Box>
       );
     }
-    if (overlay === 'interrupt') {
+    // Ctrl-C and q while a command runs: ending it takes a yes.
+    const confirmEnd: Partial<Record<Overlay, { question: string; onYes: () => void }>> = {
+      interrupt: { question: 'Abort the running command (it and everything it started end)?', onYes: () => driver.interrupt('Ctrl-C') },
+      quit: { question: 'A command is running. Quit and end it?', onYes: () => driver.abort('operator quit') },
+    };
+    const ending = confirmEnd[overlay];
+    if (ending) {
       return (
         <ConfirmPrompt
-          question="Abort the running command (it and everything it started end)?"
+          question={ending.question}
           destructive
           isActive
           onAnswer={(yes) => {
             setOverlay('none');
-            if (yes) driver.interrupt('Ctrl-C');
-          }}
-        />
-      );
-    }
-    if (overlay === 'quit') {
-      return (
-        <ConfirmPrompt
-          question="A command is running. Quit and end it?"
-          destructive
-          isActive
-          onAnswer={(yes) => {
-            setOverlay('none');
-            if (yes) driver.abort('operator quit');
+            if (yes) ending.onYes();
           }}
         />
       );
