@@ -92,7 +92,7 @@ async function main(): Promise<number> {
       return printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
+      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver }, io);
     case 'report':
       return writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case undefined:

@@ -25,7 +25,6 @@ export interface ResumeFlags {
   set: string[];
   yes: boolean;
   takeOver: boolean;
-  plain?: boolean;
 }
 
 export function newestInterrupted(root: string): string | undefined {

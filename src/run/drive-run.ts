@@ -33,9 +33,9 @@ export interface RunDeps {
   host: HostControl;
   prompter: Prompter;
   exec: (request: ExecRequest) => Promise<ExecResult>;
-  /** ssh destination for on: host steps; undefined runs them here (the simulated host). A function is
-   * asked when the step runs, after the params it names have values. */
-  ssh?: string | (() => string | undefined);
+  /** ssh destination of on: host steps, read when each runs (params may be answered late); undefined
+   * runs them here. */
+  ssh?: () => string | undefined;
   observer: RunObserver;
   now?: () => number;
 }
@@ -119,7 +119,7 @@ export class RunDriver {
           stepId: effect.stepId,
           effectId: effect.id,
           command: effect.command,
-          ssh: effect.on === 'host' ? (typeof this.deps.ssh === 'function' ? this.deps.ssh() : this.deps.ssh) : undefined,
+          ssh: effect.on === 'host' ? this.deps.ssh?.() : undefined,
           timeoutMs: effect.timeoutMs,
           capture: effect.capture,
           env: effect.env,

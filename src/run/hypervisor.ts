@@ -58,24 +58,19 @@ class LazyProvider implements InventoryProvider {
 
 export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {}): Hypervisor {
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
-  if (inventory.provider === 'sim') {
-    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
-    // Simulated VMs, but on: host steps may still go to a real box (a rehearsal host) over ssh.
-    const rehearsal = runbook.target?.ssh;
-    const params: () => Record<string, string> = options.params ?? (() => ({}));
-    const ssh = rehearsal
-      ? () => renderText(rehearsal, (path) => (path.length === 1 ? (params()[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined))
-      : undefined;
-    return { provider: sim, host: sim, ssh };
-  }
   const params: () => Record<string, string> = options.params ?? (() => ({}));
   const expand = (text: string) =>
     renderText(text, (path) => (path.length === 1 ? (params()[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined));
+  const targetSsh = runbook.target?.ssh;
+  const ssh = targetSsh ? () => expand(targetSsh) : undefined;
+  if (inventory.provider === 'sim') {
+    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
+    // Simulated VMs, but on: host steps may still go to a real box (a rehearsal host) over ssh.
+    return { provider: sim, host: sim, ssh };
+  }
   const connections = options.connections ?? new SshConnections();
   const flavour: RemoteFlavour = inventory.provider === 'hyperv' ? 'windows' : 'posix';
-  const targetSsh = runbook.target?.ssh;
   const providerSsh = inventory.host ?? targetSsh;
-  const ssh = targetSsh ? () => expand(targetSsh) : undefined;
   const transportTo = (destination: string): SshTransport => connections.get(destination, flavour);
 
   let provider: InventoryProvider;
