@@ -13,10 +13,32 @@ export interface PowerRequest {
   onState: (name: string, state: VmState) => void;
 }
 
+export type SnapshotAction = 'create' | 'revert' | 'delete';
+
+/** Named snapshots of VMs: taken before a patch, reverted after a failed one, deleted at cleanup. */
+export interface SnapshotRequest {
+  action: SnapshotAction;
+  vms: string[];
+  /** The snapshot's name, the same for every VM of the request. */
+  name: string;
+  /** create: include the guest's memory (a live snapshot); default false (disk only). */
+  memory?: boolean;
+  /** create: ask the guest agent to freeze filesystems first; default true where supported. */
+  quiesce?: boolean;
+  /** Per VM. */
+  timeoutMs: number;
+  concurrency: number;
+  signal?: AbortSignal;
+  /** A revert may change power state (a disk-only snapshot reverts to shut off). */
+  onState: (name: string, state: VmState) => void;
+}
+
 export interface InventoryProvider {
   readonly kind: string;
   list(): Promise<Vm[]>;
   power(request: PowerRequest): Promise<VmResult[]>;
+  /** Absent when the platform cannot snapshot; the engine then reports the step as unsupported. */
+  snapshot?(request: SnapshotRequest): Promise<VmResult[]>;
 }
 
 export interface RebootRequest {
