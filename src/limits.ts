@@ -81,3 +81,18 @@ export const REPORT_TAIL_LINES = 15;
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
 export const RUNS_LIST_LIMIT = 200;
+
+// The state dir ------------------------------------------------------------------------------------
+
+/** Bytes of a journal read at a time: journals are read as streams, never whole. */
+export const JOURNAL_READ_CHUNK_BYTES = 64 * 1024;
+/** A journal line longer than this is not a record patchwalk wrote; it is skipped, not buffered. */
+export const JOURNAL_RECORD_MAX_BYTES = 4 * 1024 * 1024;
+/** Skipped journal lines named one by one in a notice; the rest are counted. */
+export const JOURNAL_SKIPPED_NAMED = 5;
+/** A secret shorter than this is masked only where a whole value equals it, never inside free text. */
+export const SECRET_MIN_SUBSTRING_CHARS = 4;
+/** Attempts at taking over a stale host lock whose takeover claims were left by crashed processes. */
+export const LOCK_TAKEOVER_ATTEMPTS = 8;
+/** Largest index.json read; a bigger one is treated as damaged and rebuilt from the run folders. */
+export const RUN_INDEX_MAX_BYTES = 16 * 1024 * 1024;
