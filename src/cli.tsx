@@ -13,7 +13,8 @@ import { resumeRun } from './commands/resume.js';
 import { printRuns } from './commands/runs.js';
 import { printSchema } from './commands/schema.js';
 import { listVms } from './commands/vms.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, KnownCauseError, UsageError } from './exit-codes.js';
+import { describeSystemError } from './journal/state-io.js';
 
 const HELP = `
   Usage
@@ -111,6 +112,14 @@ main().then(
     if (error instanceof UsageError) {
       process.stderr.write(`patchwalk: ${error.message}\n`);
       process.exitCode = EXIT.usage;
+      return;
+    }
+    // A cause outside patchwalk (a full disk, an unsafe state dir) is named, and is no bug.
+    const known = error instanceof KnownCauseError ? error.message : describeSystemError(error);
+    if (known) {
+      process.stderr.write(`patchwalk: ${known}\n`);
+      if (process.env.PATCHWALK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+      process.exitCode = EXIT.failed;
       return;
     }
     // Anything else is a bug in patchwalk: say so plainly, keep the detail for the report.

@@ -9,3 +9,10 @@ export const EXIT = {
 
 /** Bad arguments or a bad runbook: the message is shown as it is and the exit code is 2. */
 export class UsageError extends Error {}
+
+/**
+ * A failure whose cause is known and outside patchwalk (a full disk, a state dir other users can
+ * write to): the message names the cause and is shown as it is, and the exit code is 1. Anything
+ * else that escapes a command is a bug and is reported as an internal error.
+ */
+export class KnownCauseError extends Error {}
