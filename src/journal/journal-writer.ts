@@ -1,7 +1,10 @@
 // Appends records to a run's journal. Every record is written and fsynced before append returns,
-// so a record is on disk before the action it describes goes ahead (write-ahead).
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+// so a record is on disk before the action it describes goes ahead (write-ahead). Secrets are
+// masked in the record's string values before it is serialised, so the line is always valid JSON.
+import { closeSync, ftruncateSync } from 'node:fs';
 import type { JournalRecord } from './records.js';
+import { maskStrings } from './secrets.js';
+import { openForWrite, writeAll, writing } from './state-io.js';
 
 export class JournalWriter {
   private readonly fd: number;
@@ -9,20 +12,19 @@ export class JournalWriter {
   /** `validBytes` cuts off a torn last record before anything is appended. */
   constructor(
     readonly file: string,
-    private readonly mask: (text: string) => string = (text) => text,
+    private readonly mask: (value: string) => string = (value) => value,
     validBytes?: number,
   ) {
-    this.fd = openSync(file, validBytes === undefined ? 'a' : 'r+');
     if (validBytes !== undefined) {
-      ftruncateSync(this.fd, validBytes);
-      closeSync(this.fd);
-      this.fd = openSync(file, 'a');
+      const fd = openForWrite(file, 'r+');
+      writing(file, () => ftruncateSync(fd, validBytes));
+      closeSync(fd);
     }
+    this.fd = openForWrite(file, 'a');
   }
 
   append(record: JournalRecord): void {
-    writeSync(this.fd, `${this.mask(JSON.stringify(record))}\n`);
-    fsyncSync(this.fd);
+    writeAll(this.fd, `${JSON.stringify(maskStrings(record, this.mask))}\n`, this.file);
   }
 
   close(): void {

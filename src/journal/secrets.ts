@@ -1,30 +1,64 @@
 // The secret values of a run (params and inputs marked `secret`), kept in memory only, and the
 // masking that keeps them out of the journal, the output files and the report.
+//
+// Masking works on values, never on raw text: a journal record is masked string by string before
+// it is serialised, so a secret can never cut into a timestamp or the JSON around it. A value equal
+// to a secret is masked whatever its length; inside a longer text only a secret of at least
+// SECRET_MIN_SUBSTRING_CHARS is replaced, since masking every "1" destroys the text and hides
+// nothing. Such a short secret cannot be masked in command output, and the operator is told once.
 import { SECRET_MASK } from '../engine/context.js';
 import type { RunState } from '../engine/types.js';
-import { maskText } from '../exec/output-file.js';
+import { SECRET_MIN_SUBSTRING_CHARS } from '../limits.js';
+
+const toStderr = (text: string) => {
+  process.stderr.write(`patchwalk: ${text}\n`);
+};
 
 export class Secrets {
   private current: string[] = [];
+  private warned = false;
+
+  constructor(private readonly warn: (text: string) => void = toStderr) {}
 
   update(state: Pick<RunState, 'secretNames' | 'params' | 'vars'>): void {
-    const values = state.secretNames.map((name) => state.params[name] ?? state.vars[name]).filter((value): value is string => Boolean(value));
-    for (const value of values) if (!this.current.includes(value)) this.current.push(value);
+    for (const name of state.secretNames) this.add(state.params[name] ?? state.vars[name], name);
   }
 
-  add(value: string | undefined): void {
-    if (value && !this.current.includes(value)) this.current.push(value);
+  add(value: string | undefined, name?: string): void {
+    if (!value || this.current.includes(value)) return;
+    this.current.push(value);
+    if (value.length < SECRET_MIN_SUBSTRING_CHARS && !this.warned) {
+      this.warned = true;
+      this.warn(
+        `warning: the secret${name ? ` ${name}` : ''} is shorter than ${SECRET_MIN_SUBSTRING_CHARS} characters: it is kept out of the journal, but cannot be masked in command output`,
+      );
+    }
   }
 
+  /** The values that can be masked inside free text, such as command output. */
   values(): string[] {
-    return [...this.current];
+    return this.current.filter((value) => value.length >= SECRET_MIN_SUBSTRING_CHARS);
   }
 
-  /** Masks each value as written and as it appears inside a JSON string. */
+  /** One string value with every secret masked: whole if it equals one, by substring if long enough. */
   mask = (text: string): string => {
-    const forms = this.current.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]);
-    return maskText(text, forms, SECRET_MASK);
+    if (this.current.includes(text)) return SECRET_MASK;
+    let masked = text;
+    for (const secret of this.values()) if (masked.includes(secret)) masked = masked.split(secret).join(SECRET_MASK);
+    return masked;
   };
+}
+
+/** A copy of a parsed value with `mask` applied to every string in it (keys are names, kept). */
+export function maskStrings<T>(value: T, mask: (text: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = maskStrings(item, mask);
+    return out as T;
+  }
+  return value;
 }
 
 export { SECRET_MASK };
