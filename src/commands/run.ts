@@ -1,6 +1,5 @@
 // `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initialState } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -61,11 +60,11 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const root = stateDir();
   const folder = new RunFolder(root, runId);
   folder.create();
-  writeFileSync(folder.runbookCopy, text);
+  folder.writeRunbookCopy(text);
 
   const secretParams = Object.entries(runbook.params ?? {}).filter(([, param]) => param.secret).map(([name]) => name);
   const secrets = new Secrets();
-  for (const name of secretParams) secrets.add(given[name]);
+  for (const name of secretParams) secrets.add(given[name], name);
   const journal = new JournalWriter(folder.journal, secrets.mask);
   const path = resolve(file);
   journal.append({

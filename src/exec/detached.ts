@@ -87,7 +87,7 @@ export async function claimNotStarted(files: DetachedFiles, graceMs = SUPERVISOR
     await sleep(FOLLOW_POLL_MS);
   }
   try {
-    writeFileSync(files.pidFile, JSON.stringify({ supervisor: 0, cancelled: true } satisfies PidRecord), { flag: 'wx' });
+    writeFileSync(files.pidFile, JSON.stringify({ supervisor: 0, cancelled: true } satisfies PidRecord), { flag: 'wx', mode: 0o600 });
     return true;
   } catch {
     return readPids(files)?.cancelled === true;

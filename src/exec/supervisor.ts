@@ -39,7 +39,7 @@ function supervise(spec: SupervisorSpec): void {
   // file writes a cancelled one, and a late supervisor then leaves without starting anything.
   let claim: number;
   try {
-    claim = openSync(spec.pidFile, 'wx');
+    claim = openSync(spec.pidFile, 'wx', 0o600);
   } catch {
     process.exit(0);
   }
@@ -47,7 +47,7 @@ function supervise(spec: SupervisorSpec): void {
   fsyncSync(claim);
   closeSync(claim);
 
-  const out = openSync(spec.outFile, 'a');
+  const out = openSync(spec.outFile, 'a', 0o600);
   const startedAt = Date.now();
   let timedOut = false;
   let finished = false;

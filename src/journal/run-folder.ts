@@ -1,15 +1,27 @@
 // A run's folder under the state dir: its journal, a copy of the runbook it started with, one
 // output file (plus status and pid files) per command, and the simulated host's VM states.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DetachedFiles } from '../exec/detached.js';
-import { runsDir } from './state-dir.js';
+import { makeDir, openForWrite, writeAll } from './state-io.js';
+import { closeSync } from 'node:fs';
+import { prepareStateDir, runsDir } from './state-dir.js';
+
+/** The form `newRunId` gives (`20261126-165036-ab12`): the only names taken as a run, never a path. */
+const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export function isRunId(name: string): boolean {
+  return RUN_ID.test(name);
+}
 
 export class RunFolder {
   constructor(
     readonly root: string,
     readonly id: string,
-  ) {}
+  ) {
+    // Every caller has checked the id; this is the last guard against a path in its place.
+    if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
+  }
 
   get dir(): string {
     return join(runsDir(this.root), this.id);
@@ -31,8 +43,20 @@ export class RunFolder {
     return existsSync(this.journal);
   }
 
+  /** The folder and its steps folder, 0700, in a state dir that passed its checks. */
   create(): void {
-    mkdirSync(this.stepsDir, { recursive: true });
+    prepareStateDir(this.root, { create: true });
+    makeDir(this.stepsDir);
+  }
+
+  /** The copy of the runbook the run started with, 0600; resume checks it against run-start's hash. */
+  writeRunbookCopy(text: string): void {
+    const fd = openForWrite(this.runbookCopy, 'wx');
+    try {
+      writeAll(fd, text, this.runbookCopy);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Files for one start of one command: `steps/<effect>-<step>[.<n>].out|status|pid`. */
@@ -51,8 +75,9 @@ export class RunFolder {
   }
 }
 
+/** The run folders that hold a journal; anything else under runs/ is not a run. */
 export function runIds(root: string): string[] {
   const dir = runsDir(root);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => existsSync(join(dir, name, 'journal.jsonl')));
+  return readdirSync(dir).filter((name) => isRunId(name) && existsSync(join(dir, name, 'journal.jsonl')));
 }

@@ -1,7 +1,16 @@
 // Where runs, journals and locks live: PATCHWALK_STATE_DIR, else $XDG_STATE_HOME/patchwalk, else
-// ~/.local/state/patchwalk.
+// ~/.local/state/patchwalk; and the checks that keep other users out of it.
+//
+// Journals and output hold what the operator did and saw, and a run folder or lock that someone
+// else can plant steers what resume runs. So the state dir, runs/ and locks/ are used only when no
+// other user can write to them: owned by this user, no world bits, and no group write unless the
+// caller asks for a group-shared state dir (a group-owned setgid folder, 2770), which later shared
+// watching will use. A symlink is followed only when this user (or root) owns it.
+import { chmodSync, lstatSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { KnownCauseError } from '../exit-codes.js';
+import { DIR_MODE, makeDir, setStateRoot } from './state-io.js';
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PATCHWALK_STATE_DIR) return env.PATCHWALK_STATE_DIR;
@@ -11,3 +20,69 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const runsDir = (root: string) => join(root, 'runs');
 export const locksDir = (root: string) => join(root, 'locks');
+
+export interface StatePolicy {
+  /** Allow group write for this group id, on a setgid folder owned by that group (shared watching). */
+  sharedGroup?: number;
+  /** The user patchwalk runs as; the process's own by default. */
+  uid?: number;
+}
+
+export class UnsafeStateDir extends KnownCauseError {}
+
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
+
+/** Why `path` must not be used, or undefined when it may; a folder with spare read bits is tightened. */
+export function checkStateFolder(path: string, policy: StatePolicy = {}): string | undefined {
+  const uid = policy.uid ?? process.getuid?.() ?? 0;
+  let link: Stats;
+  try {
+    link = lstatSync(path);
+  } catch {
+    return undefined; // Not there yet: it will be made 0700.
+  }
+  let stats = link;
+  if (link.isSymbolicLink()) {
+    if (link.uid !== uid && link.uid !== 0) {
+      return `${path} is a symlink owned by another user (uid ${link.uid}), who could point it anywhere. Fix: remove it (rm ${path}) or set PATCHWALK_STATE_DIR to a folder of your own`;
+    }
+    try {
+      stats = statSync(path);
+    } catch {
+      return `${path} is a symlink to nothing. Fix: remove it (rm ${path})`;
+    }
+  }
+  if (!stats.isDirectory()) return `${path} is not a folder. Fix: move it away, or set PATCHWALK_STATE_DIR to a folder of your own`;
+  if (stats.uid !== uid) {
+    return `${path} is owned by another user (uid ${stats.uid}, you are uid ${uid}), who could change its runs and locks. Fix: set PATCHWALK_STATE_DIR to a folder of your own`;
+  }
+  const mode = stats.mode & 0o7777;
+  if (mode & 0o002) return `every user can write to ${path} (mode ${octal(mode)}), so anyone could plant or change runs and locks. Fix: chmod 700 ${path}`;
+  const shared = policy.sharedGroup !== undefined && stats.gid === policy.sharedGroup && (mode & 0o2000) !== 0;
+  if (mode & 0o020 && !shared) {
+    return `the group of ${path} (gid ${stats.gid}) can write to it (mode ${octal(mode)}), so its members could plant or change runs and locks. Fix: chmod 700 ${path}`;
+  }
+  // Nobody else can write, but others may read journals and output: take their access away.
+  const wanted = shared ? mode & 0o2770 : mode & 0o700;
+  if (wanted !== mode) chmodSync(path, wanted | (shared ? 0 : DIR_MODE));
+  return undefined;
+}
+
+const checked = new Set<string>();
+
+/**
+ * Checks the state dir, runs/ and locks/ before patchwalk reads or writes them, and makes them
+ * (0700) when `create` says so. Throws UnsafeStateDir, naming the folder, why and how to fix it.
+ */
+export function prepareStateDir(root: string, { create = false, policy = {} as StatePolicy } = {}): string {
+  setStateRoot(root);
+  const key = `${root}\0${create}`;
+  if (checked.has(key)) return root;
+  for (const path of [root, runsDir(root), locksDir(root)]) {
+    const problem = checkStateFolder(path, policy);
+    if (problem) throw new UnsafeStateDir(`refusing the state dir: ${problem}`);
+    if (create) makeDir(path);
+  }
+  checked.add(key);
+  return root;
+}

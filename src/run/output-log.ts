@@ -27,8 +27,8 @@ export class OutputLog {
   private closed = false;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w+');
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path, 'w+', 0o600);
   }
 
   get length(): number {
