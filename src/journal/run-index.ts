@@ -1,13 +1,21 @@
-// The index of runs (kept by conf, in the state dir) and each run's standing, read from its journal.
-import Conf from 'conf';
-import { RUNS_LIST_LIMIT } from '../limits.js';
-import { readJournal, recordsOf } from './journal-reader.js';
-import { pidAlive } from '../exec/pid-alive.js';
+// The index of runs (index.json in the state dir) and each run's standing, read from its journal.
+//
+// The journal is the truth; the index is a cache of what `runs` shows about each run, plus how many
+// journal bytes that covers. `runs` reads the index, reads only what each journal gained since
+// (usually nothing), and writes the index back. A damaged or missing index is rebuilt from the run
+// folders, and one damaged run is left out of the list instead of breaking it.
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { RunFolder, runIds } from './run-folder.js';
+import { join } from 'node:path';
+import { pidAlive } from '../exec/pid-alive.js';
+import { RUN_INDEX_MAX_BYTES, RUNS_LIST_LIMIT } from '../limits.js';
 import { renderText } from '../runbook/template.js';
+import { recordsOf, scanJournal } from './journal-reader.js';
 import type { JournalRecord } from './records.js';
+import { isRunId, RunFolder, runIds } from './run-folder.js';
+import { writeFileDurably } from './state-io.js';
 
+/** What `run` writes when a run starts. */
 export interface IndexEntry {
   id: string;
   title: string;
@@ -20,9 +28,24 @@ export interface IndexEntry {
   phase?: string;
 }
 
-interface IndexStore {
-  runs: Record<string, IndexEntry>;
+/** What the journal said, up to `covered` bytes of it. */
+interface Digest {
+  covered: number;
+  lines: number;
+  started_at: number | null;
+  operator: string | null;
+  runbook: string | null;
+  title: string | null;
+  params: Record<string, string>;
+  host: string | null;
+  steps_started: string[];
+  steps_done: string[];
+  end: { phase: string; outcome: string | null; at: number } | null;
+  driver: { pid: number; hostname: string } | null;
+  interrupted: boolean;
 }
+
+type StoredEntry = Partial<IndexEntry> & { digest?: Digest };
 
 export type RunStanding = 'running' | 'interrupted' | 'done' | 'failed' | 'aborted';
 
@@ -34,81 +57,217 @@ export interface RunSummary extends Omit<IndexEntry, 'steps_total' | 'phase'> {
   steps: { total: number; done: number };
 }
 
-function store(root: string): Conf<IndexStore> {
-  return new Conf<IndexStore>({ cwd: root, configName: 'index', defaults: { runs: {} }, accessPropertiesByDotNotation: false });
+export interface RunList {
+  runs: RunSummary[];
+  /** What the operator should know: a rebuilt index, skipped journal lines, runs left out. */
+  notices: string[];
 }
 
+const indexFile = (root: string) => join(root, 'index.json');
+
+function readIndex(root: string): { runs: Record<string, StoredEntry>; damaged: boolean } {
+  let text: string;
+  try {
+    if (statSync(indexFile(root)).size > RUN_INDEX_MAX_BYTES) return { runs: {}, damaged: true };
+    text = readFileSync(indexFile(root), 'utf8');
+  } catch {
+    return { runs: {}, damaged: false };
+  }
+  try {
+    const parsed = JSON.parse(text) as { runs?: unknown };
+    const runs = parsed?.runs;
+    if (!runs || typeof runs !== 'object' || Array.isArray(runs)) return { runs: {}, damaged: true };
+    const kept: Record<string, StoredEntry> = Object.create(null);
+    for (const [id, entry] of Object.entries(runs as Record<string, unknown>)) {
+      if (isRunId(id) && entry && typeof entry === 'object') kept[id] = entry as StoredEntry;
+    }
+    return { runs: kept, damaged: false };
+  } catch {
+    return { runs: {}, damaged: true };
+  }
+}
+
+function writeIndex(root: string, runs: Record<string, StoredEntry>): void {
+  writeFileDurably(indexFile(root), `${JSON.stringify({ runs })}\n`);
+}
+
+/** Adds a run as it starts. A damaged index is started again; `runs` fills it from the folders. */
 export function indexRun(root: string, entry: IndexEntry): void {
-  const conf = store(root);
-  conf.set('runs', { ...conf.get('runs'), [entry.id]: entry });
+  const { runs } = readIndex(root);
+  writeIndex(root, { ...runs, [entry.id]: entry });
 }
 
 export function markRunEnded(root: string, id: string, phase: string): void {
-  const conf = store(root);
-  const runs = conf.get('runs');
-  if (runs[id]) conf.set('runs', { ...runs, [id]: { ...runs[id], phase } });
+  const { runs } = readIndex(root);
+  if (runs[id]) writeIndex(root, { ...runs, [id]: { ...runs[id], phase } });
+}
+
+function emptyDigest(): Digest {
+  return {
+    covered: 0,
+    lines: 0,
+    started_at: null,
+    operator: null,
+    runbook: null,
+    title: null,
+    params: {},
+    host: null,
+    steps_started: [],
+    steps_done: [],
+    end: null,
+    driver: null,
+    interrupted: false,
+  };
+}
+
+/** Folds one record into what `runs` shows. */
+function fold(digest: Digest, record: JournalRecord): void {
+  switch (record.type) {
+    case 'run-start':
+      if (digest.started_at !== null) break;
+      digest.started_at = record.at;
+      digest.operator = record.operator?.user ?? null;
+      digest.runbook = record.runbook?.path ?? null;
+      digest.title = record.runbook?.title ?? null;
+      digest.params = record.params ?? {};
+      digest.driver = record.operator ? { pid: record.operator.pid, hostname: record.operator.hostname } : null;
+      break;
+    case 'resume':
+      digest.driver = record.operator ? { pid: record.operator.pid, hostname: record.operator.hostname } : null;
+      break;
+    case 'lock':
+      digest.host ??= record.host ?? null;
+      break;
+    case 'step-start':
+      if (!digest.steps_started.includes(record.step)) digest.steps_started.push(record.step);
+      break;
+    case 'step-end':
+      if (record.status !== 'failed' && !digest.steps_done.includes(record.step)) digest.steps_done.push(record.step);
+      break;
+    case 'run-end':
+      digest.end = { phase: record.phase, outcome: record.outcome ?? null, at: record.at };
+      break;
+  }
+  digest.interrupted = record.type === 'interrupted';
 }
 
 /** Running when the last process that drove it is alive on this machine; interrupted otherwise. */
-export function standingOf(records: JournalRecord[]): RunStanding {
-  const end = recordsOf(records, 'run-end').at(-1);
-  if (end) return end.phase as RunStanding;
-  const drivers = records.flatMap((record) => (record.type === 'run-start' || record.type === 'resume' ? [record.operator] : []));
-  const last = drivers.at(-1);
-  const interrupted = records.at(-1)?.type === 'interrupted';
-  if (last && !interrupted && last.hostname === hostname() && pidAlive(last.pid)) return 'running';
+function standingOfDigest(digest: Digest): RunStanding {
+  if (digest.end) return digest.end.phase as RunStanding;
+  const driver = digest.driver;
+  if (driver && !digest.interrupted && driver.hostname === hostname() && pidAlive(driver.pid)) return 'running';
   return 'interrupted';
 }
 
-function titleOf(template: string, params: Record<string, string>, host: string | undefined): string {
+/** The same judgement over records in memory (report and resume stream into a digest instead). */
+export function standingOf(records: JournalRecord[]): RunStanding {
+  const digest = emptyDigest();
+  for (const record of records) fold(digest, record);
+  return standingOfDigest(digest);
+}
+
+/** Streams the records into a fresh digest, for a caller that reads the journal anyway. */
+export class StandingTracker {
+  private readonly digest = emptyDigest();
+  add(record: JournalRecord): void {
+    fold(this.digest, record);
+  }
+  get standing(): RunStanding {
+    return standingOfDigest(this.digest);
+  }
+}
+
+function titleOf(template: string, params: Record<string, string>, host: string | null): string {
   try {
-    return renderText(template, (path) => (path.length === 1 ? (params[path[0]] ?? (path[0] === 'host' ? host : undefined)) : undefined));
+    return renderText(template, (path) => (path.length === 1 ? (params[path[0]] ?? (path[0] === 'host' ? (host ?? undefined) : undefined)) : undefined));
   } catch {
     return template;
   }
 }
 
-export function summarize(root: string, id: string, entry?: IndexEntry): RunSummary | undefined {
-  const folder = new RunFolder(root, id);
-  let records: JournalRecord[];
+/**
+ * Brings a run's digest up to date by reading only what its journal gained since the digest was
+ * made. Returns undefined for a run without a readable start, and says when lines were skipped.
+ */
+function refresh(folder: RunFolder, stored: Digest | undefined, notices: string[]): { digest: Digest; changed: boolean } | undefined {
+  let size: number;
   try {
-    records = readJournal(folder.journal).records;
+    size = statSync(folder.journal).size;
   } catch {
     return undefined;
   }
-  const start = recordsOf(records, 'run-start')[0];
-  if (!start) return undefined;
-  const end = recordsOf(records, 'run-end').at(-1);
-  const stepIds = new Set(recordsOf(records, 'step-start').map((record) => record.step));
-  const done = new Set(recordsOf(records, 'step-end').filter((record) => record.status !== 'failed').map((record) => record.step));
-  const lock = recordsOf(records, 'lock')[0];
+  // A journal shorter than what was read before was replaced: read it again from the start.
+  const digest: Digest = stored && stored.covered <= size ? structuredClone(stored) : emptyDigest();
+  if (digest.covered === size && stored) return { digest, changed: false };
+  try {
+    const scan = scanJournal(folder.journal, (record) => fold(digest, record), { from: digest.covered, fromLine: digest.lines });
+    if (scan.skipped.count) {
+      notices.push(`run ${folder.id}: journal line${scan.skipped.count > 1 ? 's' : ''} ${scan.skipped.lines.join(', ')}${scan.skipped.count > scan.skipped.lines.length ? ` and ${scan.skipped.count - scan.skipped.lines.length} more` : ''} not a journal record; skipped`);
+    }
+    digest.covered = scan.validBytes;
+    digest.lines = scan.lines;
+  } catch (error) {
+    notices.push(`run ${folder.id}: journal cannot be read (${(error as Error).message}); left out`);
+    return undefined;
+  }
+  return { digest, changed: true };
+}
+
+function summaryOf(folder: RunFolder, entry: StoredEntry, digest: Digest): RunSummary | undefined {
+  if (digest.started_at === null) return undefined;
   return {
-    id,
-    title: titleOf(entry?.title ?? start.runbook.title, start.params, lock?.host),
-    runbook: start.runbook.path,
-    host: entry?.host ?? lock?.host ?? null,
-    started_at: start.at,
-    operator: start.operator.user,
-    state: standingOf(records),
+    id: folder.id,
+    title: titleOf(entry.title ?? digest.title ?? '', digest.params, digest.host),
+    runbook: digest.runbook ?? entry.runbook ?? '',
+    host: entry.host ?? digest.host,
+    started_at: digest.started_at,
+    operator: digest.operator ?? entry.operator ?? '',
+    state: standingOfDigest(digest),
     dir: folder.dir,
-    ended_at: end?.at ?? null,
-    outcome: end?.outcome ?? null,
-    steps: { total: entry?.steps_total ?? stepIds.size, done: done.size },
+    ended_at: digest.end?.at ?? null,
+    outcome: digest.end?.outcome ?? null,
+    steps: { total: entry.steps_total ?? digest.steps_started.length, done: digest.steps_done.length },
   };
 }
 
-/** Every run, newest first: the index's entries and any run folder the index missed. */
-export function listRuns(root: string): RunSummary[] {
-  let entries: Record<string, IndexEntry> = {};
-  try {
-    entries = store(root).get('runs');
-  } catch {
-    // A damaged index is rebuilt from the folders.
-  }
-  const ids = new Set([...Object.keys(entries), ...runIds(root)]);
-  return [...ids]
-    .map((id) => summarize(root, id, entries[id]))
-    .filter((run): run is RunSummary => run !== undefined)
-    .sort((a, b) => b.started_at - a.started_at || b.id.localeCompare(a.id))
-    .slice(0, RUNS_LIST_LIMIT);
+export function summarize(root: string, id: string): RunSummary | undefined {
+  const folder = new RunFolder(root, id);
+  const fresh = refresh(folder, undefined, []);
+  return fresh && summaryOf(folder, readIndex(root).runs[id] ?? {}, fresh.digest);
 }
+
+/** Every run, newest first: the index's entries and any run folder the index missed. */
+export function listRuns(root: string): RunList {
+  const notices: string[] = [];
+  const { runs: stored, damaged } = readIndex(root);
+  if (damaged) notices.push(`${indexFile(root)} was damaged; rebuilt from the run folders`);
+  const ids = new Set([...Object.keys(stored), ...runIds(root)]);
+  const runs: RunSummary[] = [];
+  const next: Record<string, StoredEntry> = {};
+  let changed = damaged;
+  for (const id of ids) {
+    const folder = new RunFolder(root, id);
+    const entry = stored[id] ?? {};
+    const fresh = refresh(folder, entry.digest, notices);
+    if (!fresh) {
+      // Its folder is gone (or not yet written): the index keeps it only while run may still write it.
+      if (stored[id]) changed = true;
+      continue;
+    }
+    next[id] = { ...entry, digest: fresh.digest };
+    changed ||= fresh.changed || !stored[id];
+    const summary = summaryOf(folder, entry, fresh.digest);
+    if (summary) runs.push(summary);
+  }
+  if (changed) {
+    try {
+      writeIndex(root, next);
+    } catch {
+      // The index is only a cache: a read-only or full state dir still lists its runs.
+    }
+  }
+  runs.sort((a, b) => b.started_at - a.started_at || b.id.localeCompare(a.id));
+  return { runs: runs.slice(0, RUNS_LIST_LIMIT), notices };
+}
+
+export { recordsOf };
