@@ -5,14 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isFinished } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { LockRefused } from '../journal/host-lock.js';
-import { JournalError, readJournal, recordsOf, TORN_MESSAGE } from '../journal/journal-reader.js';
+import { skippedNotice, TORN_MESSAGE } from '../journal/journal-reader.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator, describeOperator } from '../journal/operator.js';
-import { neededSecrets, rebuild, runStart } from '../journal/replay.js';
-import { RunFolder } from '../journal/run-folder.js';
-import { listRuns, standingOf } from '../journal/run-index.js';
+import { journalFacts, rebuildFromFile, ReplayError } from '../journal/replay.js';
+import { isRunId, RunFolder } from '../journal/run-folder.js';
+import { listRuns } from '../journal/run-index.js';
 import { Secrets } from '../journal/secrets.js';
-import { stateDir } from '../journal/state-dir.js';
+import { prepareStateDir, stateDir } from '../journal/state-dir.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
 import { printResumeBanner } from '../plain/resume-banner.js';
 import { NoInputError } from '../run/drive-run.js';
@@ -28,43 +28,64 @@ export interface ResumeFlags {
 }
 
 export function newestInterrupted(root: string): string | undefined {
-  return listRuns(root).find((run) => run.state === 'interrupted')?.id;
+  return listRuns(root).runs.find((run) => run.state === 'interrupted')?.id;
+}
+
+/** The run named on the command line: a run id, or `latest`; never a path. */
+export function namedRun(root: string, name: string | undefined): string {
+  if (name === undefined) {
+    const id = newestInterrupted(root);
+    if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
+    return id;
+  }
+  if (name === 'latest') {
+    const id = listRuns(root).runs[0]?.id;
+    if (!id) throw new UsageError(`no runs under ${root}`);
+    return id;
+  }
+  if (!isRunId(name)) throw new UsageError(`"${name}" is not a run id (like 20260101-120000-ab12, as \`patchwalk runs\` lists them) or latest`);
+  return name;
 }
 
 export async function resumeRun(name: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
-  const root = stateDir();
-  const id = name ?? newestInterrupted(root);
-  if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
+  const root = prepareStateDir(stateDir());
+  const id = namedRun(root, name);
   const folder = new RunFolder(root, id);
   if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);
 
-  let read;
+  // The journal is streamed, twice: once for what resume must know, once to replay it.
+  let facts;
   try {
-    read = readJournal(folder.journal);
+    facts = journalFacts(folder.journal);
   } catch (error) {
-    if (error instanceof JournalError) {
-      io.stderr.write(`patchwalk: ${error.message}; the journal is damaged and the run cannot be rebuilt\n`);
+    if (error instanceof ReplayError) {
+      io.stderr.write(`patchwalk: ${folder.journal}: ${error.message}; the run cannot be rebuilt\n`);
       return EXIT.failed;
     }
     throw error;
   }
-  if (read.torn) io.stderr.write(`patchwalk: ${TORN_MESSAGE} (line ${read.torn.line}, ${read.torn.bytes} bytes)\n`);
-  const records = read.records;
-  const start = runStart(records);
-  const end = recordsOf(records, 'run-end').at(-1);
+  const { start, end, scan } = facts;
+  const skipped = skippedNotice(folder.journal, scan);
+  if (skipped) io.stderr.write(`patchwalk: ${skipped}\n`);
+  if (scan.torn) io.stderr.write(`patchwalk: ${TORN_MESSAGE} (line ${scan.torn.line}, ${scan.torn.bytes} bytes)\n`);
   if (end) {
     io.stdout.write(`Run ${id} already ended: ${end.phase}${end.outcome ? ` (${end.outcome})` : ''}. Nothing to resume.\n`);
     return end.phase === 'done' ? EXIT.ok : EXIT.failed;
   }
-  if (standingOf(records) === 'running') {
-    const driver = [...records].reverse().find((record) => record.type === 'resume' || record.type === 'run-start');
-    const who = driver && 'operator' in driver ? describeOperator(driver.operator) : 'another process';
-    io.stderr.write(`patchwalk: run ${id} is still being driven by ${who}\n`);
+  if (facts.standing === 'running') {
+    io.stderr.write(`patchwalk: run ${id} is still being driven by ${describeOperator(facts.driver.operator)}\n`);
     return EXIT.failed;
   }
 
-  const copy = readFileSync(folder.runbookCopy, 'utf8');
-  const loaded = loadRunbookText(start.runbook.path, copy);
+  // The copy is what resume runs: it must be the runbook the run started with, byte for byte.
+  const copy = existsSync(folder.runbookCopy) ? readFileSync(folder.runbookCopy) : undefined;
+  if (!copy) throw new UsageError(`${folder.runbookCopy} is missing: the run cannot be resumed without the runbook it started with`);
+  if (sha256(copy) !== start.runbook.sha256) {
+    throw new UsageError(
+      `${folder.runbookCopy} does not match the sha256 recorded when the run started (${start.runbook.sha256.slice(0, 12)}…): it was changed since, so it is not run. Put the original back, or start a new run`,
+    );
+  }
+  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'));
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;
@@ -93,7 +114,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     // Secrets were never written down: take them from --set, or ask again.
     const given = Object.fromEntries(flags.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
     const secretValues: Record<string, string> = {};
-    for (const secret of neededSecrets(records)) {
+    for (const secret of facts.neededSecrets) {
       secretValues[secret] =
         given[secret] ??
         String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
@@ -103,12 +124,13 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       if (!secretNames.includes(key)) throw new UsageError(`--set ${key}: resume only takes the run's secrets again (${secretNames.join(', ') || 'it has none'})`);
     }
 
-    const state = rebuild(records, runbook, secretValues, { yes: flags.yes });
+    const state = rebuildFromFile(folder.journal, start, runbook, secretValues, { yes: flags.yes });
     const secrets = new Secrets();
-    for (const value of Object.values(secretValues)) secrets.add(value);
+    for (const [secret, value] of Object.entries(secretValues)) secrets.add(value, secret);
     secrets.update(state);
-    const journal = new JournalWriter(folder.journal, secrets.mask, read.torn ? read.validBytes : undefined);
-    if (read.torn) journal.append({ type: 'torn-record', at: Date.now(), bytes: read.torn.bytes, line: read.torn.line });
+    const journal = new JournalWriter(folder.journal, secrets.mask, scan.torn ? scan.validBytes : undefined);
+    if (scan.torn) journal.append({ type: 'torn-record', at: Date.now(), bytes: scan.torn.bytes, line: scan.torn.line });
+    if (skipped) journal.append({ type: 'notice', at: Date.now(), level: 'warn', text: skipped });
     journal.append({ type: 'resume', at: Date.now(), operator: currentOperator(), runbook_changed: changed });
     if (isFinished(state)) {
       journal.append({ type: 'run-end', at: state.endedAt ?? Date.now(), phase: state.phase, outcome: state.outcome });
@@ -123,7 +145,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       journal,
       secrets,
       state,
-      records,
+      records: facts.execRecords,
       runbookPath: start.runbook.path,
       takeOver: flags.takeOver,
       io,
@@ -145,7 +167,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       const where = await session.exec.settle(effect.id);
       attach = where === 'attach';
       if (where === 'lost') session.apply({ type: 'lost', effectId: effect.id, reason: 'ended while no one watched, and its exit status was not recorded', at: Date.now() });
-    } else if ((effect?.type === 'vm-power' || effect?.type === 'reboot') && recordsOf(records, 'effect-start').some((record) => record.effect === effect.id)) {
+    } else if ((effect?.type === 'vm-power' || effect?.type === 'reboot') && facts.effectStarts.has(effect.id)) {
       session.apply({ type: 'lost', effectId: effect.id, reason: 'was under way when patchwalk stopped', at: Date.now() });
     }
 

@@ -1,10 +1,12 @@
 // Rebuilds a run from its journal: the run's inputs from the run-start record, then every engine
 // event through the pure reducer. Secret values were never journaled; the caller supplies them.
+// Both passes stream the journal, so a journal of any size is rebuilt in bounded memory.
 import { initialState, reduce } from '../engine/engine.js';
 import type { RunState } from '../engine/types.js';
 import type { Runbook } from '../runbook/schema.js';
-import { recordsOf } from './journal-reader.js';
+import { recordsOf, scanJournal, type JournalScan } from './journal-reader.js';
 import type { JournalRecord, RecordOf } from './records.js';
+import { StandingTracker, type RunStanding } from './run-index.js';
 
 export class ReplayError extends Error {}
 
@@ -12,6 +14,46 @@ export function runStart(records: JournalRecord[]): RecordOf<'run-start'> {
   const start = recordsOf(records, 'run-start')[0];
   if (!start) throw new ReplayError('the journal has no run-start record');
   return start;
+}
+
+/** What resume must know before it can replay: gathered in one streaming pass, never every record. */
+export interface JournalFacts {
+  start: RecordOf<'run-start'>;
+  end: RecordOf<'run-end'> | undefined;
+  standing: RunStanding;
+  /** The last run-start or resume record: who drove the run last. */
+  driver: RecordOf<'run-start'> | RecordOf<'resume'>;
+  /** The records DurableExec needs to find commands recorded as started. */
+  execRecords: JournalRecord[];
+  /** Effects whose VM power change or reboot was recorded as under way. */
+  effectStarts: Set<number>;
+  /** The secrets the run had been given, which resume must be given again. */
+  neededSecrets: string[];
+  scan: JournalScan;
+}
+
+export function journalFacts(file: string): JournalFacts {
+  let start: RecordOf<'run-start'> | undefined;
+  let end: RecordOf<'run-end'> | undefined;
+  let driver: RecordOf<'run-start'> | RecordOf<'resume'> | undefined;
+  const standing = new StandingTracker();
+  const execRecords: JournalRecord[] = [];
+  const effectStarts = new Set<number>();
+  const secretAnswers: string[] = [];
+  const scan = scanJournal(file, (record) => {
+    standing.add(record);
+    if (record.type === 'run-start') start ??= record;
+    if (record.type === 'run-start' || record.type === 'resume') driver = record;
+    if (record.type === 'run-end') end = record;
+    if (record.type === 'exec-start' || record.type === 'exec-cancelled') execRecords.push(record);
+    if (record.type === 'effect-start') effectStarts.add(record.effect);
+    if (record.type === 'event' && record.secret && !record.rejected && !secretAnswers.includes(record.secret)) secretAnswers.push(record.secret);
+  });
+  if (!start || !driver) throw new ReplayError('the journal has no run-start record');
+  const begun = start;
+  const names = begun.secret_params.filter((name) => name in begun.params);
+  for (const name of secretAnswers) if (!names.includes(name)) names.push(name);
+  return { start, end, standing: standing.standing, driver, execRecords, effectStarts, neededSecrets: names, scan };
 }
 
 /** The secrets the run had been given, which resume must be given again. */
@@ -22,26 +64,50 @@ export function neededSecrets(records: JournalRecord[]): string[] {
   return names;
 }
 
-export function rebuild(records: JournalRecord[], runbook: Runbook, secrets: Record<string, string>, options: { yes?: boolean } = {}): RunState {
-  const start = runStart(records);
-  const given = { ...start.params };
-  for (const name of start.secret_params) if (name in given) given[name] = secrets[name] ?? '';
-  let state = initialState(
-    runbook,
-    { yes: start.options.yes || Boolean(options.yes), dryRun: start.options.dry_run, pauseToRead: false, runId: start.run, operator: start.operator.user },
-    given,
-  );
-  for (const record of recordsOf(records, 'event')) {
+/** Feeds engine events, one record at a time, through the reducer. */
+export class Replayer {
+  state: RunState;
+
+  constructor(
+    start: RecordOf<'run-start'>,
+    runbook: Runbook,
+    private readonly secrets: Record<string, string>,
+    options: { yes?: boolean } = {},
+  ) {
+    const given = { ...start.params };
+    for (const name of start.secret_params) if (name in given) given[name] = secrets[name] ?? '';
+    this.state = initialState(
+      runbook,
+      { yes: start.options.yes || Boolean(options.yes), dryRun: start.options.dry_run, pauseToRead: false, runId: start.run, operator: start.operator.user },
+      given,
+    );
+  }
+
+  add(record: JournalRecord): void {
+    if (record.type !== 'event') return;
     let event = record.event;
     if (record.secret && event.type === 'answer') {
-      if (record.rejected && state.effect) {
+      if (record.rejected && this.state.effect) {
         // The answer did not match the pattern and the prompt was asked again: replay just that.
-        state = { ...state, effectSeq: state.effectSeq + 1, effect: { ...state.effect, id: state.effectSeq + 1 } };
-        continue;
+        const state = this.state;
+        this.state = { ...state, effectSeq: state.effectSeq + 1, effect: { ...state.effect!, id: state.effectSeq + 1 } };
+        return;
       }
-      event = { ...event, value: secrets[record.secret] ?? '' };
+      event = { ...event, value: this.secrets[record.secret] ?? '' };
     }
-    state = reduce(state, event);
+    this.state = reduce(this.state, event);
   }
-  return state;
+}
+
+export function rebuild(records: JournalRecord[], runbook: Runbook, secrets: Record<string, string>, options: { yes?: boolean } = {}): RunState {
+  const replayer = new Replayer(runStart(records), runbook, secrets, options);
+  for (const record of records) replayer.add(record);
+  return replayer.state;
+}
+
+/** The run rebuilt from its journal file, streamed. */
+export function rebuildFromFile(file: string, start: RecordOf<'run-start'>, runbook: Runbook, secrets: Record<string, string>, options: { yes?: boolean } = {}): RunState {
+  const replayer = new Replayer(start, runbook, secrets, options);
+  scanJournal(file, (record) => replayer.add(record));
+  return replayer.state;
 }

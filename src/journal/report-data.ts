@@ -6,10 +6,11 @@ import { REPORT_LINE_CHARS, REPORT_TAIL_LINES } from '../limits.js';
 import { mustParseDuration } from '../runbook/duration.js';
 import { loadRunbookText } from '../runbook/load.js';
 import { renderText } from '../runbook/template.js';
-import { readJournal, recordsOf } from './journal-reader.js';
-import { runStart } from './replay.js';
+import { scanJournal, skippedNotice } from './journal-reader.js';
+import type { RecordOf } from './records.js';
+import { ReplayError } from './replay.js';
 import type { RunFolder } from './run-folder.js';
-import { standingOf } from './run-index.js';
+import { StandingTracker } from './run-index.js';
 
 export interface ReportStep {
   index: number;
@@ -52,18 +53,77 @@ export interface ReportData {
   steps: ReportStep[];
   vms: ReportVm[];
   notices: { at: number; level: string; text: string }[];
-  journal: { records: number; torn_last_record: boolean };
+  journal: { records: number; torn_last_record: boolean; skipped_lines: number };
+}
+
+/** What the report needs from the journal, gathered in one streaming pass: never every record. */
+function gather(file: string) {
+  const facts = {
+    start: undefined as RecordOf<'run-start'> | undefined,
+    end: undefined as RecordOf<'run-end'> | undefined,
+    lastAt: undefined as number | undefined,
+    host: null as string | null,
+    answers: [] as RecordOf<'answer'>[],
+    stepStarts: new Map<string, RecordOf<'step-start'>>(),
+    stepEnds: new Map<string, RecordOf<'step-end'>>(),
+    execEnds: new Map<string, RecordOf<'exec-end'>>(),
+    vmChanges: new Map<string, { at: number; to: string }[]>(),
+    notices: [] as { at: number; level: string; text: string }[],
+    interruptions: [] as { at: number; signal: string; step: string | null }[],
+    resumes: [] as { at: number; user: string; ssh_client: string | null }[],
+  };
+  const standing = new StandingTracker();
+  const scan = scanJournal(file, (record) => {
+    standing.add(record);
+    facts.lastAt = record.at;
+    switch (record.type) {
+      case 'run-start':
+        facts.start ??= record;
+        break;
+      case 'run-end':
+        facts.end = record;
+        break;
+      case 'lock':
+        facts.host ??= record.host;
+        break;
+      case 'answer':
+        facts.answers.push(record);
+        break;
+      case 'step-start':
+        if (!facts.stepStarts.has(record.step)) facts.stepStarts.set(record.step, record);
+        break;
+      case 'step-end':
+        facts.stepEnds.set(record.step, record);
+        break;
+      case 'exec-end':
+        facts.execEnds.set(record.step, record);
+        break;
+      case 'vm-state': {
+        const changes = facts.vmChanges.get(record.vm) ?? [];
+        if (!changes.length) facts.vmChanges.set(record.vm, changes);
+        changes.push({ at: record.at, to: record.to });
+        break;
+      }
+      case 'notice':
+        facts.notices.push({ at: record.at, level: record.level, text: record.text });
+        break;
+      case 'interrupted':
+        facts.interruptions.push({ at: record.at, signal: record.signal, step: record.step ?? null });
+        break;
+      case 'resume':
+        facts.resumes.push({ at: record.at, user: record.operator.user, ssh_client: record.operator.ssh_client });
+        break;
+    }
+  });
+  return { ...facts, scan, state: standing.standing };
 }
 
 export function reportData(folder: RunFolder): ReportData {
-  const read = readJournal(folder.journal);
-  const records = read.records;
-  const start = runStart(records);
-  const end = recordsOf(records, 'run-end').at(-1);
+  const facts = gather(folder.journal);
+  const { start, end, host, answers, scan } = facts;
+  if (!start) throw new ReplayError('the journal has no run-start record');
   const runbook = existsSync(folder.runbookCopy) ? loadRunbookText(start.runbook.path, readFileSync(folder.runbookCopy, 'utf8')).runbook : undefined;
-  const answers = recordsOf(records, 'answer');
-  const lastAt = end?.at ?? records.at(-1)?.at ?? start.at;
-  const host = recordsOf(records, 'lock')[0]?.host ?? null;
+  const lastAt = end?.at ?? facts.lastAt ?? start.at;
   const values = (name: string) => start.params[name] ?? (name === 'host' ? (host ?? undefined) : runbook?.params?.[name]?.default);
   const render = (text: string) => {
     try {
@@ -73,13 +133,10 @@ export function reportData(folder: RunFolder): ReportData {
     }
   };
 
-  const stepEnds = recordsOf(records, 'step-end');
-  const stepStarts = recordsOf(records, 'step-start');
-  const execEnds = recordsOf(records, 'exec-end');
   const steps: ReportStep[] = (runbook?.steps ?? []).map((step, index) => {
-    const started = stepStarts.find((record) => record.step === step.id);
-    const ended = stepEnds.filter((record) => record.step === step.id).at(-1);
-    const exec = execEnds.filter((record) => record.step === step.id).at(-1);
+    const started = facts.stepStarts.get(step.id);
+    const ended = facts.stepEnds.get(step.id);
+    const exec = facts.execEnds.get(step.id);
     const status = ended?.status ?? (started ? (end ? 'failed' : 'interrupted') : 'pending');
     return {
       index: index + 1,
@@ -103,10 +160,7 @@ export function reportData(folder: RunFolder): ReportData {
     };
   });
 
-  const vmStates = recordsOf(records, 'vm-state');
-  const names = [...new Set(vmStates.map((record) => record.vm))];
-  const vms: ReportVm[] = names.map((name) => {
-    const changes = vmStates.filter((record) => record.vm === name);
+  const vms: ReportVm[] = [...facts.vmChanges].map(([name, changes]) => {
     const down: ReportVm['down'] = [];
     let wasRunning = changes[0]?.to === 'running';
     for (const change of changes.slice(1)) {
@@ -119,6 +173,7 @@ export function reportData(folder: RunFolder): ReportData {
     return { name, before: changes[0]?.to ?? null, after: changes.at(-1)?.to ?? null, downtime_ms: downtime, down };
   });
 
+  const skipped = skippedNotice('journal.jsonl', scan);
   const windowMs = runbook?.window ? mustParseDuration(runbook.window.duration) : null;
   const used = lastAt - start.at;
   return {
@@ -130,17 +185,17 @@ export function reportData(folder: RunFolder): ReportData {
       operator: { user: start.operator.user, ssh_client: start.operator.ssh_client, hostname: start.operator.hostname },
       started_at: start.at,
       ended_at: end?.at ?? null,
-      state: standingOf(records),
+      state: facts.state,
       outcome: end?.outcome ?? null,
       dry_run: start.options.dry_run,
-      interruptions: recordsOf(records, 'interrupted').map((record) => ({ at: record.at, signal: record.signal, step: record.step ?? null })),
-      resumes: recordsOf(records, 'resume').map((record) => ({ at: record.at, user: record.operator.user, ssh_client: record.operator.ssh_client })),
+      interruptions: facts.interruptions,
+      resumes: facts.resumes,
     },
     window: { duration: runbook?.window?.duration ?? null, used_ms: used, left_ms: windowMs === null ? null : windowMs - used },
     params: answers.filter((answer) => answer.step === 'params').map(({ question, answer, by }) => ({ question, answer, by })),
     steps,
     vms,
-    notices: recordsOf(records, 'notice').map(({ at, level, text }) => ({ at, level, text })),
-    journal: { records: records.length, torn_last_record: Boolean(read.torn) },
+    notices: skipped ? [...facts.notices, { at: lastAt, level: 'warn', text: skipped }] : facts.notices,
+    journal: { records: scan.count, torn_last_record: Boolean(scan.torn), skipped_lines: scan.skipped.count },
   };
 }

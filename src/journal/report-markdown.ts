@@ -69,6 +69,6 @@ export function reportMarkdown(data: ReportData): string {
       out.push('```text', ...o.tail.map((line) => (line.stream === 'stderr' ? `! ${line.line}` : line.line).replace(/```/g, "'''")), '```', '');
     }
   }
-  out.push(`_Journal: ${data.journal.records} records${data.journal.torn_last_record ? '; its last record was cut off and is ignored' : ''}._`, '');
+  out.push(`_Journal: ${data.journal.records} records${data.journal.torn_last_record ? '; its last record was cut off and is ignored' : ''}${data.journal.skipped_lines ? `; ${data.journal.skipped_lines} damaged line(s) skipped` : ''}._`, '');
   return out.join('\n');
 }
