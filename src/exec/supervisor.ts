@@ -10,6 +10,8 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { KILL_GRACE_MS, OUTPUT_DRAIN_MS } from '../limits.js';
 import { encodeLine, LineSplitter, maskText } from './output-file.js';
 import type { Stream } from './run-command.js';
+import { setStateRoot, writing } from '../journal/state-io.js';
+import { stateDir } from '../journal/state-dir.js';
 import { SPEC_ENV, writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 function cannotRun(display: string, error: NodeJS.ErrnoException): string {
@@ -61,7 +63,16 @@ function supervise(spec: SupervisorSpec): void {
   });
   if (child.pid) writeFileDurably(spec.pidFile, JSON.stringify({ supervisor: process.pid, command: child.pid } satisfies PidRecord));
 
-  const write = (stream: Stream, line: string) => writeSync(out, encodeLine(stream, maskText(line, spec.secrets, spec.mask)));
+  // A full disk must not kill the supervisor: the command goes on, and its status names the cause.
+  let outputError: string | undefined;
+  const write = (stream: Stream, line: string) => {
+    if (outputError) return;
+    try {
+      writing(spec.outFile, () => writeSync(out, encodeLine(stream, maskText(line, spec.secrets, spec.mask))));
+    } catch (error) {
+      outputError = `${(error as Error).message}; the output after that was lost`;
+    }
+  };
   const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
   for (const stream of ['stdout', 'stderr'] as const) {
     child[stream]?.setEncoding('utf8');
@@ -91,9 +102,14 @@ function supervise(spec: SupervisorSpec): void {
     for (const stream of ['stdout', 'stderr'] as const) for (const line of splitters[stream].flush()) write(stream, line);
     // Anything the command left behind in its group goes with it when it was stopped.
     if (timedOut || aborted) killGroup(child.pid, 'SIGKILL');
-    fsyncSync(out);
+    try {
+      fsyncSync(out);
+    } catch (error) {
+      outputError ??= `${(error as Error).message}; the output may be incomplete`;
+    }
     closeSync(out);
-    writeFileDurably(spec.statusFile, JSON.stringify({ ...status, timedOut, aborted, startedAt, endedAt: Date.now() } satisfies CommandStatus));
+    const error = status.error ?? outputError;
+    writeFileDurably(spec.statusFile, JSON.stringify({ ...status, ...(error ? { error } : {}), timedOut, aborted, startedAt, endedAt: Date.now() } satisfies CommandStatus));
     process.exit(0);
   };
 
@@ -112,6 +128,7 @@ function supervise(spec: SupervisorSpec): void {
 const raw = process.env[SPEC_ENV];
 if (raw) {
   delete process.env[SPEC_ENV];
+  setStateRoot(stateDir());
   // No terminal to lose: a hangup is not the supervisor's business.
   process.on('SIGHUP', () => {});
   supervise(JSON.parse(raw) as SupervisorSpec);
