@@ -261,6 +261,10 @@ export function listRuns(root: string): RunList {
   }
   if (changed) {
     try {
+      // A run that started while this list was made keeps the entry it wrote.
+      const meanwhile = readIndex(root).runs;
+      for (const [id, entry] of Object.entries(meanwhile)) if (!next[id] && !stored[id]) next[id] = entry;
+      for (const [id, entry] of Object.entries(meanwhile)) if (next[id] && !stored[id] && entry.steps_total !== undefined) next[id] = { ...entry, digest: next[id].digest };
       writeIndex(root, next);
     } catch {
       // The index is only a cache: a read-only or full state dir still lists its runs.
