@@ -14,7 +14,7 @@ import { pidAlive } from '../exec/pid-alive.js';
 import { LOCK_TAKEOVER_ATTEMPTS } from '../limits.js';
 import type { Operator } from './operator.js';
 import { locksDir, prepareStateDir } from './state-dir.js';
-import { openForWrite, writeAll, writeFileDurably } from './state-io.js';
+import { makeDir, openForWrite, writeAll, writeFileDurably } from './state-io.js';
 
 export interface LockInfo {
   host: string;
@@ -122,6 +122,7 @@ export async function acquireLock(
   takeOver: (lock: LockInfo) => Promise<boolean>,
 ): Promise<Acquired> {
   prepareStateDir(root, { create: true });
+  makeDir(locksDir(root));
   const file = lockPath(root, host);
   const info: LockInfo = {
     host,

@@ -71,8 +71,8 @@ export function checkStateFolder(path: string, policy: StatePolicy = {}): string
 const checked = new Set<string>();
 
 /**
- * Checks the state dir, runs/ and locks/ before patchwalk reads or writes them, and makes them
- * (0700) when `create` says so. Throws UnsafeStateDir, naming the folder, why and how to fix it.
+ * Checks the state dir, runs/ and locks/ before patchwalk reads or writes them, and makes the
+ * state dir (0700) when `create` says so. Throws UnsafeStateDir, naming the folder, why and how to fix it.
  */
 export function prepareStateDir(root: string, { create = false, policy = {} as StatePolicy } = {}): string {
   setStateRoot(root);
@@ -81,8 +81,9 @@ export function prepareStateDir(root: string, { create = false, policy = {} as S
   for (const path of [root, runsDir(root), locksDir(root)]) {
     const problem = checkStateFolder(path, policy);
     if (problem) throw new UnsafeStateDir(`refusing the state dir: ${problem}`);
-    if (create) makeDir(path);
   }
+  // runs/ and locks/ are made with the first run folder and the first lock, 0700 like this one.
+  if (create) makeDir(root);
   checked.add(key);
   return root;
 }
