@@ -46,8 +46,7 @@ export class JournalObserver {
 
   event(event: EngineEvent, state: RunState, previous: RunState): void {
     this.secrets.update(state);
-    this.journal.append(eventRecord(event, state, previous));
-    for (const record of derivedRecords(state, previous, event.at)) this.journal.append(record);
+    this.journal.appendAll([eventRecord(event, state, previous), ...derivedRecords(state, previous, event.at)]);
   }
 
   beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {
