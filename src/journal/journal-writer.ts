@@ -24,7 +24,14 @@ export class JournalWriter {
   }
 
   append(record: JournalRecord): void {
-    writeAll(this.fd, `${JSON.stringify(maskStrings(record, this.mask))}\n`, this.file);
+    this.appendAll([record]);
+  }
+
+  /** Writes the records in one write and one fsync: an event and the records derived from it are
+   * on disk together or not at all (a kill cannot land between them). */
+  appendAll(records: readonly JournalRecord[]): void {
+    if (records.length === 0) return;
+    writeAll(this.fd, records.map((record) => `${JSON.stringify(maskStrings(record, this.mask))}\n`).join(''), this.file);
   }
 
   close(): void {
