@@ -14,7 +14,7 @@ import { printRuns } from './commands/runs.js';
 import { printSchema } from './commands/schema.js';
 import { listVms } from './commands/vms.js';
 import { EXIT, KnownCauseError, UsageError } from './exit-codes.js';
-import { describeSystemError } from './journal/state-io.js';
+import { describeSystemError, StateWriteError } from './journal/state-io.js';
 
 const HELP = `
   Usage
@@ -118,6 +118,7 @@ main().then(
     const known = error instanceof KnownCauseError ? error.message : describeSystemError(error);
     if (known) {
       process.stderr.write(`patchwalk: ${known}\n`);
+      if (error instanceof StateWriteError && error.hint) process.stderr.write(`patchwalk: ${error.hint}\n`);
       if (process.env.PATCHWALK_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
       process.exitCode = EXIT.failed;
       return;

@@ -33,6 +33,12 @@ export class StateWriteError extends KnownCauseError {
   ) {
     super(`${CAUSES[code]} writing ${shown}`);
   }
+
+  /** What the operator can do about it: a run's own files mean the run is kept and can go on. */
+  get hint(): string | undefined {
+    const run = /(?:^|\/)runs\/(\d{8}-\d{6}-[0-9a-f]{4})\//.exec(shownPath(this.path))?.[1];
+    return run ? `what was written before is kept; once the state dir can be written again, go on with: patchwalk resume ${run}` : undefined;
+  }
 }
 
 interface Fault {

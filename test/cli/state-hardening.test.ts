@@ -174,6 +174,7 @@ describe('errors name their cause (13.12)', () => {
     const result = await cli(['run', file, '--plain', '--yes'], stateDir, { env: { PATCHWALK_TEST_WRITE_FAULT: 'ENOSPC:journal.jsonl:3' } });
     const { id } = onlyRun(stateDir);
     expect([result.exitCode, result.stderr]).toEqual([1, expect.stringContaining(`patchwalk: disk full writing runs/${id}/journal.jsonl`)]);
+    expect(result.stderr).toContain(`once the state dir can be written again, go on with: patchwalk resume ${id}`);
     expect(result.stderr).not.toContain('internal error');
   }, 60_000);
 
