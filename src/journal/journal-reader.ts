@@ -23,8 +23,6 @@ export interface JournalRead extends JournalScan {
   records: JournalRecord[];
 }
 
-export class JournalError extends Error {}
-
 export type RecordVisitor = (record: JournalRecord, line: number) => void;
 
 function asRecord(raw: string): JournalRecord | undefined {

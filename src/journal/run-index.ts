@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pidAlive } from '../exec/pid-alive.js';
 import { RUN_INDEX_MAX_BYTES, RUNS_LIST_LIMIT } from '../limits.js';
 import { renderText } from '../runbook/template.js';
-import { recordsOf, scanJournal } from './journal-reader.js';
+import { scanJournal } from './journal-reader.js';
 import type { JournalRecord } from './records.js';
 import { isRunId, RunFolder, runIds } from './run-folder.js';
 import { writeFileDurably } from './state-io.js';
@@ -230,12 +230,6 @@ function summaryOf(folder: RunFolder, entry: StoredEntry, digest: Digest): RunSu
   };
 }
 
-export function summarize(root: string, id: string): RunSummary | undefined {
-  const folder = new RunFolder(root, id);
-  const fresh = refresh(folder, undefined, []);
-  return fresh && summaryOf(folder, readIndex(root).runs[id] ?? {}, fresh.digest);
-}
-
 /** Every run, newest first: the index's entries and any run folder the index missed. */
 export function listRuns(root: string): RunList {
   const notices: string[] = [];
@@ -273,5 +267,3 @@ export function listRuns(root: string): RunList {
   runs.sort((a, b) => b.started_at - a.started_at || b.id.localeCompare(a.id));
   return { runs: runs.slice(0, RUNS_LIST_LIMIT), notices };
 }
-
-export { recordsOf };
