@@ -1,7 +1,7 @@
 // Appends records to a run's journal. Every record is written and fsynced before append returns,
 // so a record is on disk before the action it describes goes ahead (write-ahead). Secrets are
 // masked in the record's string values before it is serialised, so the line is always valid JSON.
-import { closeSync, ftruncateSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import type { JournalRecord } from './records.js';
 import { maskStrings } from './secrets.js';
 import { openForWrite, writeAll, writing } from './state-io.js';
@@ -21,6 +21,19 @@ export class JournalWriter {
       closeSync(fd);
     }
     this.fd = openForWrite(file, 'a');
+    // A last record whose newline was never written (a short write on a full disk) must not have
+    // the next record glued onto it.
+    const size = fstatSync(this.fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      const reader = openSync(file, 'r');
+      try {
+        readSync(reader, last, 0, 1, size - 1);
+      } finally {
+        closeSync(reader);
+      }
+      if (last[0] !== 10) writeAll(this.fd, '\n', file);
+    }
   }
 
   append(record: JournalRecord): void {

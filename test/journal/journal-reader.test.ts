@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JournalWriter } from '../../src/journal/journal-writer.js';
 import { parseJournal, readJournal, scanJournal, skippedNotice } from '../../src/journal/journal-reader.js';
 import { JOURNAL_RECORD_MAX_BYTES } from '../../src/limits.js';
 
@@ -59,5 +60,14 @@ describe('journal reader', () => {
     const read = readJournal(file);
     expect(read.records.map((record) => record.type)).toEqual(['a', 'b']);
     expect(read.skipped.lines).toEqual([2]);
+  });
+
+  it('a writer never glues a record onto a last line that lost its newline', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'patchwalk-reader-')), 'journal.jsonl');
+    writeFileSync(file, '{"type":"a","at":1}');
+    const writer = new JournalWriter(file);
+    writer.append({ type: 'notice', at: 2, level: 'info', text: 'next' });
+    writer.close();
+    expect(readJournal(file).records.map((record) => record.type)).toEqual(['a', 'notice']);
   });
 });
