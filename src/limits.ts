@@ -56,6 +56,8 @@ export const SSH_ALIVE_COUNT_MAX = 3;
 export const SSH_MASTER_TIMEOUT_MS = 30_000;
 /** Ending a remote process group after a timeout or an abort. */
 export const SSH_REMOTE_KILL_TIMEOUT_MS = 10_000;
+/** cmd.exe's longest command line: a longer wrapped Windows command runs unwrapped. */
+export const WINDOWS_COMMAND_LINE_MAX = 8191;
 /** Issuing the reboot command: the connection usually drops before it returns. */
 export const REBOOT_ISSUE_TIMEOUT_MS = 30_000;
 /** How often the rebooting host is probed. */
