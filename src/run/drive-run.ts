@@ -73,7 +73,8 @@ export class RunDriver {
 
   /** True while a step's command is running. */
   get commandRunning(): boolean {
-    return this.state.effect?.type === 'exec' || this.state.effect?.type === 'vm-power' || this.state.effect?.type === 'reboot';
+    const type = this.state.effect?.type;
+    return type === 'exec' || type === 'vm-power' || type === 'vm-snapshot' || type === 'reboot';
   }
 
   private dispatch(event: EngineEvent): void {
@@ -173,6 +174,34 @@ export class RunDriver {
           },
         });
         return { type: 'vm-power-done', effectId: effect.id, results, at: this.now() };
+      }
+      case 'vm-snapshot': {
+        const verb = { create: `take snapshot ${effect.name} of`, revert: `revert to snapshot ${effect.name}`, delete: `delete snapshot ${effect.name} of` }[effect.action];
+        if (dryRun) {
+          observer.progress?.(effect.stepId, `would ${verb}: ${effect.vms.join(', ')}`);
+          return { type: 'vm-snapshot-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'ok' })), at: this.now() };
+        }
+        const provider = this.deps.provider;
+        if (!provider.snapshot) {
+          const message = `the ${provider.kind} provider cannot take or revert snapshots`;
+          return { type: 'vm-snapshot-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'error', message })), at: this.now() };
+        }
+        observer.progress?.(effect.stepId, `${verb}: ${effect.vms.join(', ')}`);
+        const results = await provider.snapshot({
+          action: effect.action,
+          vms: effect.vms,
+          name: effect.name,
+          memory: effect.memory,
+          quiesce: effect.quiesce,
+          timeoutMs: effect.timeoutMs,
+          concurrency: effect.concurrency,
+          signal,
+          onState: (name: string, state: VmState) => {
+            this.dispatch({ type: 'vm-state', name, state, at: this.now() });
+            observer.progress?.(effect.stepId, `${name}: ${state}`);
+          },
+        });
+        return { type: 'vm-snapshot-done', effectId: effect.id, results, at: this.now() };
       }
       case 'reboot': {
         if (dryRun) {
