@@ -45,6 +45,8 @@ export const VM_STATE_POLL_MS = 1000;
 export const LIST_CONCURRENCY = 4;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
+export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
 export const SSH_CONTROL_PERSIST_S = 600;
 /** ssh gives up connecting after this many seconds. */

@@ -36,7 +36,8 @@ export function looksLikeTransportFailure(stderr: string): boolean {
   return TRANSPORT_FAILURE.test(stderr);
 }
 
-const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*$/;
+// PowerShell on Windows ends the marker lines with CR LF.
+const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*\r?$/;
 
 /** Takes any wrapper marker off a line read back from a file, when the session that knew it is gone. */
 export function withoutWrapperMarker(line: string): string | undefined {

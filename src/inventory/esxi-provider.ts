@@ -12,6 +12,7 @@ import {
   splitByVm,
   vimFault,
 } from './esxi-parse.js';
+import { HOST_LOOP_MS_PER_VM, PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
 import { powerByPolling } from './power-poll.js';
 import { errorText, succeeded, type CommandRunner } from './provider-exec.js';
 import type { InventoryProvider, PowerRequest } from './provider.js';
@@ -41,7 +42,8 @@ export class EsxiProvider implements InventoryProvider {
 
   /** A loop over vmids on the host: one call however many VMs. Each VM's faults are its own. */
   private async perVm(what: string, script: string, vmids: string[]) {
-    const output = await this.run(['sh', '-c', script, 'patchwalk', ...vmids]);
+    // vim-cmd takes a fraction of a second per VM on the host: the loop's time grows with the VMs.
+    const output = await this.run(['sh', '-c', script, 'patchwalk', ...vmids], { timeoutMs: PROVIDER_COMMAND_TIMEOUT_MS + vmids.length * HOST_LOOP_MS_PER_VM });
     if (output.problem) throw new Error(`${what} failed: ${output.problem}`);
     return splitByVm(output.stdout);
   }

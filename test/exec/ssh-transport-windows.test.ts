@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetached } from '../../src/exec/detached.js';
-import { remoteKillCommand, SshTransport, windowsWrapper } from '../../src/exec/ssh-transport.js';
+import { remoteKillCommand, SshTransport, windowsWrapper, withoutWrapperMarker } from '../../src/exec/ssh-transport.js';
 import { runRemote } from '../../src/inventory/provider-exec.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -77,6 +77,9 @@ describe('Windows remote commands', () => {
     expect(session.filter('Stopping Büro-Server\r')).toBe('Stopping Büro-Server\r');
     expect(session.filter(`@${token}:exit:3\r`)).toBeUndefined();
     expect([session.pgid, session.commandExit(0), session.connectionFailed(255, '')]).toEqual([4242, 3, false]);
+    // Read back from the output file on resume, when the session that knew the token is gone.
+    expect(withoutWrapperMarker(`@${token}:exit:3\r`)).toBeUndefined();
+    expect(withoutWrapperMarker(`done@${token}:pgid:4242\r`)).toBe('done');
   });
 
   it('a command too long for cmd.exe runs unwrapped rather than not at all', () => {

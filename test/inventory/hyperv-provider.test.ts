@@ -112,6 +112,7 @@ describe('Hyper-V provider', () => {
     });
     const provider = new HypervProvider(run, 5);
     expect((await provider.list()).map((vm) => vm.name)).toContain('Büro-Server');
+    expect(calls).toHaveLength(1);
     calls.length = 0;
     const results = await provider.power({ action: 'shutdown', vms: ['web01', 'Büro-Server', "o'brien"], timeoutMs: 2000, concurrency: 3, onState: () => {} });
     expect(results.map((result) => result.outcome)).toEqual(['ok', 'ok', 'ok']);
