@@ -40,7 +40,10 @@ export class EsxiProvider implements InventoryProvider {
     return output.stdout;
   }
 
-  /** A loop over vmids on the host: one call however many VMs. Each VM's faults are its own. */
+  /**
+   * A loop over vmids on the host: one call however many VMs. Its exit status is only the last
+   * vim-cmd's, so each VM's fault is read from its own section instead.
+   */
   private async perVm(what: string, script: string, vmids: string[]) {
     // vim-cmd takes a fraction of a second per VM on the host: the loop's time grows with the VMs.
     const output = await this.run(['sh', '-c', script, 'patchwalk', ...vmids], { timeoutMs: PROVIDER_COMMAND_TIMEOUT_MS + vmids.length * HOST_LOOP_MS_PER_VM });
