@@ -5,6 +5,7 @@ import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
 import type { Effect, EngineEvent, RunState } from '../engine/types.js';
 import { describeEffect } from '../engine/effects.js';
+import { kindOfStep } from '../kinds/registry.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { JournalRecord } from './records.js';
 import { SECRET_MASK, type Secrets } from './secrets.js';
@@ -24,7 +25,8 @@ function secretName(previous: RunState): string | undefined {
   if (effect?.type !== 'prompt' || effect.prompt.kind !== 'input' || !effect.prompt.secret) return undefined;
   if (previous.awaiting?.purpose === 'param') return previous.awaiting.name;
   const step = previous.runbook.steps.find((candidate) => candidate.id === effect.stepId);
-  return step && 'input' in step ? step.input.var : effect.stepId;
+  const variable = step ? kindOfStep(step)?.variables(step).find((candidate) => candidate.secret) : undefined;
+  return variable?.name ?? effect.stepId;
 }
 
 export function eventRecord(event: EngineEvent, state: RunState, previous: RunState): JournalRecord {
@@ -46,8 +48,7 @@ export class JournalObserver {
 
   event(event: EngineEvent, state: RunState, previous: RunState): void {
     this.secrets.update(state);
-    this.journal.append(eventRecord(event, state, previous));
-    for (const record of derivedRecords(state, previous, event.at)) this.journal.append(record);
+    this.journal.appendAll([eventRecord(event, state, previous), ...derivedRecords(state, previous, event.at)]);
   }
 
   beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {

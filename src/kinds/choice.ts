@@ -33,4 +33,5 @@ export const choice = defineKind({
     },
   },
   describe: (step, scope) => scope.text(step.choice.prompt),
+  variables: (step) => [{ name: step.choice.var, secret: false }],
 });

@@ -38,4 +38,5 @@ export const input = defineKind({
     },
   },
   describe: (step, scope) => scope.text(step.input.prompt),
+  variables: (step) => [{ name: step.input.var, secret: step.input.secret ?? false }],
 });

@@ -56,6 +56,8 @@ export interface KindDefinition<K extends string, Schema extends z.ZodType> {
   plan?(step: z.output<Schema>, vm: Vm): string | undefined;
   /** One line saying what the step does, for the step detail and line mode. */
   describe(step: z.output<Schema>, scope: Scope): string;
+  /** Variables the step sets for the steps after it, and whether their values are secret. */
+  variables?(step: z.output<Schema>): { name: string; secret: boolean }[];
   /** Runs once every step has ended and the run is closing, e.g. to delete snapshots. */
   closing?: ClosingHook;
 }
@@ -67,11 +69,12 @@ export interface ClosingHook {
 }
 
 /** A kind as the registry holds it: its step type erased, checked when the handler is called. */
-export interface StepKindDef<K extends string = string> extends Omit<KindDefinition<K, z.ZodType>, 'handler' | 'selector' | 'plan' | 'describe'> {
+export interface StepKindDef<K extends string = string> extends Omit<KindDefinition<K, z.ZodType>, 'handler' | 'selector' | 'plan' | 'describe' | 'variables'> {
   handler: KindHandler<unknown>;
   selector(step: unknown): SelectorSpec | undefined;
   plan(step: unknown, vm: Vm): string | undefined;
   describe(step: unknown, scope: Scope): string;
+  variables(step: unknown): { name: string; secret: boolean }[];
 }
 
 /** Declares a step kind. The returned definition narrows each step to the kind's type once, here. */
@@ -97,5 +100,6 @@ export function defineKind<K extends string, Schema extends z.ZodType>(
     selector: (step) => def.selector?.(narrow(step)),
     plan: (step, vm) => def.plan?.(narrow(step), vm),
     describe: (step, scope) => def.describe(narrow(step), scope),
+    variables: (step) => def.variables?.(narrow(step)) ?? [],
   };
 }

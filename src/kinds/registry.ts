@@ -50,3 +50,8 @@ export const kindsWhere = (fact: keyof StepKindDef['facts']): StepKind[] => KIND
 export const PER_VM_KINDS = kindsWhere('perVm');
 /** Kinds that act on VMs through `select:`. */
 export const SELECTING_KINDS: StepKind[] = KINDS.filter((kind) => 'selector' in kind.spec && kind.spec.selector).map((kind) => kind.key);
+
+/** Names of the variables a step sets whose values are secret. */
+export function secretVariables(step: object): string[] {
+  return (kindOfStep(step)?.variables(step) ?? []).filter((variable) => variable.secret).map((variable) => variable.name);
+}

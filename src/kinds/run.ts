@@ -33,4 +33,5 @@ export const run = defineKind({
     },
   },
   describe: (step, scope) => scope.command(step.run).display,
+  variables: (step) => (step.capture ? [{ name: step.capture, secret: false }] : []),
 });

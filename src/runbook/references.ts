@@ -43,15 +43,13 @@ function kindOf(step: Raw): StepKind | undefined {
   return kindOfStep(step)?.key;
 }
 
-/** Variables a step defines for the steps after it. */
+/** Variables a step defines for the steps after it (read off a step that may be malformed). */
 function definedVars(step: Raw): string[] {
-  const names: string[] = [];
-  if (typeof step.capture === 'string') names.push(step.capture);
-  for (const key of ['input', 'choice']) {
-    const block = step[key];
-    if (isRecord(block) && typeof block.var === 'string') names.push(block.var);
+  try {
+    return (kindOfStep(step)?.variables(step) ?? []).map((variable) => variable.name).filter((name) => typeof name === 'string');
+  } catch {
+    return [];
   }
-  return names;
 }
 
 /** Every string under a value, with its path, for template scanning. */
