@@ -13,6 +13,7 @@ import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
 import { indexVms } from './run-vms.js';
+import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
 import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
@@ -50,7 +51,7 @@ export function isFinished(state: RunState): boolean {
 }
 
 export function reduce(state: RunState, event: EngineEvent): RunState {
-  if (isFinished(state) && event.type !== 'vm-state') return state;
+  if (isFinished(state) && event.type !== 'vm-state' && event.type !== 'wind-down') return state;
   return produce(state, (draft) => {
     apply(draft as RunState, event);
   });
@@ -78,6 +79,10 @@ function apply(d: RunState, event: EngineEvent): void {
     abortRun(d, event.reason, event.at, !event.decided);
     return;
   }
+  if (event.type === 'wind-down') {
+    windDown(d, event.reason, event.at);
+    return;
+  }
   // Every other event answers the open effect; a stale answer (an old effect id) changes nothing.
   if (!d.effect || event.effectId !== d.effect.id) return;
   const effect = d.effect;
@@ -94,6 +99,9 @@ function apply(d: RunState, event: EngineEvent): void {
     d.phase = 'steps';
   } else if (event.type === 'inventory-failed' && !effect.stepId) {
     failRun(d, `cannot list the VMs: ${event.message}`, event.at);
+    return;
+  } else if (d.phase === 'restoring') {
+    restored(d, event, event.at);
     return;
   } else if (d.phase === 'closing') {
     for (const kind of KINDS) kind.closing?.settle(d, event, effect);
@@ -473,4 +481,43 @@ function abortRun(d: RunState, reason: string, at: number, interrupted = false):
   d.endedAt = at;
   d.effect = null;
   d.awaiting = null;
+}
+
+/** The VMs this run stopped that are still off. */
+export function stoppedAndOff(state: RunState): string[] {
+  return state.stoppedByRun.filter((name) => {
+    const position = state.vmIndex?.[name];
+    const vm = position === undefined ? undefined : state.vms?.[position];
+    return vm?.state === 'shut-off' || vm?.state === 'paused';
+  });
+}
+
+/** The operator quits, but first wants the VMs this run stopped running again. */
+function windDown(d: RunState, reason: string, at: number): void {
+  const names = stoppedAndOff(d);
+  if (!isFinished(d)) abortRun(d, reason, at);
+  if (names.length === 0) return;
+  d.phase = 'restoring';
+  d.windingDown = reason;
+  d.awaiting = null;
+  setEffect(d, { type: 'vm-power', stepId: d.steps[d.cursor]?.id ?? 'restore', action: 'start', vms: names, timeoutMs: QUIT_RESTORE_TIMEOUT_MS, concurrency: QUIT_RESTORE_CONCURRENCY });
+}
+
+function restored(d: RunState, event: EngineEvent & { at: number }, at: number): void {
+  const reason = d.windingDown ?? 'operator quit';
+  d.windingDown = undefined;
+  const failures = event.type === 'vm-power-done' ? event.results.filter((result) => result.outcome !== 'ok') : [];
+  for (const failure of failures) d.notices.push({ at, level: 'warn', text: `${failure.name} did not start: ${failure.message ?? failure.outcome}` });
+  if (event.type === 'vm-power-done') {
+    for (const result of event.results) {
+      const position = result.outcome === 'ok' ? d.vmIndex?.[result.name] : undefined;
+      const vm = position === undefined ? undefined : d.vms?.[position];
+      if (vm) vm.state = 'running';
+    }
+  }
+  const started = event.type === 'vm-power-done' ? event.results.length - failures.length : 0;
+  d.phase = 'aborted';
+  d.interrupted = false;
+  d.endedAt = at;
+  d.outcome = `${reason}; started ${started} VM(s) this run had stopped${failures.length ? `, ${failures.length} did not start` : ''}`;
 }

@@ -13,6 +13,14 @@ export interface Vm {
   memory_mib: number;
   tags: string[];
   autostart: boolean;
+  /** The platform's start order (Proxmox `startup: order=N`): lower starts first, none after all that have one. */
+  startOrder?: number;
+  /** A platform lock (Proxmox `backup`, `migrate`, `snapshot`…): power changes are refused while it is held. */
+  lock?: string;
+  /** Managed by the platform itself (vSphere Cluster Services VMs): shown, never selected or powered. */
+  system?: true;
+  /** The platform's own word when `state` is the closest match (`io-error`, `guest-panicked`, `hibernated`). */
+  detail?: string;
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -192,11 +200,13 @@ export type EngineEvent =
   | { type: 'vm-snapshot-done'; effectId: number; results: VmResult[]; at: number }
   | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
   | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean }
+  /** The operator quit and chose to start the VMs this run stopped first (also after the run ended). */
+  | { type: 'wind-down'; reason: string; at: number }
   /** The open effect was under way when patchwalk stopped, and its outcome cannot be known. */
   | { type: 'lost'; effectId: number; reason: string; at: number };
 
 /** `closing`: every step has ended and the run tidies up (deletes the snapshots it was told to). */
-export type RunPhase = 'params' | 'inventory' | 'steps' | 'closing' | 'done' | 'failed' | 'aborted';
+export type RunPhase = 'params' | 'inventory' | 'steps' | 'closing' | 'restoring' | 'done' | 'failed' | 'aborted';
 
 export interface RunOptions {
   yes: boolean;
@@ -234,6 +244,8 @@ export interface RunState {
   effect: Effect | null;
   effectSeq: number;
   awaiting: Awaiting | null;
+  /** While the operator's quit brings this run's VMs back: why the run is ending. */
+  windingDown?: string;
   /** Set when the run ended by Ctrl-C or a signal rather than by a decision. */
   interrupted?: boolean;
   answers: Answer[];

@@ -131,3 +131,36 @@ describe('cost per event', () => {
     expect(before.vms?.[7]?.state).toBe('running');
   });
 });
+
+describe('quitting with VMs down', () => {
+  const yaml = `${HEAD}steps:
+  - { id: stop, title: Stop, shutdown: {} }
+  - { id: upgrade, title: Upgrade, run: "apt-get -y upgrade" }
+  - { id: restore, title: Restore, start: {} }
+`;
+
+  it('"start the VMs this run stopped, then end" starts exactly those and ends the run as a decision', () => {
+    const run = new Run(yaml).inventory().answer(['web01', 'cache01']).power();
+    expect(run.expectEffect('exec')).toBeTruthy();
+    run.state = reduce(run.state, { type: 'wind-down', reason: 'operator quit at step upgrade', at: run.at });
+    expect(run.state.phase).toBe('restoring');
+    expect(run.expectEffect('vm-power')).toMatchObject({ action: 'start', vms: ['web01', 'cache01'] });
+    run.power({ cache01: 'error' });
+    expect(run.state.phase).toBe('aborted');
+    expect(run.state.interrupted).toBe(false);
+    expect(run.state.outcome).toBe('operator quit at step upgrade; started 1 VM(s) this run had stopped, 1 did not start');
+    expect(run.vm('web01').state).toBe('running');
+    expect(run.state.notices.at(-1)?.text).toContain('cache01 did not start');
+  });
+
+  it('works on a run that already ended with VMs off', () => {
+    let run = new Run(yaml).inventory().answer(['web01']).power();
+    run.state = reduce(run.state, { type: 'abort', reason: 'q', decided: true, at: run.at });
+    expect(run.state.phase).toBe('aborted');
+    run.state = reduce(run.state, { type: 'wind-down', reason: 'resume: start what the run stopped', at: run.at });
+    expect(run.expectEffect('vm-power')).toMatchObject({ action: 'start', vms: ['web01'] });
+    run = run.power();
+    expect(run.state.phase).toBe('aborted');
+    expect(run.vm('web01').state).toBe('running');
+  });
+});
