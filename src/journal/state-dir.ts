@@ -64,7 +64,13 @@ export function checkStateFolder(path: string, policy: StatePolicy = {}): string
   }
   // Nobody else can write, but others may read journals and output: take their access away.
   const wanted = shared ? mode & 0o2770 : mode & 0o700;
-  if (wanted !== mode) chmodSync(path, wanted | (shared ? 0 : DIR_MODE));
+  if (wanted !== mode) {
+    try {
+      chmodSync(path, wanted | (shared ? 0 : DIR_MODE));
+    } catch {
+      // A read-only state dir can still be listed; nobody else can write to it either way.
+    }
+  }
   return undefined;
 }
 
