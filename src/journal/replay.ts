@@ -66,19 +66,27 @@ export function neededSecrets(records: JournalRecord[]): string[] {
 
 /** Feeds engine events, one record at a time, through the reducer. */
 export class Replayer {
-  state: RunState;
+  private current: RunState;
 
   constructor(
     start: RecordOf<'run-start'>,
     runbook: Runbook,
     private readonly secrets: Record<string, string>,
-    options: { yes?: boolean } = {},
+    private readonly options: { yes?: boolean } = {},
   ) {
     const given = { ...start.params };
     for (const name of start.secret_params) if (name in given) given[name] = secrets[name] ?? '';
-    this.state = initialState(
+    this.current = initialState(
       runbook,
-      { yes: start.options.yes || Boolean(options.yes), dryRun: start.options.dry_run, pauseToRead: false, runId: start.run, operator: start.operator.user },
+      {
+        // The journal is replayed as it was recorded; a --yes given to resume applies from here on.
+        yes: start.options.yes,
+        dryRun: start.options.dry_run,
+        pauseToRead: start.options.pause_to_read ?? false,
+        pauseNotes: start.options.pause_notes ?? false,
+        runId: start.run,
+        operator: start.operator.user,
+      },
       given,
     );
   }
@@ -87,15 +95,21 @@ export class Replayer {
     if (record.type !== 'event') return;
     let event = record.event;
     if (record.secret && event.type === 'answer') {
-      if (record.rejected && this.state.effect) {
+      if (record.rejected && this.current.effect) {
         // The answer did not match the pattern and the prompt was asked again: replay just that.
-        const state = this.state;
-        this.state = { ...state, effectSeq: state.effectSeq + 1, effect: { ...state.effect!, id: state.effectSeq + 1 } };
+        const state = this.current;
+        this.current = { ...state, effectSeq: state.effectSeq + 1, effect: { ...state.effect!, id: state.effectSeq + 1 } };
         return;
       }
       event = { ...event, value: this.secrets[record.secret] ?? '' };
     }
-    this.state = reduce(this.state, event);
+    this.current = reduce(this.current, event);
+  }
+
+  /** The run as replayed, with resume's own --yes from here on. */
+  get state(): RunState {
+    const state = this.current;
+    return this.options.yes && !state.options.yes ? { ...state, options: { ...state.options, yes: true } } : state;
   }
 }
 
