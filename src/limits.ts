@@ -21,6 +21,9 @@ export const SIM_MIGRATE_MS = 2000;
 export const QUIT_RESTORE_TIMEOUT_MS = 5 * 60_000;
 export const QUIT_RESTORE_CONCURRENCY = 4;
 
+/** VM names listed when a selector matches none (the rest are counted). */
+export const NO_MATCH_NAMES_SHOWN = 20;
+
 /** Output lines kept in memory for the live view; older ones are read back from the run's output file. */
 export const OUTPUT_RING_LINES = 2000;
 /** Output is written to its file in chunks of about this size… */
