@@ -27,6 +27,96 @@ export function parseNameList(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
 }
 
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface Domain {
+  uuid: string;
+  name: string;
+}
+
+/** `virsh list --all --uuid --name`: "UUID NAME" a line (a name may hold spaces). */
+export function parseUuidNameList(text: string): Domain[] {
+  const domains: Domain[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-fA-F-]{36}) (.*)$/.exec(line);
+    if (match && UUID_PATTERN.test(match[1])) domains.push({ uuid: match[1].toLowerCase(), name: match[2] });
+  }
+  return domains;
+}
+
+/** `virsh list --uuid` (with filters such as --autostart): one UUID a line. */
+export function parseUuidList(text: string): Set<string> {
+  return new Set(text.split('\n').map((line) => line.trim().toLowerCase()).filter((line) => UUID_PATTERN.test(line)));
+}
+
+/**
+ * `virsh domstats`: a "Domain: 'NAME'" line, then "  key=value" lines, per domain. Names cannot
+ * hold a newline, so the quotes are the first and last characters after "Domain: ".
+ */
+export function parseDomStats(text: string): Map<string, Map<string, string>> {
+  const domains = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  for (const line of text.split('\n')) {
+    const header = /^Domain: '(.*)'$/.exec(line);
+    if (header) {
+      current = new Map();
+      domains.set(header[1], current);
+      continue;
+    }
+    const field = /^\s+([\w.]+)=(.*)$/.exec(line);
+    if (field && current) current.set(field[1], field[2]);
+  }
+  return domains;
+}
+
+/** virDomainState, as `domstats --state` prints it in state.state. */
+const DOMAIN_STATES: Record<string, VmState> = {
+  '0': 'unknown',
+  '1': 'running',
+  '2': 'running',
+  '3': 'paused',
+  '4': 'shutting-down',
+  '5': 'shut-off',
+  '6': 'shut-off',
+  '7': 'paused',
+};
+
+export function domStatsState(stats: Map<string, string> | undefined): VmState {
+  return DOMAIN_STATES[stats?.get('state.state') ?? ''] ?? 'unknown';
+}
+
+/** vCPUs and memory from `domstats --vcpu --balloon`; undefined where the driver leaves them out. */
+export function domStatsSize(stats: Map<string, string> | undefined): { vcpus: number; memoryMib: number } | undefined {
+  const vcpus = Number(stats?.get('vcpu.current') ?? stats?.get('vcpu.maximum'));
+  const kib = Number(stats?.get('balloon.maximum'));
+  if (!Number.isFinite(vcpus) || vcpus <= 0 || !Number.isFinite(kib) || kib <= 0) return undefined;
+  return { vcpus, memoryMib: Math.round(kib / 1024) };
+}
+
+/**
+ * The sections of a batched virsh call (`echo MARK UUID; dominfo --domain UUID; …`), by UUID. The
+ * mark carries a fresh random word, so no domain's own text can fake a section.
+ */
+export function splitMarked(text: string, mark: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let uuid: string | undefined;
+  let lines: string[] = [];
+  const close = () => {
+    if (uuid !== undefined) sections.set(uuid, lines.join('\n'));
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${mark} `)) {
+      close();
+      uuid = line.slice(mark.length + 1).trim();
+      lines = [];
+    } else if (uuid !== undefined) {
+      lines.push(line);
+    }
+  }
+  close();
+  return sections;
+}
+
 export interface DomInfo {
   uuid: string;
   state: VmState;
