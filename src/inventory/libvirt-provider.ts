@@ -44,6 +44,8 @@ export class LibvirtProvider implements InventoryProvider {
   readonly kind = 'libvirt';
   /** Name → UUID, from the last list. */
   private uuids = new Map<string, string>();
+  /** Every name any list has shown, to tell a domain that went from one that never was. */
+  private seen = new Set<string>();
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -67,6 +69,7 @@ export class LibvirtProvider implements InventoryProvider {
   private async domains(): Promise<Domain[]> {
     const domains = parseUuidNameList(await this.must('list', undefined, ['list', '--all', '--uuid', '--name']));
     this.uuids = new Map(domains.map((domain) => [domain.name, domain.uuid]));
+    for (const domain of domains) this.seen.add(domain.name);
     return domains;
   }
 
@@ -136,8 +139,12 @@ export class LibvirtProvider implements InventoryProvider {
       await this.refreshing;
     }
     const uuid = this.uuids.get(name);
-    if (!uuid) throw new Error(`no domain named ${name} on ${this.uri}`);
+    if (!uuid) throw new Error(this.missing(name));
     return uuid;
+  }
+
+  private missing(name: string): string {
+    return this.seen.has(name) ? `domain ${name} is no longer on ${this.uri}` : `no domain named ${name} on ${this.uri}`;
   }
 
   /** Every domain's state now, by name, in one call. */
@@ -173,7 +180,7 @@ export class LibvirtProvider implements InventoryProvider {
           await Promise.all(names.map((name) => this.uuidOf(name).catch(() => undefined)));
           return this.states();
         },
-        missing: (name) => (this.uuids.has(name) ? `domain ${name} is no longer on ${this.uri}` : `no domain named ${name} on ${this.uri}`),
+        missing: (name) => this.missing(name),
         // virDomainCreate and virDomainDestroy return once the domain runs, or is off.
         settles: (action) => action === 'start' || action === 'poweroff',
       },
@@ -207,7 +214,7 @@ export class LibvirtProvider implements InventoryProvider {
   async snapshot(request: SnapshotRequest): Promise<VmResult[]> {
     const problem = snapshotNameProblem(request.name);
     if (problem) return request.vms.map((name) => ({ name, outcome: 'error', message: problem }));
-    const reader = new StateReader({ states: () => this.states(), missing: (name) => `domain ${name} is no longer on ${this.uri}` });
+    const reader = new StateReader({ states: () => this.states(), missing: (name) => this.missing(name) });
     return forEachBounded(request.vms, request.concurrency, async (name): Promise<VmResult> => {
       let uuid: string;
       try {

@@ -40,12 +40,20 @@ export class StateReader {
   private reading = false;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
+  /** Each VM's state at the last read that answered it, and when that read began. */
+  private latest = new Map<string, { state: VmState | Error; at: number }>();
   /** Reads so far, for tests. */
   reads = 0;
 
   constructor(private readonly ops: Pick<PowerOps, 'state' | 'states' | 'missing'>) {}
 
-  read(name: string, delayMs = 0): Promise<VmState | Error> {
+  /**
+   * The VM's state from a read that begins `delayMs` from now or later; or, given `since`, from
+   * any read that began at `since` or later (the first look at each VM of a request shares one).
+   */
+  read(name: string, delayMs = 0, since?: number): Promise<VmState | Error> {
+    const known = since === undefined ? undefined : this.latest.get(name);
+    if (known && since !== undefined && known.at >= since) return Promise.resolve(known.state);
     return new Promise((resolve) => {
       this.waiters.push({ name, due: Date.now() + delayMs, resolve });
       this.schedule();
@@ -73,6 +81,7 @@ export class StateReader {
       const names = [...new Set(batch.map((waiter) => waiter.name))];
       const answers = await this.readStates(names);
       this.reading = false;
+      for (const [name, state] of answers) this.latest.set(name, { state, at: now });
       for (const waiter of batch) waiter.resolve(answers.get(waiter.name) ?? new Error(this.ops.missing?.(waiter.name) ?? `cannot read the state of ${waiter.name}`));
     }
     this.schedule();
@@ -105,14 +114,17 @@ export class StateReader {
 
 export async function powerByPolling(request: PowerRequest, ops: PowerOps, pollMs = VM_STATE_POLL_MS): Promise<VmResult[]> {
   const reader = new StateReader(ops);
-  return forEachBounded(request.vms, request.concurrency, (name) => powerOne(name, request, ops, reader, pollMs));
+  const started = Date.now();
+  return forEachBounded(request.vms, request.concurrency, (name) => powerOne(name, request, ops, reader, pollMs, started));
 }
 
-async function powerOne(name: string, request: PowerRequest, ops: PowerOps, reader: StateReader, pollMs: number): Promise<VmResult> {
+async function powerOne(name: string, request: PowerRequest, ops: PowerOps, reader: StateReader, pollMs: number, started: number): Promise<VmResult> {
   const target = TARGET[request.action];
   const deadline = Date.now() + request.timeoutMs;
   const done = (state: VmState) => state === target || (request.action !== 'migrate' && request.action !== 'start' && state === 'shut-off');
-  const first = await reader.read(name);
+  // Nothing of this request has touched the VM yet, so any read since the request began will do;
+  // should the VM have changed meanwhile, a refused command reads it again below.
+  const first = await reader.read(name, 0, started);
   if (first instanceof Error) return { name, outcome: 'error', message: first.message };
   if (done(first)) return { name, outcome: 'ok' };
 
