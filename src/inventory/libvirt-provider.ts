@@ -10,6 +10,7 @@ import { LIBVIRT_BATCH_DOMAINS, LIST_CONCURRENCY } from '../limits.js';
 import {
   domStatsSize,
   domStatsState,
+  libvirtState,
   parseDomInfo,
   parseDomStats,
   parseUuidList,
@@ -19,7 +20,7 @@ import {
   UUID_PATTERN,
   type Domain,
 } from './libvirt-parse.js';
-import { powerByPolling, StateReader } from './power-poll.js';
+import { powerByPolling, StateReader, type Issued } from './power-poll.js';
 import { errorText, runLocal, succeeded, type CommandOutput, type CommandRunner } from './provider-exec.js';
 import {
   forEachBounded,
@@ -171,6 +172,7 @@ export class LibvirtProvider implements InventoryProvider {
           } catch (error) {
             return (error as Error).message;
           }
+          if (action === 'shutdown') return this.shutdownAndLook(name, uuid, signal);
           const output = await this.virsh(LibvirtProvider.powerArgs(action, uuid, to), action === 'migrate' ? { timeoutMs, signal } : { signal });
           if (succeeded(output)) return undefined;
           return `virsh ${VERB[action]} ${name} failed: ${errorText(output)}`;
@@ -186,6 +188,20 @@ export class LibvirtProvider implements InventoryProvider {
       },
       this.pollMs,
     );
+  }
+
+  /**
+   * A graceful shutdown and a look at the domain's state right after, in one virsh process: a
+   * guest that goes down at once (or a driver that shuts down synchronously) needs no poll.
+   */
+  private async shutdownAndLook(name: string, uuid: string, signal: AbortSignal): Promise<string | Issued> {
+    if (!UUID_PATTERN.test(uuid)) return `virsh shutdown ${name} failed: bad UUID ${uuid}`;
+    const output = await this.virsh([`shutdown --domain ${uuid}; domstate --domain ${uuid}`], { signal });
+    // virsh goes on after a failed command and exits with the last one's status.
+    const failed = output.stderr.split('\n').find((line) => line.startsWith('error:'));
+    if (output.problem || failed || output.exitCode !== 0) return `virsh shutdown ${name} failed: ${output.problem ?? failed ?? errorText(output)}`;
+    const lines = output.stdout.split('\n').filter((line) => line.trim() !== '');
+    return { state: libvirtState(lines[lines.length - 1] ?? '') };
   }
 
   // Snapshots ------------------------------------------------------------------------------------

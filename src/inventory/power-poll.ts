@@ -7,9 +7,17 @@ import type { VmAction, VmResult, VmState } from '../engine/types.js';
 import { VM_STATE_POLL_MS } from '../limits.js';
 import { forEachBounded, type PowerRequest } from './provider.js';
 
+/** A change the tool took, with the VM's state read right after it (in the same call). */
+export interface Issued {
+  state: VmState;
+}
+
 export interface PowerOps {
-  /** Starts the change; resolves with an error message when the tool refused, undefined when it took it. */
-  issue(action: VmAction, name: string, options: { to?: string; timeoutMs: number; signal: AbortSignal }): Promise<string | undefined>;
+  /**
+   * Starts the change; resolves with an error message when the tool refused, undefined (or the
+   * state it read just after) when it took it.
+   */
+  issue(action: VmAction, name: string, options: { to?: string; timeoutMs: number; signal: AbortSignal }): Promise<string | undefined | Issued>;
   /** The VM's state now; throws with a clear message when it cannot be read. Used when `states` is absent. */
   state?(name: string): Promise<VmState>;
   /**
@@ -138,7 +146,15 @@ async function powerOne(name: string, request: PowerRequest, ops: PowerOps, read
     const refused = await Promise.race([issuing, aborted, sleep(Math.max(1, deadline - Date.now()), 'timeout' as const, { ref: false })]);
     if (refused === 'aborted') return { name, outcome: 'error', message: 'aborted' };
     if (refused === 'timeout') return { name, outcome: 'timeout' };
-    if (refused !== undefined) {
+    let delay = 0;
+    if (typeof refused === 'object') {
+      // The tool said where the VM is right after taking the change: no read needed for it.
+      if (refused.state === target) {
+        request.onState(name, target);
+        return { name, outcome: 'ok' };
+      }
+      delay = pollMs;
+    } else if (refused !== undefined) {
       // The VM may have got there on its own since it was last read (a guest shutting itself down).
       const now = await reader.read(name);
       if (!(now instanceof Error) && done(now)) {
@@ -153,7 +169,6 @@ async function powerOne(name: string, request: PowerRequest, ops: PowerOps, read
       return { name, outcome: 'ok' };
     }
     let last: VmState = VIA[request.action];
-    let delay = 0;
     for (;;) {
       const answer = await Promise.race([reader.read(name, Math.min(delay, Math.max(0, deadline - Date.now()))), aborted]);
       if (answer === 'aborted') return { name, outcome: 'error', message: 'aborted' };

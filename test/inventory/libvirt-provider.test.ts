@@ -24,7 +24,7 @@ function uuid(index: number): string {
 }
 
 /** A host of `count` domains answering virsh as libvirt 9 does; `sized: false` is the test driver. */
-function host(count: number, options: { sized?: boolean; names?: (index: number) => string } = {}) {
+function host(count: number, options: { sized?: boolean; names?: (index: number) => string; shutdownReads?: number } = {}) {
   const domains: FakeDomain[] = Array.from({ length: count }, (_, index) => ({
     uuid: uuid(index + 1),
     name: options.names?.(index) ?? `vm${index}`,
@@ -36,25 +36,26 @@ function host(count: number, options: { sized?: boolean; names?: (index: number)
   const stats = (domain: FakeDomain, sized: boolean) =>
     `Domain: '${domain.name}'\n  state.state=${domain.state}\n  state.reason=1\n` +
     (sized ? `  vcpu.current=2\n  vcpu.maximum=4\n  balloon.current=2097152\n  balloon.maximum=2097152\n` : '');
-  const answer = (args: string[]) => {
+  const answer = (args: string[]): { exitCode?: number; stdout?: string; stderr?: string } | undefined => {
     if (args.length === 1) {
-      // A batched script: "echo MARK UUID; dumpxml --domain UUID; …".
-      let out = '';
+      // One virsh running a script ("echo MARK UUID; dumpxml --domain UUID; …"), as virsh does:
+      // every command runs, the exit code is the last one's.
+      const all = { exitCode: 0, stdout: '', stderr: '' };
       for (const command of args[0]!.split('; ')) {
         const [verb, ...rest] = command.split(' ');
-        if (verb === 'echo') out += `${rest.join(' ')}\n`;
-        const domain = byUuid(rest[1] ?? '');
-        if (verb === 'dumpxml' && domain) out += `<domain type='kvm'>\n  <name>${domain.name}</name>\n  <uuid>${domain.uuid}</uuid>\n  <description>tags: web, n${domain.uuid.slice(-3)}</description>\n</domain>\n`;
-        if (verb === 'dominfo' && domain) out += `Id:             -\nName:           ${domain.name}\nUUID:           ${domain.uuid}\nState:          ${domain.state === 1 ? 'running' : 'shut off'}\nCPU(s):         3\nMax memory:     1048576 KiB\nAutostart:      disable\n\n`;
+        const one = verb === 'echo' ? { stdout: `${rest.join(' ')}\n` } : (answer([verb!, ...rest]) ?? { exitCode: 1, stderr: `error: unknown ${verb}\n` });
+        all.stdout += one.stdout ?? '';
+        all.stderr += one.stderr ?? '';
+        all.exitCode = one.exitCode ?? 0;
       }
-      return { stdout: out };
+      return all;
     }
     const [verb, ...rest] = args;
     if (verb === 'list' && rest.includes('--autostart')) return { stdout: `${domains.filter((d) => d.autostart).map((d) => d.uuid).join('\n')}\n\n` };
     if (verb === 'list') return { stdout: `${domains.map((d) => `${d.uuid} ${d.name}`).join('\n')}\n\n` };
     if (verb === 'domstats') {
       for (const domain of domains) {
-        if (domain.shuttingFor !== undefined && domain.shuttingFor-- <= 0) {
+        if (domain.shuttingFor !== undefined && --domain.shuttingFor <= 0) {
           domain.state = 5;
           domain.shuttingFor = undefined;
         }
@@ -65,10 +66,18 @@ function host(count: number, options: { sized?: boolean; names?: (index: number)
     const domain = byUuid(rest[1]!);
     if (!domain) return { exitCode: 1, stderr: `error: failed to get domain '${rest[1]}'\n` };
     switch (verb) {
+      case 'dumpxml':
+        return { stdout: `<domain type='kvm'>\n  <name>${domain.name}</name>\n  <uuid>${domain.uuid}</uuid>\n  <description>tags: web, n${domain.uuid.slice(-3)}</description>\n</domain>\n` };
+      case 'dominfo':
+        return { stdout: `Id:             -\nName:           ${domain.name}\nUUID:           ${domain.uuid}\nState:          ${domain.state === 1 ? 'running' : 'shut off'}\nCPU(s):         3\nMax memory:     1048576 KiB\nAutostart:      disable\n\n` };
+      case 'domstate':
+        return { stdout: `${{ 1: 'running', 4: 'in shutdown', 5: 'shut off' }[domain.state] ?? 'unknown'}\n\n` };
       case 'shutdown':
+        if (domain.state !== 1) return { exitCode: 1, stderr: 'error: Requested operation is not valid: domain is not running\n' };
         domain.state = 4;
-        domain.shuttingFor = 1;
-        return {};
+        domain.shuttingFor = options.shutdownReads ?? 1;
+        if (domain.shuttingFor === 0) domain.state = 5;
+        return { stdout: `Domain '${domain.name}' is being shutdown\n\n` };
       case 'destroy':
         domain.state = 5;
         return {};
@@ -95,7 +104,13 @@ function host(count: number, options: { sized?: boolean; names?: (index: number)
     expect(argv.slice(0, 3)).toEqual(['virsh', '-c', URI]);
     return answer(argv.slice(3));
   });
-  const verbs = () => virsh.calls.map((argv) => (argv.length === 4 ? `batch:${/; (\w+) /.exec(argv[3]!)?.[1]}` : argv[3]!));
+  // A script names its first command that is not an echo: "batch:dumpxml", "script:shutdown".
+  const verbs = () =>
+    virsh.calls.map((argv) => {
+      if (argv.length > 4) return argv[3]!;
+      const verb = /^(?:echo \S+ \S+; )?(\w[\w-]*)/.exec(argv[3]!)?.[1];
+      return argv[3]!.startsWith('echo ') ? `batch:${verb}` : `script:${verb}`;
+    });
   const countOf = (verb: string) => verbs().filter((name) => name === verb).length;
   return { domains, ...virsh, verbs, count: countOf };
 }
@@ -144,7 +159,8 @@ describe('libvirt provider on a recorded virsh', () => {
 
   it('shuts down and starts N domains with one virsh per domain and a few shared state reads', async () => {
     const count = 60;
-    const fake = host(count);
+    // A guest still "in shutdown" when virsh shutdown returns, and off at the next read.
+    const fake = host(count, { shutdownReads: 1 });
     const provider = new LibvirtProvider(URI, fake.run, 1);
     await provider.list({ tags: false });
     fake.calls.length = 0;
@@ -153,20 +169,40 @@ describe('libvirt provider on a recorded virsh', () => {
     const onState = (name: string, state: VmState) => states.push(`${name}:${state}`);
     const down = await provider.power({ action: 'shutdown', vms: names, timeoutMs: 5000, concurrency: 8, onState });
     expect(down.every((result) => result.outcome === 'ok')).toBe(true);
-    expect(fake.count('shutdown')).toBe(count);
-    expect(fake.count('domstate')).toBe(0);
-    // Reads are shared: two per wave of 8 here (one sees "in shutdown", the next "shut off"),
-    // where the old provider made 3–4 domstate calls per domain.
-    expect(fake.count('domstats')).toBeLessThanOrEqual(count / 3);
-    expect(fake.calls).toHaveLength(fake.count('shutdown') + fake.count('domstats'));
+    // Each shutdown is one virsh that also reads the domain's state right after.
+    expect(fake.count('script:shutdown')).toBe(count);
+    expect(fake.calls.filter((argv) => argv[3] === 'domstate')).toEqual([]);
+    // Reads are shared: about one per wave of 8 here, where the old provider made 3–4 domstate
+    // calls per domain.
+    expect(fake.count('domstats')).toBeLessThanOrEqual(count / 4);
+    expect(fake.calls).toHaveLength(fake.count('script:shutdown') + fake.count('domstats'));
     expect(states).toContain('vm7:shut-off');
 
     fake.calls.length = 0;
     const up = await provider.power({ action: 'start', vms: names, timeoutMs: 5000, concurrency: 8, onState });
     expect(up.every((result) => result.outcome === 'ok')).toBe(true);
-    // virsh start returns once the domain runs: no watching after it.
+    // virsh start returns once the domain runs: no watching after it, one read to begin with.
     expect(fake.count('start')).toBe(count);
-    expect(fake.count('domstats')).toBeLessThanOrEqual(count / 8 + 2);
+    expect(fake.count('domstats')).toBe(1);
+  });
+
+  it('a guest that is off when virsh shutdown returns costs no read at all', async () => {
+    const fake = host(40, { shutdownReads: 0 });
+    const provider = new LibvirtProvider(URI, fake.run, 1);
+    await provider.list({ tags: false });
+    fake.calls.length = 0;
+    const down = await provider.power({ action: 'shutdown', vms: fake.domains.map((domain) => domain.name), timeoutMs: 5000, concurrency: 8, onState: () => {} });
+    expect(down.every((result) => result.outcome === 'ok')).toBe(true);
+    expect(fake.verbs().sort()).toEqual(['domstats', ...Array(40).fill('script:shutdown')]);
+  });
+
+  it('a shutdown virsh refuses is that VM\'s error, named', async () => {
+    const fake = host(2);
+    fake.domains[1]!.state = 3;
+    const provider = new LibvirtProvider(URI, fake.run, 1);
+    expect(await provider.power({ action: 'shutdown', vms: ['vm1'], timeoutMs: 5000, concurrency: 1, onState: () => {} })).toEqual([
+      { name: 'vm1', outcome: 'error', message: 'virsh shutdown vm1 failed: error: Requested operation is not valid: domain is not running' },
+    ]);
   });
 
   it('honours concurrency for start: never more than `concurrency` virsh start at once', async () => {
