@@ -61,6 +61,8 @@ export const LIBVIRT_BATCH_DOMAINS = 100;
 export const VM_STATE_FIRST_READ_MS = 0;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
+export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
 export const SSH_CONTROL_PERSIST_S = 600;
 /** ssh gives up connecting after this many seconds. */
