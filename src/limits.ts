@@ -57,8 +57,6 @@ export const VM_STATE_POLL_MS = 1000;
 export const LIST_CONCURRENCY = 4;
 /** libvirt: domains asked about in one virsh process (`dominfo; dumpxml; …` over one connection). */
 export const LIBVIRT_BATCH_DOMAINS = 100;
-/** A VM whose change command just returned is read at the next state read, this soon at most. */
-export const VM_STATE_FIRST_READ_MS = 0;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
 /** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */

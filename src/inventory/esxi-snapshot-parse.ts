@@ -13,9 +13,8 @@ export function parseSnapshotTree(text: string): EsxiSnapshot[] {
   const snapshots: EsxiSnapshot[] = [];
   let current: EsxiSnapshot | undefined;
   for (const line of text.split('\n')) {
-    const field = /^(-+)Snapshot (Name|Id|State)\s*:\s?(.*)$/.exec(line.trimEnd());
-    if (!field) continue;
-    const [, dashes, key, value] = field;
+    const [, dashes, key, value] = /^(-+)Snapshot (Name|Id|State)\s*:\s?(.*)$/.exec(line.trimEnd()) ?? [];
+    if (dashes === undefined || value === undefined) continue;
     if (key === 'Name') {
       current = { name: value, id: '', state: '', depth: dashes.length / 2 - 1 };
       snapshots.push(current);

@@ -38,8 +38,8 @@ export interface Domain {
 export function parseUuidNameList(text: string): Domain[] {
   const domains: Domain[] = [];
   for (const line of text.split('\n')) {
-    const match = /^([0-9a-fA-F-]{36}) (.*)$/.exec(line);
-    if (match && UUID_PATTERN.test(match[1])) domains.push({ uuid: match[1].toLowerCase(), name: match[2] });
+    const [, uuid, name] = /^([0-9a-fA-F-]{36}) (.*)$/.exec(line) ?? [];
+    if (uuid !== undefined && name !== undefined && UUID_PATTERN.test(uuid)) domains.push({ uuid: uuid.toLowerCase(), name });
   }
   return domains;
 }
@@ -57,14 +57,14 @@ export function parseDomStats(text: string): Map<string, Map<string, string>> {
   const domains = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;
   for (const line of text.split('\n')) {
-    const header = /^Domain: '(.*)'$/.exec(line);
-    if (header) {
+    const name = /^Domain: '(.*)'$/.exec(line)?.[1];
+    if (name !== undefined) {
       current = new Map();
-      domains.set(header[1], current);
+      domains.set(name, current);
       continue;
     }
-    const field = /^\s+([\w.]+)=(.*)$/.exec(line);
-    if (field && current) current.set(field[1], field[2]);
+    const [, key, value] = /^\s+([\w.]+)=(.*)$/.exec(line) ?? [];
+    if (key !== undefined && value !== undefined && current) current.set(key, value);
   }
   return domains;
 }
@@ -157,8 +157,8 @@ function xmlText(value: string): string {
  */
 export function tagsFromDomainXml(xml: string): string[] {
   const metadata = /<metadata>([\s\S]*?)<\/metadata>/.exec(xml)?.[1] ?? '';
-  const element = /<(?:[\w-]+:)?tags\b[^>]*>([\s\S]*?)<\/(?:[\w-]+:)?tags>/.exec(metadata);
-  if (element) return xmlText(element[1]).split(/[\s,;]+/).filter(Boolean);
+  const element = /<(?:[\w-]+:)?tags\b[^>]*>([\s\S]*?)<\/(?:[\w-]+:)?tags>/.exec(metadata)?.[1];
+  if (element !== undefined) return xmlText(element).split(/[\s,;]+/).filter(Boolean);
   const description = /<description>([\s\S]*?)<\/description>/.exec(xml)?.[1];
   return tagsFromText(description ? xmlText(description) : undefined);
 }

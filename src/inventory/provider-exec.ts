@@ -76,7 +76,8 @@ export async function runRemote(transport: SshTransport, command: Command, optio
   {
     await transport.connect();
     const remote = transport.session(remoteText(command));
-    const result = await execa(remote.argv[0], remote.argv.slice(1), {
+    const [file = 'ssh', ...args] = remote.argv;
+    const result = await execa(file, args, {
       reject: false,
       stdin: 'ignore',
       timeout: options.timeoutMs ?? PROVIDER_COMMAND_TIMEOUT_MS,
@@ -117,7 +118,7 @@ export function succeeded(output: CommandOutput): boolean {
 /** "tags: web, prod" on a line of a description, notes or annotation. */
 export function tagsFromText(text: string | undefined | null): string[] {
   if (!text) return [];
-  const match = /(?:^|\n)\s*tags\s*[:=]\s*([^\n]*)/i.exec(text);
-  if (!match) return [];
-  return match[1].split(/[\s,;]+/).map((tag) => tag.trim()).filter(Boolean);
+  const match = /(?:^|\n)\s*tags\s*[:=]\s*([^\n]*)/i.exec(text)?.[1];
+  if (match === undefined) return [];
+  return match.split(/[\s,;]+/).map((tag) => tag.trim()).filter(Boolean);
 }

@@ -128,7 +128,7 @@ export async function forEachBounded<T, I = string>(names: I[], limit: number, t
   const worker = async () => {
     while (next < names.length) {
       const index = next++;
-      results[index] = await task(names[index]);
+      results[index] = await task(names[index] as I);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, names.length)) }, worker));

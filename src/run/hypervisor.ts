@@ -85,7 +85,7 @@ export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {})
   const descriptor = descriptorOf(runbook);
   const params: () => Record<string, string> = options.params ?? (() => ({}));
   const expand = (text: string) =>
-    renderText(text, (path) => (path.length === 1 ? (params()[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined));
+    renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? (params()[name] ?? runbook.params?.[name]?.default) : undefined));
   const targetSsh = runbook.target?.ssh;
   const ssh = targetSsh ? () => expand(targetSsh) : undefined;
 
