@@ -29,6 +29,10 @@ export const SNAPSHOT_NAME_MAX = 64;
 /** The simulated host writes its state file at most this often: one write per batch of VM changes. */
 export const SIM_STATE_FLUSH_MS = 100;
 
+/** When the operator quits and asks for this run's VMs back: per VM, and how many start at once. */
+export const QUIT_RESTORE_TIMEOUT_MS = 5 * 60_000;
+export const QUIT_RESTORE_CONCURRENCY = 4;
+
 /** Output lines kept in memory for the live view; older ones are read back from the run's output file. */
 export const OUTPUT_RING_LINES = 2000;
 /** Output is written to its file in chunks of about this size… */

@@ -7,10 +7,21 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-export function selectVms(vms: readonly Vm[], selector: SelectorSpec, stoppedByRun: readonly string[]): Vm[] {
-  if (Array.isArray(selector)) return selector.flatMap((name) => vms.filter((vm) => vm.name === name));
+/** The VMs a selector picks. Named lists keep their own order; the rest keep the host's order. */
+export function selectVms(
+  vms: readonly Vm[],
+  selector: SelectorSpec,
+  stoppedByRun: readonly string[],
+  snapshotted: readonly string[] = [],
+): Vm[] {
+  const inOrder = (names: readonly string[]) => {
+    const byName = new Map(vms.map((vm) => [vm.name, vm]));
+    return [...new Set(names)].flatMap((name) => byName.get(name) ?? []);
+  };
+  if (Array.isArray(selector)) return inOrder(selector);
   if (selector === 'all') return vms.filter((vm) => vm.state !== 'migrated');
-  if (selector === 'stopped-by-this-run') return stoppedByRun.flatMap((name) => vms.filter((vm) => vm.name === name));
+  if (selector === 'stopped-by-this-run') return inOrder(stoppedByRun);
+  if (selector === 'snapshotted-by-this-run') return inOrder(snapshotted);
   if (selector.startsWith('tag:')) return vms.filter((vm) => vm.tags.includes(selector.slice(4)));
   if (selector.startsWith('name:')) {
     const pattern = globToRegExp(selector.slice(5));
@@ -22,14 +33,16 @@ export function selectVms(vms: readonly Vm[], selector: SelectorSpec, stoppedByR
 /** Names in a list selector that are not on the host: worth a warning, not a failure. */
 export function missingNames(vms: readonly Vm[], selector: SelectorSpec): string[] {
   if (!Array.isArray(selector)) return [];
-  return selector.filter((name) => !vms.some((vm) => vm.name === name));
+  const present = new Set(vms.map((vm) => vm.name));
+  return selector.filter((name) => !present.has(name));
 }
 
 /** The runbook's order first, then autostart VMs, then the rest as selected. */
 export function startOrder(selected: readonly Vm[], order: readonly string[] = []): Vm[] {
+  const positions = new Map(order.map((name, index) => [name, index]));
   const rank = (vm: Vm): number => {
-    const position = order.indexOf(vm.name);
-    if (position >= 0) return position;
+    const position = positions.get(vm.name);
+    if (position !== undefined) return position;
     return order.length + (vm.autostart ? 0 : 1);
   };
   return selected
