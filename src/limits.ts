@@ -65,6 +65,8 @@ export const LIBVIRT_BATCH_DOMAINS = 100;
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
 /** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
 export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
+/** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
+export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
 export const SSH_CONTROL_PERSIST_S = 600;
 /** ssh gives up connecting after this many seconds. */
@@ -76,6 +78,8 @@ export const SSH_ALIVE_COUNT_MAX = 3;
 export const SSH_MASTER_TIMEOUT_MS = 30_000;
 /** Ending a remote process group after a timeout or an abort. */
 export const SSH_REMOTE_KILL_TIMEOUT_MS = 10_000;
+/** cmd.exe's longest command line: a longer wrapped Windows command runs unwrapped. */
+export const WINDOWS_COMMAND_LINE_MAX = 8191;
 /** Issuing the reboot command: the connection usually drops before it returns. */
 export const REBOOT_ISSUE_TIMEOUT_MS = 30_000;
 /** How often the rebooting host is probed. */

@@ -41,6 +41,9 @@ export function snapshottedByRun(run: RunState): string[] {
 export function selectForStep(run: RunState, stepId: string, selector: SelectorSpec, at: number): Vm[] {
   const vms = run.vms ?? [];
   for (const name of missingNames(vms, selector)) notice(run, at, `${stepId}: VM ${name} is not on this host`);
+  if (Array.isArray(selector)) {
+    for (const name of selector) if (vmNamed(run, name)?.system) notice(run, at, `${stepId}: VM ${name} is managed by the platform itself and is never selected`);
+  }
   return selectVms(vms, selector, run.stoppedByRun, snapshottedByRun(run));
 }
 

@@ -2,6 +2,9 @@
 import type { SelectorSpec } from '../runbook/schema.js';
 import type { Vm } from './types.js';
 
+/** Platform start orders rank between the runbook's order and autostart (Proxmox orders are small integers). */
+const PLATFORM_ORDER_SPAN = 1e9;
+
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
   return new RegExp(`^${body}$`);
@@ -14,6 +17,12 @@ export function selectVms(
   stoppedByRun: readonly string[],
   snapshotted: readonly string[] = [],
 ): Vm[] {
+  // VMs the platform manages itself (vCenter's vCLS) are never anyone's to select.
+  const candidates = vms.some((vm) => vm.system) ? vms.filter((vm) => !vm.system) : vms;
+  return pick(candidates, selector, stoppedByRun, snapshotted);
+}
+
+function pick(vms: readonly Vm[], selector: SelectorSpec, stoppedByRun: readonly string[], snapshotted: readonly string[]): Vm[] {
   const inOrder = (names: readonly string[]) => {
     const byName = new Map(vms.map((vm) => [vm.name, vm]));
     return [...new Set(names)].flatMap((name) => byName.get(name) ?? []);
@@ -37,13 +46,15 @@ export function missingNames(vms: readonly Vm[], selector: SelectorSpec): string
   return selector.filter((name) => !present.has(name));
 }
 
-/** The runbook's order first, then autostart VMs, then the rest as selected. */
+/** The runbook's order first, then the platform's start order (Proxmox startup order=), then
+ * autostart VMs, then the rest as selected. */
 export function startOrder(selected: readonly Vm[], order: readonly string[] = []): Vm[] {
   const positions = new Map(order.map((name, index) => [name, index]));
   const rank = (vm: Vm): number => {
     const position = positions.get(vm.name);
     if (position !== undefined) return position;
-    return order.length + (vm.autostart ? 0 : 1);
+    if (vm.startOrder !== undefined) return order.length + vm.startOrder / PLATFORM_ORDER_SPAN;
+    return order.length + (vm.autostart ? 1 : 2);
   };
   return selected
     .map((vm, index) => ({ vm, index }))

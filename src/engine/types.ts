@@ -13,6 +13,14 @@ export interface Vm {
   memory_mib: number;
   tags: string[];
   autostart: boolean;
+  /** The platform's start order (Proxmox `startup: order=N`): lower starts first, none after all that have one. */
+  startOrder?: number;
+  /** A platform lock (Proxmox `backup`, `migrate`, `snapshot`…): power changes are refused while it is held. */
+  lock?: string;
+  /** Managed by the platform itself (vSphere Cluster Services VMs): shown, never selected or powered. */
+  system?: true;
+  /** The platform's own word when `state` is the closest match (`io-error`, `guest-panicked`, `hibernated`). */
+  detail?: string;
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';

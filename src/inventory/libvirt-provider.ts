@@ -95,11 +95,18 @@ export class LibvirtProvider implements InventoryProvider {
   }
 
   async list(options: ListOptions = {}): Promise<Vm[]> {
-    const [domains, autostart, stats] = await Promise.all([
+    // Side by side; when several fail (no daemon), the message is the list's, whichever lost the race.
+    const settled = await Promise.allSettled([
       this.domains(),
       this.must('list', undefined, ['list', '--all', '--autostart', '--uuid']).then(parseUuidList),
       this.must('domstats', undefined, ['domstats', '--state', '--vcpu', '--balloon']).then(parseDomStats),
-    ]);
+    ] as const);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    const [domains, autostart, stats] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+      Domain[],
+      Set<string>,
+      Map<string, Map<string, string>>,
+    ];
     // Drivers whose domstats has no vcpu or balloon group (the test driver) are asked per domain.
     const unsized = domains.filter((domain) => !domStatsSize(stats.get(domain.name))).map((domain) => domain.uuid);
     const [infos, xmls] = await Promise.all([

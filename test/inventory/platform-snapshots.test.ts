@@ -132,6 +132,7 @@ function pveNode(answers: (argv: string[]) => object | undefined = () => undefin
     const special = answers(argv);
     if (special) return special;
     if (argv[0] === 'pvesh' && argv[2] === '/nodes/pve1/qemu') return { stdout: fixture('proxmox/qemu-list.json') };
+    if (argv[0] === 'sh' && argv[2]?.includes('/etc/pve/nodes/$1/qemu-server')) return { stdout: fixture('proxmox/qemu-server-configs.txt') };
     const config = /^\/nodes\/pve1\/qemu\/(\d+)\/config$/.exec(argv[2] ?? '');
     if (argv[0] === 'pvesh' && config) return { stdout: fixture(`proxmox/qemu-${config[1]}-config.json`) };
     if (argv[0] === 'qm' && argv[1] === 'status') return { stdout: fixture('proxmox/qm-status-stopped.txt') };

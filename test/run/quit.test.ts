@@ -41,7 +41,7 @@ async function drive(script: (PromptAnswer | 'QUIT')[]): Promise<{ end: RunState
     provider: sim,
     host: sim,
     prompter,
-    exec: async () => ({ exitCode: 0, timedOut: false, stdout: '' }),
+    exec: async () => ({ exitCode: 0, timedOut: false, aborted: false, stdout: '', durationMs: 0 }),
     observer: {},
   });
   const end = await driver.run();
