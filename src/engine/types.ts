@@ -211,8 +211,10 @@ export type RunPhase = 'params' | 'inventory' | 'steps' | 'closing' | 'restoring
 export interface RunOptions {
   yes: boolean;
   dryRun: boolean;
-  /** Stop after notes and VM tables until the operator continues (the interactive console). */
+  /** Stop after notes and VM tables until the operator continues (training: the demo, --guided). */
   pauseToRead: boolean;
+  /** Notes wait for Enter: the run has a terminal to answer on (journaled, so a replay asks the same). */
+  pauseNotes?: boolean;
   runId: string;
   operator: string;
 }

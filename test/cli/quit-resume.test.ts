@@ -20,13 +20,13 @@ describe('quitting at the reboot question with four VMs off', () => {
     // y: the shutdown set; force: cache01; then q at the typed host name, then Enter (leave).
     const first = await patchwalk(ARGS, { input: 'y\nforce\nq\n\n', env: { PATCHWALK_STATE_DIR: state } });
     expect(first.stdout).toContain('This reboots sim01');
-    expect(first.exitCode, first.stderr).toBe(130);
+    expect(first.exitCode, String(first.stderr)).toBe(130);
     expect(first.stderr).toContain('patchwalk resume');
     const id = runIdIn(state);
     const runs = await patchwalk(['runs', '--json'], { env: { PATCHWALK_STATE_DIR: state } });
     expect(JSON.parse(String(runs.stdout))[0]).toMatchObject({ id, state: 'interrupted' });
     const resumed = await patchwalk(['resume', id, '--plain'], { input: 'sim01\n', env: { PATCHWALK_STATE_DIR: state } });
-    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.exitCode, `${String(resumed.stdout)}${String(resumed.stderr)}`).toBe(0);
   }, 60_000);
 
   it('an empty Enter at the typed host name asks again; q, then end, stops with the VMs off; resume offers to start them', async () => {
@@ -47,6 +47,6 @@ describe('quitting at the reboot question with four VMs off', () => {
     const state = tempDir('patchwalk-quit-');
     const first = await patchwalk(ARGS, { input: 'y\nforce\nq\nrestore\n', env: { PATCHWALK_STATE_DIR: state } });
     expect(first.exitCode).toBe(1);
-    expect(first.stdout + first.stderr).toContain('started 4 VM(s) this run had stopped');
+    expect(`${String(first.stdout)}${String(first.stderr)}`).toContain('started 4 VM(s) this run had stopped');
   }, 60_000);
 });
