@@ -103,9 +103,9 @@ export const EXPRESSION_MAX_DEPTH = 64;
 /** Longest regular expression a runbook may give (param, input or `matches` pattern). */
 export const REGEX_MAX_CHARS = 1000;
 /**
- * Most instructions a compiled pattern may have. Matching is linear in the text, but each text
- * character can cost up to one step per instruction, so this bounds the worst case: about a
- * second per 100 KB of captured output on a slow core.
+ * Most instructions a compiled pattern may have: enough for `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$`.
+ * Matching is linear in the text, but each character can cost a step per instruction; the worst
+ * pattern under this cap takes about 6 s on a full CAPTURE_LIMIT_BYTES of output (bench/regex.js).
  */
 export const REGEX_MAX_PROGRAM = 400;
 /** Compiled patterns kept for reuse. */
