@@ -268,8 +268,11 @@ export function evaluate(expr: Expr, lookup: Lookup): Value {
   switch (expr.type) {
     case 'literal':
       return expr.value;
-    case 'path':
-      return lookup(expr.path);
+    case 'path': {
+      // A lookup that reached Object.prototype (`constructor`) reads as undefined, not a function.
+      const value: unknown = lookup(expr.path);
+      return typeof value === 'function' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : (value as Value);
+    }
     case 'list':
       return expr.items.map((item) => evaluate(item, lookup));
     case 'not':

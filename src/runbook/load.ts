@@ -42,13 +42,22 @@ function tooManyTokens(text: string): boolean {
   return false;
 }
 
-/** `__proto__` as a key would be dropped or reach Object.prototype further on; no name needs it. */
-function reservedKeyProblems(source: YamlSource): { line: number; col: number; message: string }[] {
+/** Fields whose value becomes a variable's name. */
+const NAMING_KEYS = new Set(['var', 'capture']);
+
+/**
+ * `__proto__` as a key, or as the name of a variable, would be dropped or reach Object.prototype
+ * further on; no name needs it.
+ */
+function reservedNameProblems(source: YamlSource): { line: number; col: number; message: string }[] {
   const problems: { line: number; col: number; message: string }[] = [];
+  const reserved = (node: unknown): node is { range: [number, number, number] } =>
+    isScalar(node) && node.value === '__proto__' && Boolean(node.range);
   visit(source.doc, {
     Pair: (_key, pair) => {
-      if (isScalar(pair.key) && pair.key.value === '__proto__' && pair.key.range) {
-        problems.push({ ...source.positionOf(pair.key.range[0]), message: '"__proto__" cannot be a key or a name: pick another name' });
+      const named = isScalar(pair.key) && NAMING_KEYS.has(String(pair.key.value)) ? pair.value : undefined;
+      for (const node of [pair.key, named]) {
+        if (reserved(node)) problems.push({ ...source.positionOf(node.range[0]), message: '"__proto__" cannot be a key or a name: pick another name' });
       }
     },
   });
@@ -65,7 +74,7 @@ export function loadRunbookText(file: string, text: string): LoadResult {
   }
   const source = new YamlSource(text);
   const syntax = source.syntaxProblems();
-  if (syntax.length === 0) syntax.push(...reservedKeyProblems(source));
+  if (syntax.length === 0) syntax.push(...reservedNameProblems(source));
   if (syntax.length > 0) {
     return { file, source: text, problems: syntax.map((p) => ({ file, line: p.line, col: p.col, field: '', message: p.message })) };
   }
