@@ -252,6 +252,8 @@ function quotedOffset(raw: string, offset: number): number {
 }
 
 function syntaxMessage(message: string): string {
+  // The parser recurses per level of [ and {, and reports running out of stack as its message.
+  if (/maximum call stack size exceeded/i.test(message)) return 'YAML syntax: lists or mappings nested too deeply';
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }

@@ -31,6 +31,11 @@ describe('runbook limits', () => {
     expect(found).toEqual([{ line: 5 + 2 * RUNBOOK_MAX_ALIASES + 1, col: 5, field: '', message: `YAML syntax: more than ${RUNBOOK_MAX_ALIASES} aliases (*name) in one runbook` }]);
   });
 
+  it('nesting deep enough to exhaust the stack is a syntax problem, not a crash', () => {
+    const found = problems(`runbook: 1\ntitle: T\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\nsteps: []\n`);
+    expect(found.map((problem) => problem.message)).toEqual(['YAML syntax: lists or mappings nested too deeply']);
+  });
+
   it('an alias before its anchor is still found, in one walk', () => {
     expect(problems('runbook: 1\ntitle: *t\nx: &t T\nsteps: []\n')).toEqual([{ line: 2, col: 8, field: '', message: 'YAML syntax: alias *t has no anchor &t above it' }]);
   });
