@@ -50,7 +50,8 @@ function tokenize(source: string): Token[] {
       let value = '';
       i++;
       while (i < source.length && source[i] !== ch) {
-        if (source[i] === '\\' && i + 1 < source.length) i++;
+        // \" \' and \\ escape; any other backslash stays, so "\d+" reaches `matches` as \d+.
+        if (source[i] === '\\' && i + 1 < source.length && (source[i + 1] === ch || source[i + 1] === '\\')) i++;
         value += source[i++];
       }
       if (i >= source.length) throw new ExpressionError('unterminated string', start);

@@ -107,3 +107,15 @@ describe('lookups that reach Object.prototype', () => {
     expect(evaluate(parseExpression('host'), plain)).toBe('kvm01');
   });
 });
+
+describe('strings', () => {
+  it('keep a backslash that escapes nothing, so regex escapes reach matches as written', () => {
+    const text: Record<string, Value> = { v: '6.1.0-13' };
+    const run2 = (source: string) => truthy(evaluate(parseExpression(source), (path) => text[path.join('.')]));
+    expect(run2('v matches "^\\d+\\.\\d+"')).toBe(true);
+    expect(run2('v matches "^\\\\d+\\\\.\\\\d+"')).toBe(true);
+    expect(run2('v matches "^\\d+x"')).toBe(false);
+    expect(evaluate(parseExpression('"a\\"b" == "a\\"b"'), () => undefined)).toBe(true);
+    expect(evaluate(parseExpression(`'it\\'s'`), () => undefined)).toBe("it's");
+  });
+});
