@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
+import { runLibvirtBench } from './libvirt.js';
+
+// `node bench/run.js libvirt` (or PATCHWALK_BENCH=libvirt) runs the libvirt bench alone.
+if (process.argv.includes('libvirt') || process.env.PATCHWALK_BENCH === 'libvirt') {
+  const { failed } = await runLibvirtBench();
+  process.exit(failed ? 1 : 0);
+}
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -134,4 +141,5 @@ for (const [name, value, limit, unit] of checks) {
   console.log(`${name.padEnd(50)} ${`${fmt(value, 2)}${unit}`.padStart(10)} ${`${limit}${unit}`.padStart(9)}  ${ok ? 'ok' : 'OVER'}`);
 }
 rmSync(work, { recursive: true, force: true });
+if ((await runLibvirtBench()).failed) failed++;
 process.exitCode = failed ? 1 : 0;

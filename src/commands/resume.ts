@@ -122,9 +122,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     const given = Object.fromEntries(flags.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
     const secretValues: Record<string, string> = {};
     for (const secret of facts.neededSecrets) {
-      secretValues[secret] =
-        given[secret] ??
-        String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
+      secretValues[secret] = Object.hasOwn(given, secret)
+        ? given[secret]
+        : String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
     }
     const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => secretVariables(step))];
     for (const key of Object.keys(given)) {

@@ -69,7 +69,9 @@ export type Awaiting =
   /** The step's own question; `vm` names the VM it is about, when it is about one. */
   | { purpose: 'step'; vm?: string }
   | { purpose: 'failure'; message: string; exitCode?: number | null }
-  | { purpose: 'unknown' };
+  | { purpose: 'unknown' }
+  /** A tag, name or list selector matched no VM: skip the step, or stop. */
+  | { purpose: 'no-match' };
 
 export type VmOutcome =
   | 'stopped'

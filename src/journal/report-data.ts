@@ -1,5 +1,6 @@
 // What a run report says, gathered from the journal and the output files alone (no secrets are
 // needed, and a report can be written for a run in any state).
+import { reportSnapshots, type ReportSnapshot } from './report-snapshots.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { tailOutput } from '../exec/output-file.js';
 import { REPORT_LINE_CHARS, REPORT_TAIL_LINES } from '../limits.js';
@@ -7,7 +8,7 @@ import { mustParseDuration } from '../runbook/duration.js';
 import { loadRunbookText } from '../runbook/load.js';
 import { renderText } from '../runbook/template.js';
 import { scanJournal, skippedNotice } from './journal-reader.js';
-import type { RecordOf } from './records.js';
+import type { JournalRecord, RecordOf } from './records.js';
 import { ReplayError } from './replay.js';
 import type { RunFolder } from './run-folder.js';
 import { StandingTracker } from './run-index.js';
@@ -52,6 +53,8 @@ export interface ReportData {
   params: { question: string; answer: string; by: string }[];
   steps: ReportStep[];
   vms: ReportVm[];
+  /** Snapshots this run took, and whether they were reverted or deleted. */
+  snapshots: ReportSnapshot[];
   notices: { at: number; level: string; text: string }[];
   journal: { records: number; torn_last_record: boolean; skipped_lines: number };
 }
@@ -71,6 +74,8 @@ function gather(file: string) {
     notices: [] as { at: number; level: string; text: string }[],
     interruptions: [] as { at: number; signal: string; step: string | null }[],
     resumes: [] as { at: number; user: string; ssh_client: string | null }[],
+    /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
+    snapshotRecords: [] as JournalRecord[],
   };
   const standing = new StandingTracker();
   const scan = scanJournal(file, (record) => {
@@ -109,6 +114,12 @@ function gather(file: string) {
         break;
       case 'interrupted':
         facts.interruptions.push({ at: record.at, signal: record.signal, step: record.step ?? null });
+        break;
+      case 'effect-start':
+        if (record.action.startsWith('snapshot-')) facts.snapshotRecords.push(record);
+        break;
+      case 'event':
+        if (record.event.type === 'vm-snapshot-done') facts.snapshotRecords.push(record);
         break;
       case 'resume':
         facts.resumes.push({ at: record.at, user: record.operator.user, ssh_client: record.operator.ssh_client });
@@ -195,6 +206,7 @@ export function reportData(folder: RunFolder): ReportData {
     params: answers.filter((answer) => answer.step === 'params').map(({ question, answer, by }) => ({ question, answer, by })),
     steps,
     vms,
+    snapshots: reportSnapshots(facts.snapshotRecords),
     notices: skipped ? [...facts.notices, { at: lastAt, level: 'warn', text: skipped }] : facts.notices,
     journal: { records: scan.count, torn_last_record: Boolean(scan.torn), skipped_lines: scan.skipped.count },
   };
