@@ -81,3 +81,5 @@ export const REPORT_TAIL_LINES = 15;
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
 export const RUNS_LIST_LIMIT = 200;
+/** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
+export const V8_INTERRUPT_BUDGET = 270_000;
