@@ -19,7 +19,9 @@ import { PlainRenderer } from '../plain/plain-renderer.js';
 import { colourWanted, makeStyle, type Style } from '../plain/style.js';
 import { NoInputError, RunDriver, type RunObserver } from '../run/drive-run.js';
 import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
@@ -32,6 +34,23 @@ export function makePrompter(io: Io, style: Style) {
 }
 
 /**
+ * The console with its libraries in one file (console-bundle.config.mjs, made by `npm run build`):
+ * Ink and React as ~800 separate modules took most of a second to load. Used only when it is at
+ * least as new as every compiled console module, so a bare `tsc` never runs an older console.
+ */
+function consoleBundle(): string | undefined {
+  const bundle = new URL('../ui/run-console.bundle.js', import.meta.url);
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const ui = fileURLToPath(new URL('../ui/', import.meta.url));
+    const compiled = readdirSync(ui, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js') && !name.startsWith('run-console.bundle'));
+    return compiled.every((name) => statSync(join(ui, name)).mtimeMs <= built) ? bundle.href : undefined;
+  } catch {
+    return undefined; // No bundle: running from the sources (tests) or a build without it.
+  }
+}
+
+/**
  * Loads the console. Ink draws only a final frame when it believes it runs in CI, and it decides
  * once, on load. The console is chosen only when both ends are terminals, so someone is watching
  * whatever CI says: the variables are hidden while Ink loads, then put back for step commands.
@@ -41,7 +60,8 @@ async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
   const saved = keys.map((key) => [key, process.env[key]] as const);
   for (const key of keys) delete process.env[key];
   try {
-    return await import('../ui/run-console.js');
+    const bundle = consoleBundle();
+    return bundle ? ((await import(bundle)) as typeof import('../ui/run-console.js')) : await import('../ui/run-console.js');
   } finally {
     for (const [key, value] of saved) if (value !== undefined) process.env[key] = value;
   }
