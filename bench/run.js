@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
+import { benchStartup } from './startup.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -13,6 +14,13 @@ const NAIVE = join(ROOT, 'bench', 'naive.js');
 const COLS = 80;
 const ROWS = 24;
 const quick = process.argv.includes('--quick');
+// `node bench/run.js startup` runs that section alone; with no section named, every one runs.
+const section = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+if (section === 'startup') process.exit((await benchStartup({ quick })) ? 1 : 0);
+if (section !== undefined) {
+  console.error(`bench: unknown section "${section}"; the sections: startup (alone), or none for all`);
+  process.exit(2);
+}
 const PACED_LINES = quick ? 20_000 : 200_000;
 const RATE = 5000;
 const NAIVE_LINES = quick ? 5_000 : 20_000;
@@ -133,5 +141,6 @@ for (const [name, value, limit, unit] of checks) {
   if (!ok) failed++;
   console.log(`${name.padEnd(50)} ${`${fmt(value, 2)}${unit}`.padStart(10)} ${`${limit}${unit}`.padStart(9)}  ${ok ? 'ok' : 'OVER'}`);
 }
+failed += await benchStartup({ quick });
 rmSync(work, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, tempDir } from '../helpers/cli.js';
+import { PtySession } from '../helpers/pty.js';
 
 const TRACE_HOOK = join(ROOT, 'test', 'helpers', 'module-trace.mjs');
 const HEAVY = ['ink', 'react', 'execa', 'zod', 'conf', 'meow'];
@@ -43,5 +44,19 @@ describe('start-up loads only what a command needs', () => {
   it('the trace does see heavy packages: run --dry-run loads execa', async () => {
     const { packages } = await modulesLoadedBy(['run', '--dry-run', '--yes', 'runbooks/demo.yaml']);
     expect(packages.has('execa')).toBe(true);
+  });
+
+  it('the console loads as one bundle: demo on a terminal loads no Ink or es-toolkit module of its own', async () => {
+    const dir = tempDir('patchwalk-trace-');
+    const trace = join(dir, 'modules.txt');
+    const session = new PtySession(['demo'], { env: { NODE_OPTIONS: `--import=${TRACE_HOOK}`, PATCHWALK_MODULE_TRACE: trace, PATCHWALK_STATE_DIR: join(dir, 'state') } });
+    try {
+      await session.waitFor('TRAINING');
+    } finally {
+      session.kill();
+    }
+    const files = readFileSync(trace, 'utf8').split('\n');
+    expect(files.some((url) => url.endsWith('/dist/ui/run-console.bundle.js'))).toBe(true);
+    expect(files.filter((url) => /\/node_modules\/(ink|es-toolkit|react|@inkjs)\//.test(url))).toEqual([]);
   });
 });
