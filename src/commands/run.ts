@@ -24,6 +24,11 @@ export interface RunFlags {
   takeOver?: boolean;
   /** Guided mode: pause after each explanation (the demo). */
   training?: boolean;
+  /**
+   * A rehearsal that executes no command (`--rehearse`, not built yet): the only kind of run that
+   * may load an on: host step without target.ssh. Nothing sets it today.
+   */
+  rehearse?: boolean;
 }
 
 export interface Io {
@@ -47,7 +52,7 @@ export function newRunId(now = new Date()): string {
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const loaded = await loadRunbookFile(file);
+  const loaded = await loadRunbookFile(file, { rehearsal: flags.rehearse });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     io.stderr.write(`${file}: ${loaded.problems.length} problem(s); nothing was run\n`);

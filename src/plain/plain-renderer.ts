@@ -10,6 +10,7 @@ import { formatDuration } from '../runbook/duration.js';
 import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
+import { whereItRuns } from '../run/where-it-runs.js';
 
 const BY = { yes: 'answered by --yes', default: 'the default', 'dry-run': 'dry run', operator: '' } as const;
 
@@ -103,8 +104,8 @@ export class PlainRenderer implements RunObserver {
   private effectStarted(state: RunState, effect: Effect): void {
     if (effect.type !== 'exec') return;
     const [first, ...rest] = effect.display.trimEnd().split('\n');
-    const where = effect.on === 'host' ? ' (on the host)' : '';
-    const lead = state.options.dryRun ? `would run${where}:` : `$${where}`;
+    const where = whereItRuns(state, effect.on);
+    const lead = state.options.dryRun ? `would run ${where}:` : `${where} $`;
     this.write(`  ${this.style.dim(lead)} ${first}`);
     for (const line of rest) this.write(`      ${line}`);
   }

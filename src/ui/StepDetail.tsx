@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { scopeFor } from '../engine/context.js';
 import type { RunState } from '../engine/types.js';
+import { commandPlace, whereItRuns } from '../run/where-it-runs.js';
 
 interface DetailLine {
   label?: string;
@@ -23,6 +24,8 @@ function detailLines(run: RunState, index: number): DetailLine[] {
   const lines: DetailLine[] = [];
   // A note's line breaks come from the YAML file, not from meaning: paragraphs rewrap to the pane.
   if ('note' in step) for (const paragraph of text(run, step.note).split(/\n\s*\n/)) lines.push({ body: paragraph.replace(/\s*\n\s*/g, ' ') });
+  const place = commandPlace(step);
+  if (place) lines.push({ label: 'runs', body: whereItRuns(run, place), color: 'cyan' });
   if (step.why) lines.push({ label: 'why', body: text(run, step.why), color: 'magenta' });
   if (step.expect) lines.push({ label: 'expect', body: text(run, step.expect), color: 'green' });
   if (state.message && state.status !== 'running') lines.push({ label: state.status, body: state.message, color: state.status === 'failed' ? 'red' : undefined });
