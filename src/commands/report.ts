@@ -4,11 +4,12 @@ import { reportData } from '../journal/report-data.js';
 import { reportMarkdown } from '../journal/report-markdown.js';
 import { RunFolder } from '../journal/run-folder.js';
 import { stateDir } from '../journal/state-dir.js';
+import { resolveRunName } from './interrupted-runs.js';
 
 export function writeReport(id: string, format: string, out: NodeJS.WritableStream): number {
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format ${format}: expected md or json`);
   const root = stateDir();
-  const folder = new RunFolder(root, id);
+  const folder = new RunFolder(root, resolveRunName(root, id));
   if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);
   const data = reportData(folder);
   out.write(format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : reportMarkdown(data));

@@ -10,7 +10,8 @@ import { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator, describeOperator } from '../journal/operator.js';
 import { neededSecrets, rebuild, runStart } from '../journal/replay.js';
 import { RunFolder } from '../journal/run-folder.js';
-import { listRuns, standingOf } from '../journal/run-index.js';
+import { standingOf } from '../journal/run-index.js';
+import { resolveRunName, runToResume } from './interrupted-runs.js';
 import { Secrets } from '../journal/secrets.js';
 import { stateDir } from '../journal/state-dir.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
@@ -27,13 +28,10 @@ export interface ResumeFlags {
   takeOver: boolean;
 }
 
-export function newestInterrupted(root: string): string | undefined {
-  return listRuns(root).find((run) => run.state === 'interrupted')?.id;
-}
-
 export async function resumeRun(name: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
   const root = stateDir();
-  const id = name ?? newestInterrupted(root);
+  // With no id: the run that holds a host's lock or has VMs down, before any empty one.
+  const id = name ? resolveRunName(root, name) : runToResume(root);
   if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
   const folder = new RunFolder(root, id);
   if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);

@@ -14,7 +14,9 @@ import { stateDir } from '../journal/state-dir.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { Session } from './session.js';
+import { checkHostBeforeRun, likelyTarget } from './host-check.js';
+import { makePrompter, Session } from './session.js';
+import { colourWanted, makeStyle } from '../plain/style.js';
 
 export interface RunFlags {
   set: string[];
@@ -61,9 +63,21 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  const root = stateDir();
+  const interactive = wantsConsole(flags, io);
+  let takeOver = Boolean(flags.takeOver);
+  let prompt: ReturnType<typeof makePrompter> | undefined;
+  if (!flags.dryRun) {
+    const checked = await checkHostBeforeRun(root, likelyTarget(runbook, given), { takeOver, io, style: makeStyle(colourWanted(io.stdout)) });
+    if (!checked.go) return checked.code;
+    takeOver = checked.takeOver;
+    // Line mode keeps reading through the same prompter (it may hold lines already piped in); the
+    // console reads its own keys, so the question's reader goes before it mounts.
+    if (interactive) checked.prompt?.prompter.close();
+    else prompt = checked.prompt;
+  }
   const operator = currentOperator();
   const runId = newRunId();
-  const root = stateDir();
   const folder = new RunFolder(root, runId);
   folder.create();
   writeFileSync(folder.runbookCopy, text);
@@ -86,7 +100,6 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const interactive = wantsConsole(flags, io);
   const pauseToRead = interactive && Boolean(flags.training);
   const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, runId, operator: operator.user }, given);
   const session = new Session({
@@ -97,8 +110,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     state,
     records: [],
     runbookPath: path,
-    takeOver: Boolean(flags.takeOver),
+    takeOver,
     io,
+    prompt,
     console: interactive ? { training: Boolean(flags.training) } : undefined,
   });
   return session.run();

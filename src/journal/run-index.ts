@@ -30,6 +30,7 @@ export type RunStanding = 'running' | 'interrupted' | 'done' | 'failed' | 'abort
 
 export interface RunSummary extends Omit<IndexEntry, 'steps_total' | 'phase'> {
   state: RunStanding;
+  dry_run: boolean;
   dir: string;
   ended_at: number | null;
   outcome: string | null;
@@ -70,6 +71,18 @@ export function indexRun(root: string, entry: IndexEntry): void {
 export function markRunEnded(root: string, id: string, phase: string): void {
   const runs = readIndexOrEmpty(root);
   if (runs[id]) writeIndex(root, { ...runs, [id]: { ...runs[id], phase } });
+}
+
+/** Once the params are known: the title with its templates filled in, and the host. */
+export function noteRunTarget(root: string, id: string, target: { title: string; host: string }): void {
+  const runs = readIndexOrEmpty(root);
+  if (runs[id]) writeIndex(root, { ...runs, [id]: { ...runs[id], ...target } });
+}
+
+/** A run the operator declined before it did anything is not kept (its folder goes too). */
+export function unindexRun(root: string, id: string): void {
+  const { [id]: _gone, ...runs } = readIndexOrEmpty(root);
+  writeIndex(root, runs);
 }
 
 /** Running when the last process that drove it is alive on this machine; interrupted otherwise. */
@@ -113,6 +126,7 @@ export function summarize(root: string, id: string, entry?: IndexEntry): RunSumm
     started_at: start.at,
     operator: start.operator.user,
     state: standingOf(records),
+    dry_run: start.options.dry_run,
     dir: folder.dir,
     ended_at: end?.at ?? null,
     outcome: end?.outcome ?? null,

@@ -3,6 +3,7 @@ import type { Session } from '../commands/session.js';
 import { scopeFor } from '../engine/context.js';
 import type { RunState } from '../engine/types.js';
 import type { Style } from './style.js';
+import { whereItRuns } from '../run/where-it-runs.js';
 
 const MARKS = { pending: '·', running: '…', done: '✓', failed: '✗', skipped: '↷' } as const;
 
@@ -30,7 +31,7 @@ export function printResumeBanner(out: NodeJS.WritableStream, s: Style, session:
     write(s.bold(`── [${state.cursor + 1}/${state.steps.length}] ${title(state, state.cursor)} (resumed)`));
     const effect = state.effect;
     if (effect?.type === 'exec') {
-      write(`  ${s.dim('$')} ${effect.display.split('\n')[0]}`);
+      write(`  ${s.dim(`${whereItRuns(state, effect.on)} $`)} ${effect.display.split('\n')[0]}`);
       if (facts.attach) write(`  ${s.cyan('»')} re-attaching to the command: its output so far, then as it comes`);
     }
   }
