@@ -16,8 +16,9 @@ const HELP = `
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
     $ patchwalk runs [--json]                 list runs, newest first
-    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (the newest if none is named)
-    $ patchwalk report RUN [--format md|json]
+    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (if none is named: the one
+                                              holding a host's lock or with VMs down, else the newest)
+    $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
 
   Options
