@@ -89,6 +89,9 @@ export function leftRun(root: string, id: string, holders = staleLockHolders(roo
   };
 }
 
+/** Every run, newest first (the one place this file reads the run list). */
+const allRuns = (root: string) => listRuns(root);
+
 /** A run that got as far as touching the host: it holds the lock, has VMs down, or started a step. */
 const didSomething = (run: LeftRun) => run.holdsLock || run.vmsDown.length > 0 || (run.step !== null && !run.dryRun);
 
@@ -100,7 +103,7 @@ export function interruptedRunOn(root: string, host: string): LeftRun | undefine
     const holder = leftRun(root, lock.run, holders);
     if (holder) return holder;
   }
-  for (const run of listRuns(root)) {
+  for (const run of allRuns(root)) {
     if (run.state !== 'interrupted' || run.host !== host) continue;
     const left = leftRun(root, run.id, holders);
     if (left && didSomething(left)) return left;
@@ -115,7 +118,7 @@ export function interruptedRunOn(root: string, host: string): LeftRun | undefine
  */
 export function runToResume(root: string): string | undefined {
   const holders = staleLockHolders(root);
-  const left = listRuns(root)
+  const left = allRuns(root)
     .filter((run) => run.state === 'interrupted')
     .flatMap((run) => leftRun(root, run.id, holders) ?? []);
   const rank = (run: LeftRun) => (run.holdsLock ? 3 : run.vmsDown.length > 0 ? 2 : didSomething(run) ? 1 : 0);
@@ -127,7 +130,7 @@ export function runToResume(root: string): string | undefined {
 /** A run id as typed: `latest` is the newest run. */
 export function resolveRunName(root: string, name: string): string {
   if (name !== 'latest') return name;
-  const newest = listRuns(root)[0];
+  const newest = allRuns(root)[0];
   if (!newest) throw new UsageError(`no runs yet under ${root}, so no latest run`);
   return newest.id;
 }
