@@ -21,7 +21,8 @@ async function modulesLoadedBy(args: string[]): Promise<{ exitCode?: number; pac
     env: { PATCHWALK_MODULE_TRACE: trace, PATCHWALK_STATE_DIR: join(dir, 'state'), NO_COLOR: '1' },
   });
   const files = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-  const packages = new Set(files.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
+  // A package counts whether it loads from node_modules or from its bundle in dist/vendor.
+  const packages = new Set(files.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/|\/dist\/vendor\/([^/]+)\.js$/.exec(url)?.slice(1).filter(Boolean) ?? []));
   return { exitCode: result.exitCode, packages, files };
 }
 
@@ -35,9 +36,10 @@ describe('start-up loads only what a command needs', () => {
   }
 
   it('patchwalk lint loads the schema but not the console or the process runner', async () => {
-    const { exitCode, packages } = await modulesLoadedBy(['lint', 'runbooks/']);
+    const { exitCode, packages, files } = await modulesLoadedBy(['lint', 'runbooks/']);
     expect(exitCode).toBe(0);
     expect(packages.has('zod')).toBe(true); // the trace sees packages at all
+    expect(files.filter((url) => url.includes('/node_modules/zod/') || url.includes('/node_modules/yaml/'))).toEqual([]); // bundled
     expect(['ink', 'react', 'execa'].filter((name) => packages.has(name))).toEqual([]);
   });
 
