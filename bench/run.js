@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { benchStartup } from './startup.js';
+import { runLibvirtBench } from './libvirt.js';
+
+// `node bench/run.js libvirt` (or PATCHWALK_BENCH=libvirt) runs the libvirt bench alone.
+if (process.argv.includes('libvirt') || process.env.PATCHWALK_BENCH === 'libvirt') {
+  const { failed } = await runLibvirtBench();
+  process.exit(failed ? 1 : 0);
+}
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -18,7 +25,7 @@ const quick = process.argv.includes('--quick');
 const section = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
 if (section === 'startup') process.exit((await benchStartup({ quick })) ? 1 : 0);
 if (section !== undefined) {
-  console.error(`bench: unknown section "${section}"; the sections: startup (alone), or none for all`);
+  console.error(`bench: unknown section "${section}"; the sections: startup, libvirt (each alone), or none for all`);
   process.exit(2);
 }
 const PACED_LINES = quick ? 20_000 : 200_000;
@@ -143,4 +150,5 @@ for (const [name, value, limit, unit] of checks) {
 }
 failed += await benchStartup({ quick });
 rmSync(work, { recursive: true, force: true });
+if ((await runLibvirtBench()).failed) failed++;
 process.exitCode = failed ? 1 : 0;
