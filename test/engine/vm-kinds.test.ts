@@ -190,3 +190,15 @@ describe('selectors that match nothing', () => {
     expect(run.step('stop')).toMatchObject({ status: 'done', message: 'no running VMs selected' });
   });
 });
+
+describe('the typed reboot confirmation', () => {
+  it('an empty answer or a typo asks again, whichever renderer sent it; it never declines', () => {
+    const run = new Run(`${HEAD}target: { name: kvm01 }\nsteps:\n  - { id: boot, title: B, reboot: {} }\n`).inventory();
+    run.answer('');
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ kind: 'type-to-confirm', error: expect.stringContaining('an empty answer decides nothing') });
+    run.answer('kvm1');
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: expect.stringContaining('"kvm1" is not kvm01') });
+    run.answer('kvm01');
+    expect(run.expectEffect('reboot')).toMatchObject({ host: 'kvm01' });
+  });
+});
