@@ -16,8 +16,8 @@ const HELP = `
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
     $ patchwalk runs [--json]                 list runs, newest first
-    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (if none is named: the one
-                                              holding a host's lock or with VMs down, else the newest)
+    $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
+                                              the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
 
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
       return (await import('./commands/runs.js')).printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver }, io);
+      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case undefined:

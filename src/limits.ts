@@ -108,5 +108,35 @@ export const REPORT_TAIL_LINES = 15;
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
 export const RUNS_LIST_LIMIT = 200;
+
+// Runbooks and the patterns in them --------------------------------------------------------------
+
+/** Largest runbook file lint and run read; anything bigger is refused before parsing. */
+export const RUNBOOK_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Most YAML tokens (keys, values, punctuation) a runbook may hold, a `[` or `{` counting as
+ * YAML_COLLECTION_TOKEN_WEIGHT. While it builds the document the YAML parser needs about 360 bytes
+ * of heap per token and 1.1 KB per flow collection, so this keeps lint inside the CLI's 96 MB heap
+ * even for a file under RUNBOOK_MAX_BYTES made of tiny tokens such as `[a],[a],…`.
+ */
+export const RUNBOOK_MAX_YAML_TOKENS = 180_000;
+export const YAML_COLLECTION_TOKEN_WEIGHT = 4;
+/** Most YAML aliases (*name) in one runbook: the YAML parser's work per alias grows with their number. */
+export const RUNBOOK_MAX_ALIASES = 1000;
+/** Most steps in one runbook: far past any real maintenance window, and it bounds the run's state. */
+export const RUNBOOK_MAX_STEPS = 2000;
+/** Deepest nesting of parentheses and `not` in a `when:` expression. */
+export const EXPRESSION_MAX_DEPTH = 64;
+/** Longest regular expression a runbook may give (param, input or `matches` pattern). */
+export const REGEX_MAX_CHARS = 1000;
+/**
+ * Most instructions a compiled pattern may have: enough for `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$`.
+ * Matching is linear in the text, but each character can cost a step per instruction; the worst
+ * pattern under this cap takes about 6 s on a full CAPTURE_LIMIT_BYTES of output (bench/regex.js).
+ */
+export const REGEX_MAX_PROGRAM = 400;
+/** Compiled patterns kept for reuse. */
+export const REGEX_CACHE_ENTRIES = 256;
+
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;

@@ -36,11 +36,20 @@ function valueText(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Only data is a value. A function or a plain object can only come from a lookup that reached
+ * Object.prototype (`{{ constructor }}`); it is undefined, never its source text.
+ */
+function isData(value: unknown): boolean {
+  if (value === undefined || typeof value === 'function') return false;
+  return typeof value !== 'object' || value === null || Array.isArray(value);
+}
+
 function substitute(text: string, resolve: Resolve, encode: (value: string) => string): string {
   return text.replace(TEMPLATE, (_whole, inner: string) => {
     const raw = inner.trim();
     const value = PATH.test(raw) ? resolve(raw.split('.')) : undefined;
-    if (value === undefined) throw new TemplateError(raw);
+    if (!isData(value)) throw new TemplateError(raw);
     return encode(valueText(value));
   });
 }

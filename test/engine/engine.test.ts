@@ -270,7 +270,7 @@ describe('shutdown, reboot and restore', () => {
     const prompt = run.expectEffect('prompt').prompt;
     expect(prompt).toMatchObject({ kind: 'type-to-confirm', expected: 'sim-host' });
     run.answer('sim-hots');
-    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: '"sim-hots" is not sim-host; type the host name exactly, or abort' });
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: '"sim-hots" is not sim-host; type the host name exactly, or quit' });
     run.answer('sim-host');
     expect(run.expectEffect('reboot')).toMatchObject({ host: 'sim-host', waitMs: 600_000 });
     // The host comes back with web01 and cache01 autostarted.
