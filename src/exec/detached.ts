@@ -7,10 +7,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
-import { commandText } from '../runbook/template.js';
+import { commandText, type Command } from '../runbook/template.js';
 import { decodeLine, LineSplitter } from './output-file.js';
-import { argvFor, connectionError, killTree, type ExecRequest, type ExecResult } from './run-command.js';
-import { withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
+import type { ExecRequest, ExecResult } from './exec-request.js';
+import { connectionError, remoteText, withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
 import { pidAlive } from './pid-alive.js';
 import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
@@ -22,9 +22,6 @@ export interface DetachedFiles {
 
 export interface DetachedRequest extends ExecRequest {
   files: DetachedFiles;
-  /** An on: host command over the run's multiplexed connection: its wrapper reports the remote
-   * process group and exit code, so a timeout or abort can end it there too. */
-  remote?: RemoteSession;
   /** Values masked in the output file. */
   secrets?: string[];
   mask?: string;
@@ -39,6 +36,22 @@ export interface DetachedResult extends ExecResult {
 
 /** Where a command stands, judged from its files and its supervisor's pid. */
 export type Standing = 'finished' | 'running' | 'lost' | 'not-started';
+
+/** The argv that runs a command locally or, without the run's transport, through a one-off ssh. */
+export function argvFor(command: Command, ssh?: string): string[] {
+  if (!ssh) return 'shell' in command ? ['/bin/sh', '-c', command.shell] : command.argv;
+  return ['ssh', '-o', 'BatchMode=yes', '--', ssh, remoteText(command)];
+}
+
+/** Signals a process group: the command leads its own, so grandchildren go too. */
+export function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
 
 function supervisorPath(): string {
   const beside = new URL('./supervisor.js', import.meta.url);
@@ -97,9 +110,17 @@ export async function claimNotStarted(files: DetachedFiles, graceMs = SUPERVISOR
 export async function runDetached(request: DetachedRequest): Promise<DetachedResult> {
   const started = Date.now();
   const { files } = request;
+  // An on: host command goes over the run's multiplexed connection, under the remote wrapper that
+  // reports the remote process group and exit code, so a timeout or abort can end it there too.
+  // Attached to later, the session that knew its markers is gone.
+  let remote: RemoteSession | undefined;
   if (!request.attach) {
+    if (request.ssh && request.transport) {
+      await request.transport.connect();
+      remote = request.transport.session(remoteText(request.command));
+    }
     const spec: SupervisorSpec = {
-      argv: request.remote?.argv ?? argvFor(request.command, request.ssh),
+      argv: remote?.argv ?? argvFor(request.command, request.ssh),
       env: request.env,
       outFile: files.outFile,
       statusFile: files.statusFile,
@@ -117,10 +138,10 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
     child.on('error', () => {});
     child.unref();
   }
-  return follow(request, started);
+  return follow(request, remote, started);
 }
 
-async function follow(request: DetachedRequest, started: number): Promise<DetachedResult> {
+async function follow(request: DetachedRequest, remote: RemoteSession | undefined, started: number): Promise<DetachedResult> {
   const { files } = request;
   const decoder = new StringDecoder('utf8');
   const splitter = new LineSplitter();
@@ -134,7 +155,7 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
     const decoded = decodeLine(raw);
     const { stream } = decoded;
     // The remote wrapper's own report (process group, exit code) is not output.
-    const line = stream !== 'stderr' ? decoded.line : request.remote ? request.remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
+    const line = stream !== 'stderr' ? decoded.line : remote ? remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
     if (line === undefined) return;
     if (stream === 'stderr') lastStderr = line;
     request.onLine(stream, line);
@@ -175,7 +196,7 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
   let remoteKill: Promise<void> | undefined;
   /** Ends the command's process group on the host too: killing the local ssh client does not. */
   const killRemote = () => {
-    const pgid = request.remote?.pgid;
+    const pgid = remote?.pgid;
     const transport = request.transport;
     if (!pgid || !transport) return Promise.resolve();
     remoteKill ??= transport
@@ -213,7 +234,6 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
         for (const line of splitter.flush()) emit(line);
         const aborted = status.aborted || abortDeadline !== undefined;
         if (status.timedOut || aborted) await killRemote();
-        const remote = request.remote;
         const lost = Boolean(remote && !status.timedOut && !aborted && remote.connectionFailed(status.exitCode, lastStderr));
         return result({
           exitCode: lost ? null : remote ? remote.commandExit(status.exitCode) : status.exitCode,

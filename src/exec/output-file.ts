@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { withoutWrapperMarker } from './ssh-transport.js';
-import type { Stream } from './run-command.js';
+import type { Stream } from './exec-request.js';
 
 export function encodeLine(stream: Stream, line: string): string {
   return `${stream === 'stderr' ? 'E' : 'O'} ${line}\n`;

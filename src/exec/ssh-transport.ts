@@ -15,7 +15,7 @@ import {
   SSH_MASTER_TIMEOUT_MS,
   SSH_REMOTE_KILL_TIMEOUT_MS,
 } from '../limits.js';
-import { shellQuote } from '../runbook/template.js';
+import { shellQuote, type Command } from '../runbook/template.js';
 
 /** posix: a Linux or ESXi shell; windows: OpenSSH on Windows Server (cmd.exe or PowerShell). */
 export type RemoteFlavour = 'posix' | 'windows';
@@ -32,6 +32,18 @@ const TRANSPORT_FAILURE =
 
 export function looksLikeTransportFailure(stderr: string): boolean {
   return TRANSPORT_FAILURE.test(stderr);
+}
+
+/** The remote side always gets one string for its shell; an argv is quoted word by word. */
+export function remoteText(command: Command): string {
+  return 'shell' in command ? command.shell : command.argv.map(shellQuote).join(' ');
+}
+
+/** A lost connection is named as such, never as "exit code 255". */
+export function connectionError(destination: string, wasConnected: boolean, stderr: string): string {
+  const host = destination.replace(/^.*@/, '');
+  const detail = stderr.trim() ? ` (${stderr.trim()})` : '';
+  return wasConnected ? `lost the ssh connection to ${host}${detail}` : `cannot connect to ${host} over ssh${detail}`;
 }
 
 const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*$/;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { KILL_GRACE_MS, OUTPUT_DRAIN_MS } from '../limits.js';
 import { encodeLine, LineSplitter, maskText } from './output-file.js';
-import type { Stream } from './run-command.js';
+import type { Stream } from './exec-request.js';
 import { SPEC_ENV, writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 function cannotRun(display: string, error: NodeJS.ErrnoException): string {

@@ -2,8 +2,7 @@
 // execa or on the host over the run's ssh connection. Providers take a CommandRunner, so their
 // parsing and their commands are tested with recorded output instead of a real hypervisor.
 import { execa } from 'execa';
-import { connectionError, remoteText } from '../exec/run-command.js';
-import type { SshTransport } from '../exec/ssh-transport.js';
+import { connectionError, remoteText, type SshTransport } from '../exec/ssh-transport.js';
 import { PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
 import type { Command } from '../runbook/template.js';
 

@@ -3,7 +3,7 @@
 import { isFinished, reduce } from '../engine/engine.js';
 import type { Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
 import { commandText } from '../runbook/template.js';
-import type { ExecRequest, ExecResult, Stream } from '../exec/run-command.js';
+import type { ExecRequest, ExecResult, Stream } from '../exec/exec-request.js';
 import type { HostControl, InventoryProvider } from '../inventory/provider.js';
 
 export interface Prompter {

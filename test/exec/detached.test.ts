@@ -2,22 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimNotStarted, readPids, runDetached, standing, type DetachedFiles } from '../../src/exec/detached.js';
-import type { Stream } from '../../src/exec/run-command.js';
+import { argvFor, claimNotStarted, readPids, runDetached, standing } from '../../src/exec/detached.js';
+import { collect, commandFiles as files } from '../helpers/detached.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'patchwalk-detached-'));
-let serial = 0;
-
-function files(): DetachedFiles {
-  const base = join(dir, `cmd-${++serial}`);
-  return { outFile: `${base}.out`, statusFile: `${base}.status`, pidFile: `${base}.pid` };
-}
-
-function collect() {
-  const lines: { stream: Stream; line: string; at: number }[] = [];
-  return { lines, onLine: (stream: Stream, line: string) => lines.push({ stream, line, at: Date.now() }) };
-}
 
 const fileWith = (path: string) => () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '';
 
@@ -90,5 +79,10 @@ describe('runDetached', () => {
     expect(standing(f)).toBe('not-started');
     expect(await claimNotStarted(f, 100)).toBe(true);
     expect(standing(f)).toBe('not-started');
+  });
+
+  it('sends host commands through ssh as one quoted string', () => {
+    expect(argvFor({ argv: ['virsh', 'shutdown', 'web 01'] }, 'root@kvm01')).toEqual(['ssh', '-o', 'BatchMode=yes', '--', 'root@kvm01', "virsh shutdown 'web 01'"]);
+    expect(argvFor({ shell: 'apt list --upgradable' })).toEqual(['/bin/sh', '-c', 'apt list --upgradable']);
   });
 });

@@ -1,10 +1,10 @@
-// `on: host` steps against a real sshd on 127.0.0.1: streaming, exit codes, a timeout that ends the
+// `on: host` steps against a real sshd on 127.0.0.1, through the detached runner production uses: streaming, exit codes, a timeout that ends the
 // remote process, and a dropped connection reported as such.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, type Stream } from '../../src/exec/run-command.js';
 import { SshTransport } from '../../src/exec/ssh-transport.js';
+import { collect, run } from '../helpers/detached.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 import { integrationRequired, sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 
@@ -25,15 +25,10 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     sshd?.stop();
   });
 
-  function collect() {
-    const lines: { stream: Stream; line: string; at: number }[] = [];
-    return { lines, onLine: (stream: Stream, line: string) => lines.push({ stream, line, at: Date.now() }) };
-  }
-
   it('streams remote output line by line as it is printed', async () => {
     const { lines, onLine } = collect();
     const started = Date.now();
-    const result = await runCommand({ command: { shell: 'echo first; sleep 1; echo second >&2' }, ssh: sshd.destination, transport, onLine });
+    const result = await run({ command: { shell: 'echo first; sleep 1; echo second >&2' }, ssh: sshd.destination, transport, onLine });
     expect(lines.map((entry) => `${entry.stream}:${entry.line}`)).toEqual(['stdout:first', 'stderr:second']);
     expect(lines[0].at - started).toBeLessThan(result.durationMs - 500);
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
@@ -41,15 +36,15 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   });
 
   it('reports the remote exit code, even 255, as the command’s own', async () => {
-    const seven = await runCommand({ command: { shell: 'exit 7' }, ssh: sshd.destination, transport, onLine: () => {} });
+    const seven = await run({ command: { shell: 'exit 7' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(seven).toMatchObject({ exitCode: 7 });
-    const own255 = await runCommand({ command: { shell: 'echo bye; exit 255' }, ssh: sshd.destination, transport, onLine: () => {} });
+    const own255 = await run({ command: { shell: 'echo bye; exit 255' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(own255).toMatchObject({ exitCode: 255 });
     expect(own255.connectionLost).toBeUndefined();
   });
 
   it('keeps an argv word by word on the remote side; a hostile value is just text', async () => {
-    const result = await runCommand({
+    const result = await run({
       command: { argv: ['printf', '%s|', 'evil;$(touch pwned)', "o'brien"] },
       ssh: sshd.destination,
       transport,
@@ -60,13 +55,13 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   });
 
   it('uses one multiplexed connection for the whole run', async () => {
-    await runCommand({ command: { shell: 'true' }, ssh: sshd.destination, transport, onLine: () => {} });
+    await run({ command: { shell: 'true' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(await transport.alive()).toBe(true);
   });
 
   it('a timeout ends the remote process, not just the local ssh', async () => {
     const pidFile = join(sshd.dir, 'remote-timeout.pid');
-    const result = await runCommand({
+    const result = await run({
       command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` },
       ssh: sshd.destination,
       transport,
@@ -81,7 +76,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   it('an abort ends the remote process too', async () => {
     const pidFile = join(sshd.dir, 'remote-abort.pid');
     const controller = new AbortController();
-    const running = runCommand({ command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` }, ssh: sshd.destination, transport, signal: controller.signal, onLine: () => {} });
+    const running = run({ command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` }, ssh: sshd.destination, transport, signal: controller.signal, onLine: () => {} });
     await waitFor(() => {
       try {
         return readFileSync(pidFile, 'utf8').trim() !== '';
@@ -99,7 +94,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     // The remote command kills the sshd process that carries its connection (the parent of the
     // wrapper shell): the link goes while the command is still running.
     const own = new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] });
-    const result = await runCommand({
+    const result = await run({
       command: { shell: "echo working; sleep 0.3; kill -9 $(awk '{print $4}' /proc/$PPID/stat); sleep 5" },
       ssh: sshd.destination,
       transport: own,
@@ -114,7 +109,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
 
   it('a host that cannot be reached is reported as a connection failure', async () => {
     const nowhere = new SshTransport(`nobody@127.0.0.1`, { extraArgs: ['-F', sshd.configFile, '-p', '1'] });
-    const result = await runCommand({ command: { shell: 'true' }, ssh: 'nobody@127.0.0.1', transport: nowhere, onLine: () => {} });
+    const result = await run({ command: { shell: 'true' }, ssh: 'nobody@127.0.0.1', transport: nowhere, onLine: () => {} });
     await nowhere.close();
     expect(result.connectionLost).toBe(true);
     expect(result.error).toMatch(/^cannot connect to 127\.0\.0\.1 over ssh/);
