@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
 import { commandText, type Command } from '../runbook/template.js';
-import { decodeLine, LineSplitter } from './output-file.js';
-import type { ExecRequest, ExecResult } from './exec-request.js';
+import { decodeLine, LINE_CONTINUES, LineSplitter, RECORD_MAX_CHARS } from './output-file.js';
+import type { ExecRequest, ExecResult, Stream } from './exec-request.js';
 import { connectionError, remoteText, withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
 import { pidAlive } from './pid-alive.js';
 import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
@@ -144,24 +144,35 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
 async function follow(request: DetachedRequest, remote: RemoteSession | undefined, started: number): Promise<DetachedResult> {
   const { files } = request;
   const decoder = new StringDecoder('utf8');
-  const splitter = new LineSplitter();
+  // Records from a supervisor are at most RECORD_MAX_CHARS long; a longer one (a file written by an
+  // older supervisor) is split here too, so following it never holds a whole endless line.
+  const splitter = new LineSplitter(RECORD_MAX_CHARS);
   const buffer = Buffer.alloc(64 * 1024);
   let offset = 0;
   let captured = '';
   let capturedBytes = 0;
 
   let lastStderr = '';
-  const emit = (raw: string) => {
-    const decoded = decodeLine(raw);
+  /** The stream of a record split here, whose next piece has no prefix of its own. */
+  let splitStream: Stream | undefined;
+  /** The last captured line was a piece: the next one joins it without a newline. */
+  let captureJoins = false;
+  const emit = (raw: string, split: boolean) => {
+    const decoded = splitStream ? { stream: splitStream, line: raw } : decodeLine(raw);
+    splitStream = split ? decoded.stream : undefined;
     const { stream } = decoded;
     // The remote wrapper's own report (process group, exit code) is not output.
-    const line = stream !== 'stderr' ? decoded.line : remote ? remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
+    let line = stream !== 'stderr' ? decoded.line : remote ? remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
     if (line === undefined) return;
+    if (split) line += LINE_CONTINUES;
     if (stream === 'stderr') lastStderr = line;
     request.onLine(stream, line);
     if (stream === 'stdout' && request.capture && capturedBytes < CAPTURE_LIMIT_BYTES) {
-      captured += (captured ? '\n' : '') + line;
-      capturedBytes += line.length + 1;
+      const continues = line.endsWith(LINE_CONTINUES);
+      const text = continues ? line.slice(0, -LINE_CONTINUES.length) : line;
+      captured += (captured && !captureJoins ? '\n' : '') + text;
+      capturedBytes += text.length + 1;
+      captureJoins = continues;
     }
   };
   /** Reads what is new, at most FOLLOW_MAX_BLOCKS blocks at a time; true if more is waiting. */
@@ -173,7 +184,7 @@ async function follow(request: DetachedRequest, remote: RemoteSession | undefine
         const count = readSync(fd, buffer, 0, buffer.length, offset);
         if (count === 0) return false;
         offset += count;
-        for (const line of splitter.push(decoder.write(buffer.subarray(0, count)))) emit(line);
+        splitter.push(decoder.write(buffer.subarray(0, count)), emit);
       }
       return true;
     } finally {
@@ -231,7 +242,7 @@ async function follow(request: DetachedRequest, remote: RemoteSession | undefine
       const status = readStatus(files);
       if (status) {
         await readAll();
-        for (const line of splitter.flush()) emit(line);
+        splitter.flush(emit);
         const aborted = status.aborted || abortDeadline !== undefined;
         if (status.timedOut || aborted) await killRemote();
         const lost = Boolean(remote && !status.timedOut && !aborted && remote.connectionFailed(status.exitCode, lastStderr));
