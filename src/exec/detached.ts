@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
 import { commandText, type Command } from '../runbook/template.js';
 import { decodeLine, LINE_CONTINUES, LineSplitter, RECORD_MAX_CHARS } from './output-file.js';
-import type { ExecRequest, ExecResult, Stream } from './exec-request.js';
+import { envProblem, type ExecRequest, type ExecResult, type Stream } from './exec-request.js';
 import { connectionError, remoteText, withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
 import { pidAlive } from './pid-alive.js';
-import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
+import type { CommandStatus, PidRecord, SupervisorSpec } from './supervisor-spec.js';
 
 export interface DetachedFiles {
   outFile: string;
@@ -115,13 +115,27 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
   // Attached to later, the session that knew its markers is gone.
   let remote: RemoteSession | undefined;
   if (!request.attach) {
+    // The command's environment (its env: and the secrets it refers to) travels only through the
+    // supervisor's stdin and, over ssh, the session's stdin: never an argv or the supervisor's env.
+    const env = { ...request.env, ...request.command.env };
+    const problem = envProblem(env);
+    const cannot = (why: string): DetachedResult => ({ exitCode: null, timedOut: false, aborted: false, error: `cannot run ${commandText(request.command)}: ${why}`, durationMs: 0 });
+    if (problem) return cannot(problem);
+    const hasEnv = Object.keys(env).length > 0;
     if (request.ssh && request.transport) {
       await request.transport.connect();
-      remote = request.transport.session(remoteText(request.command));
+      try {
+        remote = request.transport.session(remoteText(request.command), { env });
+      } catch (error) {
+        return cannot((error as Error).message);
+      }
+    } else if (request.ssh && hasEnv) {
+      return cannot('environment values (env: or secrets) need the run\'s ssh connection');
     }
     const spec: SupervisorSpec = {
       argv: remote?.argv ?? argvFor(request.command, request.ssh),
-      env: request.env,
+      env: remote || !hasEnv ? undefined : env,
+      stdin: remote?.stdin,
       outFile: files.outFile,
       statusFile: files.statusFile,
       pidFile: files.pidFile,
@@ -130,12 +144,10 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
       mask: request.mask ?? '********',
       display: commandText(request.command),
     };
-    const child = spawn(process.execPath, [supervisorPath()], {
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, [SPEC_ENV]: JSON.stringify(spec) },
-    });
+    const child = spawn(process.execPath, [supervisorPath()], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     child.on('error', () => {});
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(JSON.stringify(spec));
     child.unref();
   }
   return follow(request, remote, started);

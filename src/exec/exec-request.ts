@@ -32,3 +32,11 @@ export interface ExecResult {
   connectionLost?: boolean;
   durationMs: number;
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why an environment cannot be handed to a command, or undefined when it can. */
+export function envProblem(env: Record<string, string>): string | undefined {
+  const bad = Object.keys(env).find((name) => !ENV_NAME.test(name));
+  return bad === undefined ? undefined : `env: "${bad}" is not a valid environment variable name`;
+}

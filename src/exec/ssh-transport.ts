@@ -16,6 +16,7 @@ import {
   SSH_REMOTE_KILL_TIMEOUT_MS,
 } from '../limits.js';
 import { shellQuote, type Command } from '../runbook/template.js';
+import { envProblem } from './exec-request.js';
 
 /** posix: a Linux or ESXi shell; windows: OpenSSH on Windows Server (cmd.exe or PowerShell). */
 export type RemoteFlavour = 'posix' | 'windows';
@@ -66,6 +67,8 @@ export class RemoteSession {
     readonly argv: string[],
     token: string,
     readonly wrapped: boolean,
+    /** To write to the session's stdin, then close it: the command's environment, for the wrapper. */
+    readonly stdin?: string,
   ) {
     this.pgidMarker = `@${token}:pgid:`;
     this.exitMarker = `@${token}:exit:`;
@@ -162,22 +165,35 @@ export class SshTransport {
     await execa('ssh', [...this.common(), '-O', 'exit', '--', this.destination], { reject: false, stdin: 'ignore', timeout: SSH_MASTER_TIMEOUT_MS });
   }
 
-  /** The argv that runs one remote command string over the shared connection, and its markers. */
-  session(remote: string, options: { wrap?: boolean } = {}): RemoteSession {
+  /**
+   * The argv that runs one remote command string over the shared connection, and its markers. An
+   * `env` (secrets among it) never goes into that argv: the session's stdin carries it to the wrapper.
+   */
+  session(remote: string, options: { wrap?: boolean; env?: Record<string, string> } = {}): RemoteSession {
+    const env = Object.entries(options.env ?? {});
+    const problem = envProblem(options.env ?? {});
+    if (problem) throw new Error(problem);
+    if (env.length && this.flavour !== 'posix') {
+      throw new Error(`cannot pass environment values (env: or secrets) to ${this.destination}: only a POSIX shell reads them from stdin`);
+    }
     const wrap = (options.wrap ?? true) && this.flavour === 'posix';
-    const text = wrap ? this.wrap(remote) : remote;
+    if (env.length && !wrap) throw new Error('environment values need the remote wrapper');
+    const text = wrap ? this.wrap(remote, env.length > 0) : remote;
     const argv = ['ssh', ...this.common(), '-o', 'ControlMaster=no', '-T', '--', this.destination, text];
-    return new RemoteSession(argv, this.token, wrap);
+    const stdin = env.length ? env.map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('') : undefined;
+    return new RemoteSession(argv, this.token, wrap, stdin);
   }
 
   /**
    * The remote login shell is the leader of its own process group (sshd starts each session with
    * setsid), and `exec` keeps its pid, so `$$` names the group of everything the command starts.
+   * With an environment, the wrapper first reads its exports from stdin (to EOF): they are set in
+   * the shell, so they show in no process's arguments, and the command then gets /dev/null.
    */
-  private wrap(remote: string): string {
+  private wrap(remote: string, env: boolean): string {
     const script =
       `printf '@${this.token}:pgid:%s\\n' "$$" >&2; ` +
-      `/bin/sh -c "$1"; s=$?; ` +
+      (env ? `eval "$(cat)"; /bin/sh -c "$1" </dev/null; s=$?; ` : `/bin/sh -c "$1"; s=$?; `) +
       `printf '@${this.token}:exit:%s\\n' "$s" >&2; exit "$s"`;
     return `exec /bin/sh -c ${shellQuote(script)} patchwalk ${shellQuote(remote)}`;
   }

@@ -3,14 +3,14 @@
 // ignored; it starts the command in a process group of its own, appends every output line to the
 // step's output file, and writes the exit status to the status file when the command ends.
 //
-// Its spec comes in the PATCHWALK_SUPERVISOR_SPEC environment variable (never a file: the command
-// line may hold secret values) and is removed before the command starts.
+// Its spec comes on its stdin, never in its argv or environment, which other users can read in
+// `ps` or keep in /proc/PID/environ: the spec holds the command's secret environment.
 import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { KILL_GRACE_MS, OUTPUT_DRAIN_MS, OUTPUT_FLUSH_BYTES, OUTPUT_LINE_MAX_CHARS } from '../limits.js';
 import { cutOutsideSecrets, encodeLine, LINE_CONTINUES, LineSplitter, maskText } from './output-file.js';
 import type { Stream } from './exec-request.js';
-import { SPEC_ENV, writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
+import { writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 function cannotRun(display: string, error: NodeJS.ErrnoException): string {
   return `cannot run ${display}: ${error.code === 'ENOENT' ? 'command not found' : error.message.split('\n')[0]}`;
@@ -56,9 +56,13 @@ function supervise(spec: SupervisorSpec): void {
   const [file, ...args] = spec.argv;
   const child = spawn(file, args, {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...spec.env },
   });
+  if (spec.stdin !== undefined) {
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(spec.stdin);
+  }
   if (child.pid) writeFileDurably(spec.pidFile, JSON.stringify({ supervisor: process.pid, command: child.pid } satisfies PidRecord));
 
   // Lines are written in batches: at OUTPUT_FLUSH_BYTES, or once the output waiting in the pipes
@@ -136,10 +140,19 @@ function supervise(spec: SupervisorSpec): void {
   });
 }
 
-const raw = process.env[SPEC_ENV];
-if (raw) {
-  delete process.env[SPEC_ENV];
-  // No terminal to lose: a hangup is not the supervisor's business.
-  process.on('SIGHUP', () => {});
-  supervise(JSON.parse(raw) as SupervisorSpec);
-}
+// No terminal to lose: a hangup is not the supervisor's business.
+process.on('SIGHUP', () => {});
+const chunks: Buffer[] = [];
+process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+process.stdin.on('end', () => {
+  let spec: SupervisorSpec;
+  try {
+    spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SupervisorSpec;
+  } catch {
+    // A patchwalk that died while handing over: no claim, so resume sees the command never started.
+    process.exit(1);
+  }
+  chunks.length = 0;
+  process.stdin.destroy();
+  supervise(spec);
+});

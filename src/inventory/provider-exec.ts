@@ -48,10 +48,11 @@ export function runOver(transport: SshTransport): CommandRunner {
 export async function runRemote(transport: SshTransport, command: Command, options: RunOptions = {}): Promise<CommandOutput> {
   {
     await transport.connect();
-    const remote = transport.session(remoteText(command));
+    // A reboot command's secrets ride in the session's stdin, never in ssh's argv.
+    const remote = transport.session(remoteText(command), { env: command.env });
     const result = await execa(remote.argv[0], remote.argv.slice(1), {
       reject: false,
-      stdin: 'ignore',
+      ...(remote.stdin === undefined ? { stdin: 'ignore' as const } : { input: remote.stdin }),
       timeout: options.timeoutMs ?? PROVIDER_COMMAND_TIMEOUT_MS,
       cancelSignal: options.signal,
     });

@@ -1,10 +1,14 @@
 // `on: host` steps against a real sshd on 127.0.0.1, through the detached runner production uses: streaming, exit codes, a timeout that ends the
 // remote process, and a dropped connection reported as such.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stream } from '../../src/exec/exec-request.js';
 import { SshTransport } from '../../src/exec/ssh-transport.js';
-import { collect, run } from '../helpers/detached.js';
+import { readPids } from '../../src/exec/detached.js';
+import { renderCommand } from '../../src/runbook/template.js';
+import { collect, commandFiles, environOf, processesShowing, run } from '../helpers/detached.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 import { integrationRequired, sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 
@@ -26,11 +30,15 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   });
 
   it('streams remote output line by line as it is printed', async () => {
+    // The command goes on only once the test has seen its first line: streaming, shown by events.
+    const go = join(sshd.dir, 'stream-go');
     const { lines, onLine } = collect();
-    const started = Date.now();
-    const result = await run({ command: { shell: 'echo first; sleep 1; echo second >&2' }, ssh: sshd.destination, transport, onLine });
+    const seen = (stream: Stream, line: string) => {
+      onLine(stream, line);
+      if (line === 'first') writeFileSync(go, '');
+    };
+    const result = await run({ command: { shell: `echo first; while [ ! -e ${go} ]; do sleep 0.05; done; echo second >&2` }, ssh: sshd.destination, transport, onLine: seen });
     expect(lines.map((entry) => `${entry.stream}:${entry.line}`)).toEqual(['stdout:first', 'stderr:second']);
-    expect(lines[0].at - started).toBeLessThan(result.durationMs - 500);
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
     expect(result.connectionLost).toBeUndefined();
   });
@@ -105,6 +113,25 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     expect(result.connectionLost).toBe(true);
     expect(result.timedOut).toBe(false);
     expect(result.error).toMatch(/^lost the ssh connection to 127\.0\.0\.1/);
+  });
+
+  it('secrets and env: reach the remote command through the session’s stdin, never an argv or the supervisor’s environment', async () => {
+    const secret = `pw-${randomBytes(6).toString('hex')} it's`;
+    const got = join(sshd.dir, 'secret-got');
+    const go = join(sshd.dir, 'secret-go');
+    const command = renderCommand(
+      `printf '%s|%s' {{ pw }} "$PGPASSWORD" > ${got}; sh -c 'while [ ! -e ${go} ]; do sleep 0.05; done'`,
+      (path) => (path[0] === 'pw' ? secret : undefined),
+      { secret: (path) => path[0] === 'pw', env: { PGPASSWORD: '{{ pw }}' } },
+    );
+    const files = commandFiles();
+    const running = run({ command, files, ssh: sshd.destination, transport, secrets: [secret] });
+    expect(await waitFor(() => existsSync(got), 10_000)).toBe(true);
+    expect(processesShowing(secret)).toEqual([]);
+    expect(environOf(readPids(files)?.supervisor ?? 0)).not.toContain(secret);
+    writeFileSync(go, '');
+    expect(await running).toMatchObject({ exitCode: 0 });
+    expect(readFileSync(got, 'utf8')).toBe(`${secret}|${secret}`);
   });
 
   it('a host that cannot be reached is reported as a connection failure', async () => {

@@ -24,7 +24,7 @@ export function execCommand(
   options: { on?: 'local' | 'host'; capture?: boolean; env?: Record<string, string>; role?: 'verify' },
   vm: Vm | undefined = currentItemVm(d),
 ): void {
-  const { command, display } = scopeFor(d, vm).command(spec);
+  const { command, display } = scopeFor(d, vm).command(spec, options.env);
   setEffect(d, {
     type: 'exec',
     stepId: step.id,
@@ -33,7 +33,6 @@ export function execCommand(
     on: options.on ?? 'local',
     timeoutMs: step.timeout ? mustParseDuration(step.timeout) : undefined,
     capture: Boolean(options.capture),
-    env: options.env,
     ...(options.role ? { role: options.role } : {}),
   });
 }
