@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { execChecks } from './exec.js';
+import { runLibvirtBench } from './libvirt.js';
 
 const fmtFigure = (value, digits = 2) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
 /** Prints the targets and their verdicts; returns how many were missed. */
@@ -26,6 +27,12 @@ if (process.argv[2] === 'exec') {
   process.stderr.write('bench: report and supervisor\n');
   process.exitCode = verdicts(await execChecks()) ? 1 : 0;
   process.exit();
+}
+
+// `node bench/run.js libvirt` (or PATCHWALK_BENCH=libvirt) runs the libvirt bench alone.
+if (process.argv.includes('libvirt') || process.env.PATCHWALK_BENCH === 'libvirt') {
+  const { failed } = await runLibvirtBench();
+  process.exit(failed ? 1 : 0);
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -148,6 +155,7 @@ const checks = [
 ];
 console.log('');
 console.log(`naive Ink on ${NAIVE_LINES} lines: ${fmt(naive.wallMs / naiveAlone.wallMs, 2)}x the producer's own time, ${fmt(naive.peakRssMb)} MB, ${(naive.bytes / 1e6).toFixed(1)} MB to the terminal`);
-const failed = verdicts(checks);
+let failed = verdicts(checks);
 rmSync(work, { recursive: true, force: true });
+if ((await runLibvirtBench()).failed) failed++;
 process.exitCode = failed ? 1 : 0;

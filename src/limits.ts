@@ -16,6 +16,25 @@ export const SIM_DEFAULT_REBOOT_MS = 5000;
 export const SIM_POWEROFF_MS = 300;
 /** A live migration on the simulated host. */
 export const SIM_MIGRATE_MS = 2000;
+/** A disk-only snapshot on the simulated host… */
+export const SIM_SNAPSHOT_MS = 1500;
+/** …plus this per GiB of guest memory when the snapshot keeps the memory. */
+export const SIM_SNAPSHOT_MS_PER_GIB = 1000;
+/** Reverting a simulated VM to a snapshot. */
+export const SIM_REVERT_MS = 2000;
+/** Deleting (merging) a simulated snapshot. */
+export const SIM_SNAPSHOT_DELETE_MS = 800;
+/** Longest snapshot name patchwalk sends to a hypervisor. */
+export const SNAPSHOT_NAME_MAX = 64;
+/** The simulated host writes its state file at most this often: one write per batch of VM changes. */
+export const SIM_STATE_FLUSH_MS = 100;
+
+/** When the operator quits and asks for this run's VMs back: per VM, and how many start at once. */
+export const QUIT_RESTORE_TIMEOUT_MS = 5 * 60_000;
+export const QUIT_RESTORE_CONCURRENCY = 4;
+
+/** VM names listed when a selector matches none (the rest are counted). */
+export const NO_MATCH_NAMES_SHOWN = 20;
 
 /** Output lines kept in memory for the live view; older ones are read back from the run's output file. */
 export const OUTPUT_RING_LINES = 2000;
@@ -47,10 +66,16 @@ export const SIDEBAR_MAX_WIDTH = 34;
 
 /** How often a VM's power state is polled while waiting for it to change. */
 export const VM_STATE_POLL_MS = 1000;
-/** How many VMs are listed or queried at once (libvirt asks per VM). */
+/** How many VMs are listed or queried at once (providers that ask per VM). */
 export const LIST_CONCURRENCY = 4;
+/** libvirt: domains asked about in one virsh process (`dominfo; dumpxml; …` over one connection). */
+export const LIBVIRT_BATCH_DOMAINS = 100;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
+export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
+/** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
+export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
 export const SSH_CONTROL_PERSIST_S = 600;
 /** ssh gives up connecting after this many seconds. */
@@ -62,6 +87,8 @@ export const SSH_ALIVE_COUNT_MAX = 3;
 export const SSH_MASTER_TIMEOUT_MS = 30_000;
 /** Ending a remote process group after a timeout or an abort. */
 export const SSH_REMOTE_KILL_TIMEOUT_MS = 10_000;
+/** cmd.exe's longest command line: a longer wrapped Windows command runs unwrapped. */
+export const WINDOWS_COMMAND_LINE_MAX = 8191;
 /** Issuing the reboot command: the connection usually drops before it returns. */
 export const REBOOT_ISSUE_TIMEOUT_MS = 30_000;
 /** How often the rebooting host is probed. */
@@ -89,3 +116,32 @@ export const REPORT_TAIL_MAX_BYTES = 1024 * 1024;
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
 export const RUNS_LIST_LIMIT = 200;
+
+// Runbooks and the patterns in them --------------------------------------------------------------
+
+/** Largest runbook file lint and run read; anything bigger is refused before parsing. */
+export const RUNBOOK_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Most YAML tokens (keys, values, punctuation) a runbook may hold, a `[` or `{` counting as
+ * YAML_COLLECTION_TOKEN_WEIGHT. While it builds the document the YAML parser needs about 360 bytes
+ * of heap per token and 1.1 KB per flow collection, so this keeps lint inside the CLI's 96 MB heap
+ * even for a file under RUNBOOK_MAX_BYTES made of tiny tokens such as `[a],[a],…`.
+ */
+export const RUNBOOK_MAX_YAML_TOKENS = 180_000;
+export const YAML_COLLECTION_TOKEN_WEIGHT = 4;
+/** Most YAML aliases (*name) in one runbook: the YAML parser's work per alias grows with their number. */
+export const RUNBOOK_MAX_ALIASES = 1000;
+/** Most steps in one runbook: far past any real maintenance window, and it bounds the run's state. */
+export const RUNBOOK_MAX_STEPS = 2000;
+/** Deepest nesting of parentheses and `not` in a `when:` expression. */
+export const EXPRESSION_MAX_DEPTH = 64;
+/** Longest regular expression a runbook may give (param, input or `matches` pattern). */
+export const REGEX_MAX_CHARS = 1000;
+/**
+ * Most instructions a compiled pattern may have: enough for `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$`.
+ * Matching is linear in the text, but each character can cost a step per instruction; the worst
+ * pattern under this cap takes about 6 s on a full CAPTURE_LIMIT_BYTES of output (bench/regex.js).
+ */
+export const REGEX_MAX_PROGRAM = 400;
+/** Compiled patterns kept for reuse. */
+export const REGEX_CACHE_ENTRIES = 256;

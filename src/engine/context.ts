@@ -22,8 +22,8 @@ export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string 
 function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boolean): unknown {
   const [root, field, attribute] = path;
   const secret = mask && state.secretNames.includes(root);
-  if (root in state.params && path.length === 1) return secret ? SECRET_MASK : state.params[root];
-  if (root in state.vars && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
+  if (Object.hasOwn(state.params, root) && path.length === 1) return secret ? SECRET_MASK : state.params[root];
+  if (Object.hasOwn(state.vars, root) && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
   if (root === 'vm' && vm && field) return (vm as unknown as Record<string, unknown>)[field];
   if (root === 'steps' && field) {
     const step = state.steps.find((candidate) => candidate.id === field);

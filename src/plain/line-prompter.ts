@@ -3,7 +3,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
-import { NoInputError, type Prompter } from '../run/drive-run.js';
+import { interpretLine, rulesFor } from '../engine/prompt-model.js';
+import { NoInputError, QuitRequested, type Prompter } from '../run/drive-run.js';
 import type { Style } from './style.js';
 
 /** Echoes what the operator types, except while a secret is being typed. */
@@ -64,7 +65,14 @@ export class LinePrompter implements Prompter {
     if (this.closed) return Promise.reject(new NoInputError(question));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject, question };
-      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.waiting = undefined;
+          reject(signal.reason instanceof QuitRequested ? signal.reason : new Error('interrupted'));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -78,7 +86,7 @@ export class LinePrompter implements Prompter {
       const answer = await this.readLine(question, signal);
       if (this.echo.muted) this.say('\n');
       else if (!this.input.isTTY) this.say(`${secret ? '********' : answer}\n`);
-      return answer.trim();
+      return answer;
     } finally {
       this.echo.muted = false;
     }
@@ -86,61 +94,27 @@ export class LinePrompter implements Prompter {
 
   async ask(prompt: Prompt, { signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
     const s = this.style;
-    const q = (text: string) => `${s.cyan('?')} ${s.bold(text)}`;
+    const rules = rulesFor(prompt);
     if ('error' in prompt && prompt.error) this.say(`  ${s.red('✗')} ${prompt.error}\n`);
-    switch (prompt.kind) {
-      case 'continue':
-        this.say(`${q(prompt.question)} `);
-        await this.line(prompt.question, signal);
-        return true;
-      case 'confirm':
-        for (;;) {
-          this.say(`${q(prompt.question)} ${s.dim('[y/N]')} `);
-          const answer = (await this.line(prompt.question, signal)).toLowerCase();
-          if (['y', 'yes'].includes(answer)) return true;
-          if (['', 'n', 'no'].includes(answer)) return false;
-          this.say(`  answer y or n\n`);
-        }
-      case 'type-to-confirm':
-        this.say(`${q(prompt.question)} ${s.dim(`(${prompt.expected})`)}: `);
-        return this.line(prompt.question, signal);
-      case 'input': {
-        const hint = prompt.default !== undefined && !prompt.secret ? ` ${s.dim(`[${prompt.default}]`)}` : '';
-        this.say(`${q(prompt.question)}${hint}: `);
-        const answer = await this.line(prompt.question, signal, prompt.secret);
-        return answer === '' && prompt.default !== undefined ? prompt.default : answer;
-      }
-      case 'choice': {
-        this.say(`${q(prompt.question)}\n`);
-        prompt.options.forEach((option, index) => {
-          const label = option.label === option.value ? option.value : `${option.value}  ${s.dim(option.label)}`;
-          this.say(`  ${index + 1}) ${label}\n`);
-        });
-        for (;;) {
-          const hint = prompt.default ? ` [${prompt.default}]` : '';
-          this.say(`  choose 1-${prompt.options.length} or a name${s.dim(hint)}: `);
-          const answer = await this.line(prompt.question, signal);
-          if (answer === '' && prompt.default) return prompt.default;
-          const byNumber = prompt.options[Number(answer) - 1];
-          if (/^\d+$/.test(answer) && byNumber) return byNumber.value;
-          const byName = prompt.options.find((option) => option.value.toLowerCase() === answer.toLowerCase());
-          if (byName) return byName.value;
-          this.say(`  "${answer}" is not one of the choices\n`);
-        }
-      }
-      case 'select-vms': {
-        this.say(`${q(prompt.question)}: ${prompt.selected.join(', ')}\n`);
-        for (;;) {
-          this.say(`  ${s.dim('y = all of them, n = stop the run, or type the names to include')}: `);
-          const answer = await this.line(prompt.question, signal);
-          if (['y', 'yes'].includes(answer.toLowerCase())) return prompt.selected;
-          if (['n', 'no', ''].includes(answer.toLowerCase())) return false;
-          const names = answer.split(/[\s,]+/).filter(Boolean);
-          const unknown = names.filter((name) => !prompt.options.includes(name));
-          if (unknown.length === 0) return names;
-          this.say(`  not offered here: ${unknown.join(', ')}\n`);
-        }
-      }
+    this.say(`${s.cyan('?')} ${s.bold(prompt.question)}`);
+    if (prompt.kind === 'choice') {
+      this.say('\n');
+      prompt.options.forEach((option, index) => {
+        const label = option.label === option.value ? option.value : `${option.value}  ${s.dim(option.label)}`;
+        this.say(`  ${index + 1}) ${label}\n`);
+      });
+    } else if (prompt.kind === 'select-vms') {
+      this.say(`: ${prompt.selected.join(', ')}\n`);
+    }
+    const secret = prompt.kind === 'input' && prompt.secret;
+    for (;;) {
+      const listed = prompt.kind === 'choice' || prompt.kind === 'select-vms';
+      if (listed) this.say(`  ${s.dim(rules.hint)}: `);
+      else this.say(rules.hint ? ` ${s.dim(`(${rules.hint})`)}: ` : ': ');
+      const reply = interpretLine(prompt, await this.line(prompt.question, signal, secret));
+      if (reply.kind === 'answer') return reply.value;
+      if (reply.kind === 'quit') throw new QuitRequested();
+      this.say(`  ${reply.message}\n`);
     }
   }
 }

@@ -1,9 +1,15 @@
 // Cross-field checks: step ids, template variables, `when` expressions, patterns. They read the raw
 // data, so they still report on a runbook whose structure is partly wrong.
-import type { StepStatus } from '../engine/types.js';
+import type { StepStatus, Vm } from '../engine/types.js';
+import { namesSomething } from '../engine/run-vms.js';
+import { selectVms } from '../engine/select.js';
+import { DEFAULT_SIM_VMS } from '../inventory/sim-host.js';
+import type { SelectorSpec } from './schema-parts.js';
 import { ExpressionError, expressionPaths, parseExpression, type Expr } from './expression.js';
 import { didYouMean } from './problem.js';
-import { STEP_KINDS, type StepKind } from './schema.js';
+import { matchesWhole, patternProblem } from './safe-regex.js';
+import { revert } from '../kinds/revert.js';
+import { kindOfStep, PER_VM_KINDS, SELECTING_KINDS, type StepKind } from '../kinds/registry.js';
 import type { Finding } from './structure.js';
 import { templateRefs } from './template.js';
 import type { PathSegment } from './yaml-source.js';
@@ -29,7 +35,6 @@ const BUILTIN_ROOTS: Record<string, string[]> = {
   target: TARGET_FIELDS,
   patch: PATCH_FIELDS,
 };
-const PER_VM_KINDS: StepKind[] = ['note', 'confirm', 'run', 'wait'];
 
 function isRecord(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,18 +45,16 @@ function stepList(data: Raw): Raw[] {
 }
 
 function kindOf(step: Raw): StepKind | undefined {
-  return STEP_KINDS.find((kind) => kind in step);
+  return kindOfStep(step)?.key;
 }
 
-/** Variables a step defines for the steps after it. */
+/** Variables a step defines for the steps after it (read off a step that may be malformed). */
 function definedVars(step: Raw): string[] {
-  const names: string[] = [];
-  if (typeof step.capture === 'string') names.push(step.capture);
-  for (const key of ['input', 'choice']) {
-    const block = step[key];
-    if (isRecord(block) && typeof block.var === 'string') names.push(block.var);
+  try {
+    return (kindOfStep(step)?.variables(step) ?? []).map((variable) => variable.name).filter((name) => typeof name === 'string');
+  } catch {
+    return [];
   }
-  return names;
 }
 
 /** Every string under a value, with its path, for template scanning. */
@@ -97,7 +100,7 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     if (index >= scope.stepIndex) return `${what} "${name.join('.')}" reads step "${field}", which does not run until later`;
     return undefined;
   }
-  if (root in BUILTIN_ROOTS) {
+  if (Object.hasOwn(BUILTIN_ROOTS, root)) {
     const fields = BUILTIN_ROOTS[root];
     if (field === undefined || rest.length > 0 || !fields.includes(field)) {
       return `${what} "${name.join('.')}": ${root} has ${fields.join(', ')}${field ? didYouMean(field, fields) : ''}`;
@@ -185,22 +188,13 @@ function isStatus(expr: Expr): boolean {
 
 function patternFinding(pattern: unknown, path: PathSegment[]): ScalarFinding[] {
   if (typeof pattern !== 'string') return [];
-  try {
-    new RegExp(pattern);
-    return [];
-  } catch (error) {
-    // "Invalid regular expression: /(x/: Unterminated group" -> "unterminated group".
-    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-    return [{ path, message: `pattern is not a valid regular expression: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}` }];
-  }
+  const problem = patternProblem(pattern);
+  return problem ? [{ path, message: problem }] : [];
 }
 
+/** A pattern that cannot be used has its own finding; the default is not blamed for it too. */
 function matchesPattern(value: string, pattern: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return true;
-  }
+  return patternProblem(pattern) !== undefined || matchesWhole(pattern, value);
 }
 
 function paramFindings(data: Raw): ScalarFinding[] {
@@ -224,7 +218,7 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   const findings: ScalarFinding[] = [];
   const kind = kindOf(step);
   if (step.each_vm !== undefined && kind && !PER_VM_KINDS.includes(kind)) {
-    const hint = ['vms', 'shutdown', 'start', 'migrate'].includes(kind) ? `; to choose VMs, use select: inside ${kind}:` : '';
+    const hint = SELECTING_KINDS.includes(kind) ? `; to choose VMs, use select: inside ${kind}:` : '';
     findings.push({ path: [...path, 'each_vm'], message: `each_vm works on ${PER_VM_KINDS.join(', ')} steps, not on ${kind}${hint}` });
   }
   const input = step.input;
@@ -238,12 +232,59 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
   }
+  const onFailure = step.on_failure;
+  if (isRecord(onFailure) && typeof onFailure.revert === 'string') {
+    const target = onFailure.revert;
+    const index = stepList(data).findIndex((candidate) => candidate.id === target);
+    const targetStep = stepList(data)[index];
+    const here = typeof path[1] === 'number' ? path[1] : -1;
+    const where: PathSegment[] = [...path, 'on_failure', 'revert'];
+    if (!targetStep) findings.push({ path: where, message: `no step "${target}"${didYouMean(target, stepList(data).map((candidate) => String(candidate.id ?? '')))}` });
+    else if (kindOf(targetStep) !== revert.key) findings.push({ path: where, message: `step "${target}" is not a revert step` });
+    else if (index <= here) findings.push({ path: where, message: `the revert step "${target}" must come after this step` });
+  }
   const hostAt = step.on === 'host' ? [...path, 'on'] : isRecord(step.wait) && step.wait.on === 'host' ? [...path, 'wait', 'on'] : undefined;
   const provider = isRecord(data.inventory) ? data.inventory.provider : 'sim';
   const hasSsh = isRecord(data.target) && typeof data.target.ssh === 'string';
   if (hostAt && !hasSsh && provider !== 'sim') {
     findings.push({ path: hostAt, message: 'on: host needs target.ssh, the ssh destination where host steps run' });
   }
+  return findings;
+}
+
+/** The VMs of a simulated inventory, as lint can know them without a host. */
+function simulatedVms(data: Raw): Vm[] | undefined {
+  const inventory = isRecord(data.inventory) ? data.inventory : undefined;
+  if (inventory && inventory.provider !== 'sim') return undefined;
+  const specs = Array.isArray(inventory?.vms) ? inventory.vms.filter(isRecord) : DEFAULT_SIM_VMS;
+  return specs.map((spec) => ({
+    name: String(spec.name ?? ''),
+    id: String(spec.name ?? ''),
+    state: spec.state === 'shut-off' || spec.state === 'paused' ? spec.state : 'running',
+    vcpus: 1,
+    memory_mib: 1,
+    tags: Array.isArray(spec.tags) ? spec.tags.map(String) : [],
+    autostart: false,
+  }));
+}
+
+/** A tag, name or list selector that matches no VM of a simulated inventory is a typo. */
+function selectorFindings(step: Raw, path: PathSegment[], vms: Vm[]): ScalarFinding[] {
+  const findings: ScalarFinding[] = [];
+  const check = (selector: unknown, where: PathSegment[]) => {
+    if (typeof selector !== 'string' && !(Array.isArray(selector) && selector.every((name) => typeof name === 'string'))) return;
+    const spec = selector as SelectorSpec;
+    if (!namesSomething(spec) || selectVms(vms, spec, []).length > 0) return;
+    const tags = [...new Set(vms.flatMap((vm) => vm.tags))].sort();
+    findings.push({
+      path: where,
+      message: `matches no VM of the simulated inventory (VMs: ${vms.map((vm) => vm.name).join(', ') || 'none'}; tags: ${tags.join(', ') || 'none'})`,
+    });
+  };
+  const kind = kindOfStep(step);
+  const block = kind ? step[kind.key] : undefined;
+  if (kind && isRecord(block) && 'select' in block) check(block.select, [...path, kind.key, 'select']);
+  if (step.each_vm !== undefined) check(step.each_vm, [...path, 'each_vm']);
   return findings;
 }
 
@@ -255,6 +296,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
   steps.forEach((step, index) => definedVars(step).forEach((name) => vars.has(name) || vars.set(name, index)));
   const params = isRecord(data.params) ? Object.keys(data.params) : [];
   const findings: ScalarFinding[] = [...paramFindings(data)];
+  const vms = simulatedVms(data);
 
   const seen = new Map<string, number>();
   steps.forEach((step, index) => {
@@ -271,6 +313,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     const { id: _id, when: _when, ...rest } = step;
     findings.push(...templateFindings(rest, path, scope));
     findings.push(...stepRuleFindings(step, path, data));
+    if (vms) findings.push(...selectorFindings(step, path, vms));
   });
 
   const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true };

@@ -36,11 +36,20 @@ function valueText(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Only data is a value. A function or a plain object can only come from a lookup that reached
+ * Object.prototype (`{{ constructor }}`); it is undefined, never its source text.
+ */
+function isData(value: unknown): boolean {
+  if (value === undefined || typeof value === 'function') return false;
+  return typeof value !== 'object' || value === null || Array.isArray(value);
+}
+
 function substituteWith(text: string, resolve: Resolve, encode: (raw: string, value: string) => string): string {
   return text.replace(TEMPLATE, (_whole, inner: string) => {
     const raw = inner.trim();
     const value = PATH.test(raw) ? resolve(raw.split('.')) : undefined;
-    if (value === undefined) throw new TemplateError(raw);
+    if (!isData(value)) throw new TemplateError(raw);
     return encode(raw, valueText(value));
   });
 }
@@ -104,7 +113,7 @@ export function renderCommand(spec: CommandSpec, resolve: Resolve, options: Comm
       if (match.index > at) pieces.push(shellQuote(part.slice(at, match.index)));
       const raw = match[1].trim();
       const value = PATH.test(raw) ? resolve(raw.split('.')) : undefined;
-      if (value === undefined) throw new TemplateError(raw);
+      if (!isData(value)) throw new TemplateError(raw);
       pieces.push(isSecret(raw) ? reference(valueText(value)) : shellQuote(valueText(value)));
       at = match.index + match[0].length;
     }

@@ -54,3 +54,18 @@ describe('templates', () => {
     expect(() => renderText('{{ nope }}', resolve)).toThrow(new TemplateError('nope'));
   });
 });
+
+describe('names that are Object.prototype properties', () => {
+  // A lookup over a plain object finds Object.prototype's members; what comes back is not data.
+  const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0]];
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('{{ %s }} is undefined, never a function\'s source', (name) => {
+    expect(() => renderText(`x {{ ${name} }}`, plain)).toThrow(new TemplateError(name));
+    expect(() => renderCommand(`echo {{ ${name} }}`, plain)).toThrow(TemplateError);
+  });
+
+  it('data still renders', () => {
+    expect(renderText('{{ host }}', plain)).toBe('kvm01');
+    expect(renderText('[{{ list }}] {{ none }}', (path) => (path[0] === 'list' ? ['a', 'b'] : null))).toBe('[a,b] ');
+  });
+});

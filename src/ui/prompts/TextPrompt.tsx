@@ -1,6 +1,7 @@
 import { PasswordInput, TextInput } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import { matchesWhole } from '../../runbook/safe-regex.js';
 
 interface Props {
   question: string;
@@ -14,13 +15,8 @@ interface Props {
   isActive: boolean;
 }
 
-function matches(value: string, pattern: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return true;
-  }
-}
+// RE2, linear in the answer: a runbook's pattern can never hang the console on what is typed.
+const matches = (value: string, pattern: string): boolean => matchesWhole(pattern, value);
 
 /** Free text, a masked secret, or the host name typed out before a reboot. */
 export function TextPrompt({ question, defaultValue, pattern, secret, expected, error, onAnswer, isActive }: Props) {
