@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPids } from '../../src/exec/detached.js';
 import { renderCommand } from '../../src/runbook/template.js';
-import { tempDir } from '../helpers/cli.js';
+import { patchwalk, tempDir, writeRunbook } from '../helpers/cli.js';
 import { commandFiles, environOf, processesShowing, run } from '../helpers/detached.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -50,6 +50,29 @@ describe('secrets in commands', () => {
     writeFileSync(go, '');
     expect((await running).exitCode).toBe(0);
     expect(readFileSync(got, 'utf8')).toBe(`${secret}|${secret}`);
+  });
+
+  it('a runbook’s env: hands a secret param to the command rendered, through the CLI', async () => {
+    const dir = tempDir('patchwalk-secret-cli-');
+    const got = join(dir, 'got');
+    const file = writeRunbook(
+      dir,
+      'env.yaml',
+      `runbook: 1
+title: Secret env
+params:
+  db_password: { prompt: Database password, secret: true }
+steps:
+  - id: dump
+    title: Dump
+    run: printf '%s' "$PGPASSWORD" > ${got}
+    env: { PGPASSWORD: "{{ db_password }}" }
+`,
+    );
+    const result = await patchwalk(['run', file, '--plain', '--set', `db_password=${secret}`]);
+    expect(result.exitCode, String(result.stdout)).toBe(0);
+    expect(readFileSync(got, 'utf8')).toBe(secret);
+    expect(String(result.stdout)).not.toContain(secret);
   });
 
   it('an env: name that no shell can set fails clearly', async () => {
