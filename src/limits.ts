@@ -42,6 +42,12 @@ export const OUTPUT_RING_LINES = 2000;
 export const OUTPUT_FLUSH_BYTES = 64 * 1024;
 /** …or at least this often. */
 export const OUTPUT_FLUSH_MS = 500;
+/** Longest output line kept as one line (UTF-16 units, about 64 KiB); a longer one is split into
+ * pieces of this size, each but the last marked, so one endless line never fills memory. */
+export const OUTPUT_LINE_MAX_CHARS = 64 * 1024;
+/** The console keeps (and measures, draws and searches) at most this much of a line; the step's
+ * output file keeps all of it. */
+export const OUTPUT_VIEW_LINE_CHARS = 1000;
 /** Lines read per block when searching the output file. */
 export const OUTPUT_SEARCH_BLOCK_LINES = 5000;
 /** The console redraws output at most this often (ms): about 20 frames a second. */
@@ -104,6 +110,8 @@ export const SUPERVISOR_START_GRACE_MS = 3000;
 export const OUTPUT_DRAIN_MS = 1000;
 /** Lines of each step's output that the report keeps. */
 export const REPORT_TAIL_LINES = 15;
+/** How far back from the end of an output file the report reads for its tail. */
+export const REPORT_TAIL_MAX_BYTES = 1024 * 1024;
 /** Longest output line kept whole in the report; longer ones are cut. */
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */

@@ -52,7 +52,7 @@ function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boole
 
 export interface Scope {
   text(template: string): string;
-  command(spec: CommandSpec): { command: Command; display: string };
+  command(spec: CommandSpec, env?: Record<string, string>): { command: Command; display: string };
   condition(expression: string): boolean;
 }
 
@@ -62,7 +62,11 @@ export function scopeFor(state: RunState, vm?: Vm): Scope {
   const masked = (path: string[]) => lookup(state, vm, path, true);
   return {
     text: (template) => renderText(template, masked),
-    command: (spec) => ({ command: renderCommand(spec, real), display: commandText(renderCommand(spec, masked)) }),
+    // Secrets reach the command through its environment, never its command line.
+    command: (spec, env) => ({
+      command: renderCommand(spec, real, { env, secret: (path) => path.length === 1 && state.secretNames.includes(path[0]) }),
+      display: commandText(renderCommand(spec, masked)),
+    }),
     condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),
   };
 }

@@ -4,7 +4,7 @@ import { scopeFor, targetName } from '../engine/context.js';
 import { livePlan } from '../engine/vm-plan.js';
 import { transitions } from '../engine/transitions.js';
 import type { Answer, Effect, RunState, StepState } from '../engine/types.js';
-import type { Stream } from '../exec/run-command.js';
+import type { Stream } from '../exec/exec-request.js';
 import { VM_COLUMNS, vmRow } from '../inventory/vm-rows.js';
 import { formatDuration } from '../runbook/duration.js';
 import type { RunObserver } from '../run/drive-run.js';

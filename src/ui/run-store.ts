@@ -3,7 +3,7 @@
 import { scopeFor } from '../engine/context.js';
 import { transitions } from '../engine/transitions.js';
 import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
-import type { Stream } from '../exec/run-command.js';
+import type { Stream } from '../exec/exec-request.js';
 import { benchSteadyState } from '../bench-report.js';
 import { OUTPUT_FLUSH_MS } from '../limits.js';
 import { formatDuration } from '../runbook/duration.js';

@@ -19,14 +19,15 @@ steps:
     expect(run.expectEffect('prompt').prompt).toMatchObject({ question: 'Host to patch', error: expect.stringContaining('does not match') });
     run.answer('kvm02').answer('s3cret');
     const exec = run.expectEffect('exec');
-    expect(exec.command).toEqual({ shell: 'echo kvm02 s3cret' });
+    // The secret reaches the command through its environment, never its command line.
+    expect(exec.command).toEqual({ shell: 'echo kvm02 "$PW_SECRET_1"', env: { PW_SECRET_1: 's3cret' } });
     expect(exec.display).toBe("echo kvm02 '********'");
     expect(run.state.answers.map((answer) => answer.answer)).toEqual(['KVM 01', 'kvm02', '********']);
   });
 
   it('takes --set values and, under --yes, defaults without asking', () => {
     const run = new Run(yaml, { yes: true }, { token: 't' });
-    expect(run.expectEffect('exec').command).toEqual({ shell: 'echo kvm01 t' });
+    expect(run.expectEffect('exec').command).toEqual({ shell: 'echo kvm01 "$PW_SECRET_1"', env: { PW_SECRET_1: 't' } });
   });
 
   it('still asks under --yes for a param with no default', () => {
