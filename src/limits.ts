@@ -36,6 +36,10 @@ export const WINDOW_ALERT_SHARE = 0.1;
 /** Narrowest step list in the console, and its share of the width. */
 export const SIDEBAR_MIN_WIDTH = 18;
 export const SIDEBAR_MAX_WIDTH = 34;
+/** Names a prompt lists before it says "and N more": the VM table (v) shows them all. */
+export const PROMPT_LIST_MAX = 8;
+/** Share of the console's body a prompt may take before its question scrolls (1/n). */
+export const PROMPT_BODY_SHARE = 2;
 
 // Real hosts ------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 // waiting is named and the run stops with "input needed".
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { printable } from '../display/printable.js';
+import { listText, promptText } from '../display/prompt-text.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { NoInputError, type Prompter } from '../run/drive-run.js';
 import type { Style } from './style.js';
@@ -86,50 +88,51 @@ export class LinePrompter implements Prompter {
 
   async ask(prompt: Prompt, { signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
     const s = this.style;
-    const q = (text: string) => `${s.cyan('?')} ${s.bold(text)}`;
-    if ('error' in prompt && prompt.error) this.say(`  ${s.red('✗')} ${prompt.error}\n`);
+    const text = promptText(prompt);
+    const q = `${s.cyan('?')} ${s.bold(text.question)}`;
+    const hint = text.hint ? ` ${s.dim(text.hint)}` : '';
+    if (text.error) this.say(`  ${s.red('✗')} ${text.error}\n`);
     switch (prompt.kind) {
       case 'continue':
-        this.say(`${q(prompt.question)} `);
+        this.say(`${q} `);
         await this.line(prompt.question, signal);
         return true;
       case 'confirm':
         for (;;) {
-          this.say(`${q(prompt.question)} ${s.dim('[y/N]')} `);
+          this.say(`${q}${hint} `);
           const answer = (await this.line(prompt.question, signal)).toLowerCase();
           if (['y', 'yes'].includes(answer)) return true;
           if (['', 'n', 'no'].includes(answer)) return false;
           this.say(`  answer y or n\n`);
         }
       case 'type-to-confirm':
-        this.say(`${q(prompt.question)} ${s.dim(`(${prompt.expected})`)}: `);
+        this.say(`${q}${hint}: `);
         return this.line(prompt.question, signal);
       case 'input': {
-        const hint = prompt.default !== undefined && !prompt.secret ? ` ${s.dim(`[${prompt.default}]`)}` : '';
-        this.say(`${q(prompt.question)}${hint}: `);
+        this.say(`${q}${hint}: `);
         const answer = await this.line(prompt.question, signal, prompt.secret);
         return answer === '' && prompt.default !== undefined ? prompt.default : answer;
       }
       case 'choice': {
-        this.say(`${q(prompt.question)}\n`);
+        this.say(`${q}\n`);
         prompt.options.forEach((option, index) => {
-          const label = option.label === option.value ? option.value : `${option.value}  ${s.dim(option.label)}`;
+          const label = option.label === option.value ? printable(option.value) : `${printable(option.value)}  ${s.dim(printable(option.label))}`;
           this.say(`  ${index + 1}) ${label}\n`);
         });
         for (;;) {
-          const hint = prompt.default ? ` [${prompt.default}]` : '';
-          this.say(`  choose 1-${prompt.options.length} or a name${s.dim(hint)}: `);
+          this.say(`  choose 1-${prompt.options.length} or a name${hint}: `);
           const answer = await this.line(prompt.question, signal);
           if (answer === '' && prompt.default) return prompt.default;
           const byNumber = prompt.options[Number(answer) - 1];
           if (/^\d+$/.test(answer) && byNumber) return byNumber.value;
           const byName = prompt.options.find((option) => option.value.toLowerCase() === answer.toLowerCase());
           if (byName) return byName.value;
-          this.say(`  "${answer}" is not one of the choices\n`);
+          this.say(`  "${printable(answer)}" is not one of the choices\n`);
         }
       }
       case 'select-vms': {
-        this.say(`${q(prompt.question)}: ${prompt.selected.join(', ')}\n`);
+        // A long list is summarised: every name stays typeable, and `patchwalk vms` lists them all.
+        this.say(`${q}${hint}: ${listText(prompt.selected)}\n`);
         for (;;) {
           this.say(`  ${s.dim('y = all of them, n = stop the run, or type the names to include')}: `);
           const answer = await this.line(prompt.question, signal);
@@ -138,7 +141,7 @@ export class LinePrompter implements Prompter {
           const names = answer.split(/[\s,]+/).filter(Boolean);
           const unknown = names.filter((name) => !prompt.options.includes(name));
           if (unknown.length === 0) return names;
-          this.say(`  not offered here: ${unknown.join(', ')}\n`);
+          this.say(`  not offered here: ${listText(unknown)}\n`);
         }
       }
     }

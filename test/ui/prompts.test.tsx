@@ -67,7 +67,7 @@ describe('text input', () => {
     await type(stdin, 'k', 'v', 'm', '0', '2', ENTER);
     expect(lastFrame()).toContain('"kvm02" is not kvm01; type the host name exactly');
     await type(stdin, ENTER);
-    expect(lastFrame()).toContain('type kvm01 to go on, or q to quit');
+    expect(lastFrame()).toContain('✗ type kvm01 to go on');
     await type(stdin, 'K', 'V', 'M', '0', '1', ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
     await type(stdin, 'kvm01\r');
@@ -108,6 +108,6 @@ describe('VM multi-select', () => {
     const { lastFrame } = render(<SelectVmsPrompt question="Shut down" options={names} selected={names} destructive={false} visible={5} onAnswer={() => {}} isActive />);
     const frame = lastFrame() ?? '';
     expect(frame.split('\n')).toHaveLength(6);
-    expect(frame).toContain('(200 offered)');
+    expect(frame).toContain('(200 of 200 ticked)');
   });
 });

@@ -50,7 +50,7 @@ describe('step list', () => {
 
 describe('footer', () => {
   it('lists the keys that work in the current context, from the keymap', () => {
-    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page');
+    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page  End follow');
     expect(render(<Footer context="browse" hide={['nextMatch', 'previousMatch']} width={120} />).lastFrame()).toBe(
       'Enter continue  ↑↓ scroll  PgUp/PgDn page  End follow  / search  v VMs  ? help  q quit',
     );

@@ -1,14 +1,17 @@
-import { Box, Text, useInput } from 'ink';
+import { useInput } from 'ink';
+import { CONFIRM_HINT } from '../../display/prompt-text.js';
+import { Question } from './Question.js';
 
 interface Props {
   question: string;
   destructive: boolean;
   onAnswer: (value: boolean) => void;
   isActive: boolean;
+  width?: number;
 }
 
 /** y or n; anything else is ignored, and Enter means no: a destructive default is never yes. */
-export function ConfirmPrompt({ question, destructive, onAnswer, isActive }: Props) {
+export function ConfirmPrompt({ question, destructive, onAnswer, isActive, width }: Props) {
   useInput(
     (input, key) => {
       const first = input.charAt(0).toLowerCase();
@@ -17,14 +20,5 @@ export function ConfirmPrompt({ question, destructive, onAnswer, isActive }: Pro
     },
     { isActive },
   );
-  return (
-    <Box>
-      <Text wrap="truncate-end">
-        <Text color={destructive ? 'red' : 'cyan'} bold>
-          ?{' '}
-        </Text>
-        <Text bold>{question}</Text> <Text dimColor>[y/N]</Text>
-      </Text>
-    </Box>
-  );
+  return <Question question={question} hint={CONFIRM_HINT} tone={destructive ? 'red' : 'cyan'} width={width} />;
 }

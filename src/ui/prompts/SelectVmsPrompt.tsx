@@ -1,5 +1,9 @@
 import { MultiSelect } from '@inkjs/ui';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { useState } from 'react';
+import { printable } from '../../display/printable.js';
+import { tickedHint } from '../../display/prompt-text.js';
+import { Question } from './Question.js';
 
 interface Props {
   question: string;
@@ -8,22 +12,27 @@ interface Props {
   destructive: boolean;
   visible: number;
   onAnswer: (value: string[]) => void;
+  /** Every change of the ticks, so the VM table's planned actions follow them. */
+  onTicked?: (value: string[]) => void;
   isActive: boolean;
+  width?: number;
 }
 
 /** Which VMs to act on: the running ones are ticked; Space changes a tick, Enter goes. */
-export function SelectVmsPrompt({ question, options, selected, destructive, visible, onAnswer, isActive }: Props) {
+export function SelectVmsPrompt({ question, options, selected, destructive, visible, onAnswer, onTicked, isActive, width }: Props) {
+  const [ticked, setTicked] = useState(selected.length);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">
-        <Text color={destructive ? 'red' : 'cyan'}>? </Text>
-        {question} <Text dimColor>({options.length} offered)</Text>
-      </Text>
+      <Question question={question} hint={tickedHint(ticked, options.length)} tone={destructive ? 'red' : 'cyan'} width={width} />
       <MultiSelect
         isDisabled={!isActive}
         visibleOptionCount={visible}
         defaultValue={selected}
-        options={options.map((name) => ({ value: name, label: name }))}
+        options={options.map((name) => ({ value: name, label: printable(name) }))}
+        onChange={(value) => {
+          setTicked(value.length);
+          onTicked?.(value);
+        }}
         onSubmit={onAnswer}
       />
     </Box>
