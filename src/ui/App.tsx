@@ -120,10 +120,13 @@ export function App({ store, driver, training, onExit }: Props) {
   const context: KeyContext = overlay !== 'none' ? 'overlay' : finished ? 'finished' : textual ? 'typing' : choosing ? 'choosing' : 'browse';
 
   const answer = (value: PromptAnswer) => store.answer(value);
-  const total = store.log.length;
+  // Output arrives between renders of the console (the pane redraws on its own): read its length
+  // at the moment of the key, not from the last render.
+  const outputLength = () => store.log.length;
   const outputRows = Math.max(1, paneHeight - 1);
 
   const findMatch = (term: string, direction: 'older' | 'newer') => {
+    const total = outputLength();
     const from = ui.view.match ?? (ui.view.follow ? total : firstVisibleLine(ui.view, total, outputRows) + outputRows);
     const line = direction === 'older' ? store.log.searchBackward(term, from) : store.log.searchForward(term, from);
     dispatch(line < 0 ? { type: 'not-found', term, direction } : { type: 'found', term, line, outputRows });
@@ -164,7 +167,7 @@ export function App({ store, driver, training, onExit }: Props) {
         dispatch({ type: 'toggle-vms', show: !showVms });
         return;
       default:
-        dispatch({ type: 'scroll', command, frame: { showVms, total, outputRows, vmCount: plans.length, vmRows } });
+        dispatch({ type: 'scroll', command, frame: { showVms, total: outputLength(), outputRows, vmCount: plans.length, vmRows } });
     }
   });
 

@@ -125,3 +125,13 @@ describe('help', () => {
     expect(short).toContain('continue');
   });
 });
+
+describe('search matches without colour', () => {
+  it('are drawn in inverse video by hand, since NO_COLOR turns Ink styles off', () => {
+    const store = new RunStore(initialState(RUNBOOK, options), join(tempDir(), 'out.log'));
+    for (let index = 0; index < 20; index++) store.output('up', 'stdout', `Unpacking package ${index}`);
+    const frame = render(<OutputPane store={store} view={{ follow: false, top: 0, match: 1, term: 'package 1' }} width={60} height={4} noColour />).lastFrame() ?? '';
+    expect(frame.split('\n')[2]).toBe('\u001B[7m  Unpacking package 1\u001B[27m');
+    store.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { MultiSelect } from '@inkjs/ui';
 import { Box } from 'ink';
-import { useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { printable } from '../../display/printable.js';
 import { tickedHint } from '../../display/prompt-text.js';
 import { Question } from './Question.js';
@@ -21,20 +21,19 @@ interface Props {
 /** Which VMs to act on: the running ones are ticked; Space changes a tick, Enter goes. */
 export function SelectVmsPrompt({ question, options, selected, destructive, visible, onAnswer, onTicked, isActive, width }: Props) {
   const [ticked, setTicked] = useState(selected.length);
+  // MultiSelect compares its options and calls onChange from an effect keyed on both: stable
+  // values keep it from re-running on every frame.
+  const items = useMemo(() => options.map((name) => ({ value: name, label: printable(name) })), [options]);
+  const report = useRef(onTicked);
+  report.current = onTicked;
+  const onChange = useCallback((value: string[]) => {
+    setTicked(value.length);
+    report.current?.(value);
+  }, []);
   return (
     <Box flexDirection="column">
       <Question question={question} hint={tickedHint(ticked, options.length)} tone={destructive ? 'red' : 'cyan'} width={width} />
-      <MultiSelect
-        isDisabled={!isActive}
-        visibleOptionCount={visible}
-        defaultValue={selected}
-        options={options.map((name) => ({ value: name, label: printable(name) }))}
-        onChange={(value) => {
-          setTicked(value.length);
-          onTicked?.(value);
-        }}
-        onSubmit={onAnswer}
-      />
+      <MultiSelect isDisabled={!isActive} visibleOptionCount={visible} defaultValue={selected} options={items} onChange={onChange} onSubmit={onAnswer} />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import { Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 interface Props {
   isActive: boolean;
@@ -15,15 +15,22 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
  * End and Esc are left to the console's keymap instead of turning into letters in the answer.
  */
 export function TextField({ isActive, secret, onSubmit }: Props) {
-  const [value, setValue] = useState('');
+  const [value, setState] = useState('');
+  // Keys can arrive faster than renders (a paste, a typed line then Enter): the latest value is
+  // kept outside React so Enter submits everything typed before it.
+  const latest = useRef('');
+  const setValue = (next: string) => {
+    latest.current = next;
+    setState(next);
+  };
   useInput(
     (input, key) => {
       if (key.return) {
-        onSubmit(value);
+        onSubmit(latest.current);
         return;
       }
       if (key.backspace || key.delete) {
-        setValue((current) => [...current].slice(0, -1).join(''));
+        setValue([...latest.current].slice(0, -1).join(''));
         return;
       }
       if (key.ctrl || key.meta || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
@@ -32,10 +39,10 @@ export function TextField({ isActive, secret, onSubmit }: Props) {
       const cut = input.search(/[\r\n]/);
       const text = (cut >= 0 ? input.slice(0, cut) : input).replace(CONTROL, '');
       if (cut >= 0) {
-        onSubmit(value + text);
+        onSubmit(latest.current + text);
         return;
       }
-      if (text) setValue((current) => current + text);
+      if (text) setValue(latest.current + text);
     },
     { isActive },
   );
