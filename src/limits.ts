@@ -27,6 +27,11 @@ export const OUTPUT_FLUSH_MS = 500;
 export const OUTPUT_SEARCH_BLOCK_LINES = 5000;
 /** The console redraws output at most this often (ms): about 20 frames a second. */
 export const OUTPUT_FRAME_MS = 50;
+/**
+ * Run-state changes are drawn at most this often. A shutdown of 5,000 VMs reports thousands of
+ * changes a second; drawing each would keep keys waiting behind renders.
+ */
+export const STATE_FRAME_MS = 50;
 /** Ink's own cap on frames per second. */
 export const UI_MAX_FPS = 30;
 /** The window clock turns yellow when this share of the window is left… */

@@ -47,8 +47,9 @@ export function columnsThatFit(rows: VmCells[], width: number, padding = 3, fram
 
 /** The caption over the table: how many, how many running, and which slice is shown. */
 export function vmCaption(plans: readonly VmPlan[], running: number, first: number, shown: number): string {
-  const range = plans.length > shown ? ` · ${first + 1}-${first + shown} of ${plans.length}, ↑↓ scroll` : '';
-  return `── VMs on this host · ${plans.length} VMs, ${running} running${range}`;
+  // The range comes first: on a narrow pane the end of the caption is what gets cut.
+  if (plans.length > shown) return `── VMs ${first + 1}-${first + shown} of ${plans.length} · ${running} running · ↑↓ scroll`;
+  return `── VMs on this host · ${plans.length} VMs, ${running} running`;
 }
 
 /** The end of a run: every VM as it was before, as it is now, and whether it is back. */

@@ -97,19 +97,17 @@ describe('prompts in the console', () => {
     for (let index = 0; index < 200; index++) store.output('up', 'stdout', `line ${index}`);
     app.stdin.write('v');
     ask(store, { kind: 'input', question: 'Change ticket' });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await frameWhere(app, (frame) => frame.includes('Change ticket') && frame.includes('following'));
+    await tick();
     app.stdin.write(KEY.ctrlA);
     await tick();
     app.stdin.write('C');
     await tick();
     app.stdin.write(KEY.pageUp);
-    await tick();
-    expect(app.lastFrame()).toContain('End follows');
-    expect(app.lastFrame()).toContain('› C');
+    expect(await frameWhere(app, (frame) => frame.includes('End follows'))).toContain('› C');
     expect(app.lastFrame()).not.toContain('› aC');
     app.stdin.write(KEY.end);
-    await tick();
-    expect(app.lastFrame()).toContain('following');
+    expect(await frameWhere(app, (frame) => frame.includes('following'))).toContain('following');
     expect(app.lastFrame()).toContain('› C');
   });
 
@@ -120,12 +118,27 @@ describe('prompts in the console', () => {
     const prompt = run.state.effect?.type === 'prompt' ? run.state.effect.prompt : undefined;
     expect(prompt?.kind).toBe('select-vms');
     ask(store, prompt!);
+    expect(await frameWhere(app, (frame) => frame.includes('(3 of 3 ticked)'))).toContain('(3 of 3 ticked)');
     await tick();
-    expect(app.lastFrame()).toContain('(3 of 3 ticked)');
     expect(app.lastFrame()).toMatch(/│ web01 +│ running +│ 2 +│ 4 GiB +│ web +│ shut down/);
     app.stdin.write(' ');
     expect(await frameWhere(app, (frame) => frame.includes('(2 of 3 ticked)'))).toContain('(2 of 3 ticked)');
     expect(app.lastFrame()).toMatch(/│ web01 +│ running .*leave as is \(unticked\)/);
+  });
+});
+
+describe('the VM asked about', () => {
+  it('is scrolled into view in the VM table', async () => {
+    const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[0]!, name: `vm${String(index).padStart(4, '0')}` }));
+    const run = new Run(`runbook: 1\ntitle: P\nsteps:\n  - { id: down, title: Down, shutdown: {} }\n`).inventory(many);
+    run.answer(many.map((vm) => vm.name)).power({ vm0150: 'timeout' });
+    expect(run.state.awaiting).toMatchObject({ purpose: 'vm-timeout', vm: 'vm0150' });
+    const { store, app } = mount(run.state, 100, 30);
+    const prompt = run.state.effect?.type === 'prompt' ? run.state.effect.prompt : undefined;
+    ask(store, prompt!);
+    const frame = await frameWhere(app, (text) => text.includes('│ vm0150'));
+    expect(frame).toMatch(/│ vm0150 +│/);
+    expect(frame).not.toContain('│ vm0000');
   });
 });
 

@@ -71,7 +71,7 @@ describe('VM table', () => {
     const frame = render(<VmTable plans={plans} top={100} height={12} width={100} />).lastFrame() ?? '';
     const lines = frame.split('\n');
     expect(lines).toHaveLength(12);
-    expect(lines[0]).toBe('── VMs on this host · 300 VMs, 225 running · 101-108 of 300, ↑↓ scroll');
+    expect(lines[0]).toBe('── VMs 101-108 of 300 · 225 running · ↑↓ scroll');
     expect(frame).toContain('vm100');
     expect(frame).not.toContain('vm099');
   });
