@@ -57,6 +57,7 @@ export function measureKeys({ cli, root, work, cols, rows }) {
     child.onData((raw) => {
       const data = raw.replace(ANSI, '');
       tail = (tail + data).slice(-65_536);
+      if (process.env.PATCHWALK_BENCH_KEYS_DUMP) writeFileSync(process.env.PATCHWALK_BENCH_KEYS_DUMP, tail);
       onChunk?.(data);
     });
     const exited = new Promise((done) => child.onExit(done));
@@ -93,11 +94,18 @@ export function measureKeys({ cli, root, work, cols, rows }) {
         child.write(PAGE_DOWN);
         const timedOut = await Promise.race([moved.then(() => false), sleep(10_000).then(() => true)]);
         onChunk = undefined;
+        if (timedOut && process.env.PATCHWALK_BENCH_KEYS_DUMP) process.stderr.write(`key ${press}: page stayed at ${before}, now ${firstShown()}\n`);
         latencies.push(timedOut ? Infinity : Number(process.hrtime.bigint() - started) / 1e6);
         await sleep(250);
       }
       // Ctrl-C ends the run as an operator would, so the console writes its own report on exit.
+      // During the shutdown the VM work counts as a running command: Ctrl-C asks first.
       child.write('\u0003');
+      await sleep(1000);
+      child.write('y');
+      // The summary waits for Enter before the console exits.
+      await sleep(3000);
+      child.write('\r');
       const gone = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
       if (!gone) child.kill('SIGKILL');
       probe.kill('SIGTERM');
