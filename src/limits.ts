@@ -17,6 +17,10 @@ export const SIM_POWEROFF_MS = 300;
 /** A live migration on the simulated host. */
 export const SIM_MIGRATE_MS = 2000;
 
+/** When the operator quits and asks for this run's VMs back: per VM, and how many start at once. */
+export const QUIT_RESTORE_TIMEOUT_MS = 5 * 60_000;
+export const QUIT_RESTORE_CONCURRENCY = 4;
+
 /** Output lines kept in memory for the live view; older ones are read back from the run's output file. */
 export const OUTPUT_RING_LINES = 2000;
 /** Output is written to its file in chunks of about this size… */
@@ -54,6 +58,8 @@ export const VM_STATE_POLL_MS = 1000;
 export const LIST_CONCURRENCY = 4;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
+export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
 export const SSH_CONTROL_PERSIST_S = 600;
 /** ssh gives up connecting after this many seconds. */
@@ -65,6 +71,8 @@ export const SSH_ALIVE_COUNT_MAX = 3;
 export const SSH_MASTER_TIMEOUT_MS = 30_000;
 /** Ending a remote process group after a timeout or an abort. */
 export const SSH_REMOTE_KILL_TIMEOUT_MS = 10_000;
+/** cmd.exe's longest command line: a longer wrapped Windows command runs unwrapped. */
+export const WINDOWS_COMMAND_LINE_MAX = 8191;
 /** Issuing the reboot command: the connection usually drops before it returns. */
 export const REBOOT_ISSUE_TIMEOUT_MS = 30_000;
 /** How often the rebooting host is probed. */

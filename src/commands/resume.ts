@@ -1,6 +1,8 @@
 // `patchwalk resume [RUN]`: rebuilds an interrupted run from its journal and goes on. A command
 // still running is re-attached to (its output so far, then the live tail); one that finished while
 // no one watched gives its exit code; one whose outcome cannot be known asks the operator.
+import { describeEffect } from '../engine/effects.js';
+import { secretVariables } from '../kinds/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { isFinished } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -98,7 +100,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
         given[secret] ??
         String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
     }
-    const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => ('input' in step && step.input.secret ? [step.input.var] : []))];
+    const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => secretVariables(step))];
     for (const key of Object.keys(given)) {
       if (!secretNames.includes(key)) throw new UsageError(`--set ${key}: resume only takes the run's secrets again (${secretNames.join(', ') || 'it has none'})`);
     }
@@ -145,7 +147,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       const where = await session.exec.settle(effect.id);
       attach = where === 'attach';
       if (where === 'lost') session.apply({ type: 'lost', effectId: effect.id, reason: 'ended while no one watched, and its exit status was not recorded', at: Date.now() });
-    } else if ((effect?.type === 'vm-power' || effect?.type === 'reboot') && recordsOf(records, 'effect-start').some((record) => record.effect === effect.id)) {
+    } else if (effect && describeEffect(effect).changesWorld && recordsOf(records, 'effect-start').some((record) => record.effect === effect.id)) {
       session.apply({ type: 'lost', effectId: effect.id, reason: 'was under way when patchwalk stopped', at: Date.now() });
     }
 

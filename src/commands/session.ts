@@ -86,7 +86,6 @@ export class Session {
   /** Who answers prompts: the line prompter, or the console once it is up. */
   private activePrompter: Prompter;
   private lockedHost: string | undefined;
-  private confirming = false;
   private readonly controller = new AbortController();
 
   constructor(private readonly setup: SessionSetup) {
@@ -156,32 +155,24 @@ export class Session {
     return true;
   }
 
-  /** Ctrl-C: on a terminal, while a command runs, ask first; otherwise end the command and the run. */
+  /**
+   * Ctrl-C: the quit question, as q asks it, on a terminal; it names the VMs this run has off and
+   * its default keeps the run resumable. Without a terminal to ask on, a SIGINT interrupts at once.
+   */
   private onInterrupt(source: string): void {
     const driver = this.driver;
     if (!driver) return;
-    const running = driver.current.effect?.type === 'exec';
     // The console asks on its own keys; a SIGINT from outside stops it at once.
-    if (!this.setup.io.stdin.isTTY || !running || this.confirming || this.setup.console) {
+    if (!this.setup.io.stdin.isTTY || this.setup.console) {
       driver.interrupt(`${source} received`);
       return;
     }
-    this.confirming = true;
     safeWrite(this.setup.io.stdout, '\n');
-    this.prompter
-      .ask({ kind: 'confirm', question: 'Abort the running command (it and everything it started end)?', destructive: true }, { stepId: 'abort', signal: this.controller.signal })
-      .then(
-        (answer) => {
-          if (answer === true) driver.interrupt(`${source} received`);
-          else safeWrite(this.setup.io.stdout, '  the command keeps running\n');
-        },
-        () => {},
-      )
-      .finally(() => (this.confirming = false));
+    driver.requestQuit();
   }
 
-  /** SIGHUP or SIGTERM: record it, leave the command running, and go. */
-  private detach(signal: NodeJS.Signals): never {
+  /** SIGHUP or SIGTERM, or the operator chose to leave: record it, leave the command running, and go. */
+  private detach(signal: NodeJS.Signals | 'leave'): never {
     const current = this.exec.current;
     const effect = this.driver?.current.effect ?? this.state.effect;
     this.setup.journal.append({
@@ -193,7 +184,8 @@ export class Session {
       pid: process.pid,
     });
     const left = current ? `the command of step ${current.stepId} keeps running (pid ${this.exec.pidOf(current.files) ?? '?'}); ` : '';
-    safeWrite(this.setup.io.stderr, `\npatchwalk: ${signal}: ${left}pick the run up again with: patchwalk resume ${this.runId}\n`);
+    const why = signal === 'leave' ? 'you left the run' : signal;
+    safeWrite(this.setup.io.stderr, `\npatchwalk: ${why}: ${left}pick the run up again with: patchwalk resume ${this.runId}\n`);
     process.exit(EXIT.interrupted);
   }
 
@@ -258,6 +250,7 @@ export class Session {
       exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
       observer,
+      onLeave: () => this.detach('leave'),
     });
     this.driver = driver;
 
@@ -269,6 +262,10 @@ export class Session {
     try {
       const end = await driver.run();
       this.state = end;
+      if (driver.left) {
+        await front.abandon();
+        this.detach('leave');
+      }
       await front.finish(end);
       if (isFinished(end)) {
         this.release();

@@ -1,7 +1,8 @@
 // What a prompt says, in both renderers: the question (long name lists summarised with a count),
 // the hint of valid answers, and whether the default is shown. What the answers mean stays with
 // each prompt's handling; the words an operator reads are decided here once.
-import type { Prompt } from '../engine/types.js';
+import { rulesFor } from '../engine/prompt-model.js';
+import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { PROMPT_LIST_MAX } from '../limits.js';
 import { printable } from './printable.js';
 
@@ -35,28 +36,33 @@ export interface PromptText {
   destructive: boolean;
   /** The last answer's problem, to show under the question. */
   error?: string;
+  /** What Enter alone answers, from the prompt model; undefined when Enter alone asks again. */
+  empty: PromptAnswer | undefined;
 }
 
-export const CONFIRM_HINT = '[y/N]';
+/** A y/n question outside the prompt model whose safe answer is no (end the running command?). */
+export const CONFIRM_DEFAULT_NO_HINT = '[y/N]';
 
 export function promptText(prompt: Prompt): PromptText {
   const question = summariseLists(printable(prompt.question));
   const error = 'error' in prompt && prompt.error ? printable(prompt.error) : undefined;
+  // What Enter means is the prompt model's; the words around it are decided here.
+  const { empty } = rulesFor(prompt);
   switch (prompt.kind) {
     case 'continue':
-      return { question, hint: '', destructive: false };
+      return { question, hint: '', destructive: false, empty };
     case 'confirm':
-      return { question, hint: CONFIRM_HINT, destructive: prompt.destructive };
+      return { question, hint: empty === undefined ? '[y/n]' : empty ? '[Y/n]' : '[y/N]', destructive: prompt.destructive, empty };
     case 'input':
       // A secret's default is never shown; nor is a default that is not there.
-      return { question, hint: prompt.default !== undefined && !prompt.secret ? `[${printable(prompt.default)}]` : '', destructive: false, error };
+      return { question, hint: prompt.default !== undefined && !prompt.secret ? `[${printable(prompt.default)}]` : '', destructive: false, error, empty };
     case 'type-to-confirm':
-      return { question, hint: `(type ${printable(prompt.expected)})`, destructive: true, error };
+      return { question, hint: `(type ${printable(prompt.expected)})`, destructive: true, error, empty };
     case 'choice':
-      return { question, hint: prompt.default !== undefined ? `[${printable(prompt.default)}]` : '', destructive: prompt.destructive ?? false };
+      return { question, hint: typeof empty === 'string' ? `[${printable(empty)}]` : '', destructive: prompt.destructive ?? false, empty };
     case 'select-vms':
       // The console adds the live count of ticks (tickedHint); line mode takes names instead.
-      return { question, hint: '', destructive: prompt.destructive };
+      return { question, hint: '', destructive: prompt.destructive, empty };
   }
 }
 

@@ -77,6 +77,7 @@ export interface StepView {
   vmTable: boolean;
   /** Line mode prints the VM plan as it starts. */
   planAtStart: boolean;
+  /** The explanation may take 1/n of the console's body: half when it is the step's whole content. */
   detailShare: number;
 }
 
@@ -85,7 +86,10 @@ export function describeStep(run: RunState, index: number): StepView | undefined
   const state = run.steps[index];
   if (!state) return undefined;
   const { mark, tone } = STATUS_MARK[state.status];
-  return { title: stepTitle(run, index), kind: state.kind, status: state.status, mark, tone, detail: stepDetail(run, index), ...kindDisplay(state.kind) };
+  const detail = stepDetail(run, index);
+  // Unlabelled lines are a note's paragraphs: then the text is what the step is for.
+  const detailShare = detail.some((line) => !line.label) ? 2 : 3;
+  return { title: stepTitle(run, index), kind: state.kind, status: state.status, mark, tone, detail, detailShare, ...kindDisplay(state.kind) };
 }
 
 /** How a step ended: `✗ failed in 3s (exit 4): exit code 4`. */

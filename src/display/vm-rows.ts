@@ -14,10 +14,15 @@ export function memoryText(mib: number): string {
   return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
 }
 
+/** The state with what the platform adds: `paused (io-error)`, `running, locked: backup`, `running, system`. */
+export function stateText(vm: Vm): string {
+  return printable(`${vm.state}${vm.detail ? ` (${vm.detail})` : ''}${vm.lock ? `, locked: ${vm.lock}` : ''}${vm.system ? ', system' : ''}`);
+}
+
 export function vmCells({ vm, action }: VmPlan): VmCells {
   return {
     name: printable(vm.name),
-    state: vm.state,
+    state: stateText(vm),
     vCPU: String(vm.vcpus),
     memory: memoryText(vm.memory_mib),
     tags: printable(vm.tags.join(',')) || '-',

@@ -1,16 +1,26 @@
 // The run engine: a pure reducer from events to run state. It decides what happens next and
-// names it as state.effect; a driver performs the effect and answers with an event.
+// names it as state.effect; a driver performs the effect and answers with an event. Step kinds
+// (src/kinds/) return outcomes; this file alone applies them, so the rules of how a run moves on
+// live in one place. Updates share structure (Immer), so an event costs what it changes.
+import { produce, setAutoFreeze } from 'immer';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
-import { stepKind, type Runbook, type Step } from '../runbook/schema.js';
+import type { Runbook, Step } from '../runbook/schema.js';
+import { KINDS, kindOfStep, type AnyKind } from '../kinds/registry.js';
+import type { StepContext } from '../kinds/kind.js';
 import { TemplateError } from '../runbook/template.js';
 import { scopeFor } from './context.js';
-import { STEP_HANDLERS } from './step-handlers.js';
-import { ask, recordAnswer } from './prompts.js';
+import type { NewEffect, Outcome } from './outcome.js';
+import { matchesWhole } from './pattern.js';
+import { automaticAnswer, recordAnswer } from './prompts.js';
+import { indexVms } from './run-vms.js';
+import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
-import type { Effect, EngineEvent, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
+import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
 
-type NewEffect = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+// Renderers and the journal keep references to past states and never write to them; freezing
+// every new state would cost a walk per event for nothing.
+setAutoFreeze(false);
 
 export function initialState(runbook: Runbook, options: RunOptions, given: Record<string, string> = {}): RunState {
   const secretNames = Object.entries(runbook.params ?? {})
@@ -25,8 +35,9 @@ export function initialState(runbook: Runbook, options: RunOptions, given: Recor
     vars: {},
     cursor: 0,
     paramCursor: 0,
-    steps: runbook.steps.map((step) => ({ id: step.id, kind: stepKind(step), status: 'pending', attempts: 0 })),
+    steps: runbook.steps.map((step) => ({ id: step.id, kind: kindOf(step).key, status: 'pending', attempts: 0 })),
     stoppedByRun: [],
+    snapshots: [],
     effect: null,
     effectSeq: 0,
     awaiting: null,
@@ -39,16 +50,17 @@ export function isFinished(state: RunState): boolean {
   return state.phase === 'done' || state.phase === 'failed' || state.phase === 'aborted';
 }
 
-function draftOf(state: RunState): RunState {
-  const { runbook, ...rest } = state;
-  return { ...structuredClone(rest), runbook };
+export function reduce(state: RunState, event: EngineEvent): RunState {
+  if (isFinished(state) && event.type !== 'vm-state' && event.type !== 'wind-down') return state;
+  return produce(state, (draft) => {
+    apply(draft as RunState, event);
+  });
 }
 
-export function reduce(state: RunState, event: EngineEvent): RunState {
-  if (isFinished(state) && event.type !== 'vm-state') return state;
-  const d = draftOf(state);
-  apply(d, event);
-  return d;
+function kindOf(step: Step): AnyKind {
+  const kind = kindOfStep(step);
+  if (!kind) throw new Error(`internal: step ${step.id} has no kind`);
+  return kind;
 }
 
 function apply(d: RunState, event: EngineEvent): void {
@@ -58,12 +70,17 @@ function apply(d: RunState, event: EngineEvent): void {
     return;
   }
   if (event.type === 'vm-state') {
-    const vm = d.vms?.find((candidate) => candidate.name === event.name);
-    if (vm) vm.state = event.state;
+    const position = d.vmIndex?.[event.name];
+    const vm = position === undefined ? undefined : d.vms?.[position];
+    if (vm && vm.state !== event.state) vm.state = event.state;
     return;
   }
   if (event.type === 'abort') {
     abortRun(d, event.reason, event.at, !event.decided);
+    return;
+  }
+  if (event.type === 'wind-down') {
+    windDown(d, event.reason, event.at);
     return;
   }
   // Every other event answers the open effect; a stale answer (an old effect id) changes nothing.
@@ -74,36 +91,47 @@ function apply(d: RunState, event: EngineEvent): void {
     const awaiting = d.awaiting;
     d.awaiting = null;
     recordAnswer(d, effect.stepId, effect.prompt, event.value, 'operator', event.at);
-    if (awaiting) answered(d, awaiting, event.value, event.at, effect);
+    if (awaiting) answered(d, awaiting, event.value, event.at, effect.prompt);
   } else if (event.type === 'inventory-loaded' && !effect.stepId) {
     d.vms = event.vms;
+    d.vmIndex = indexVms(event.vms);
     d.vmsBefore = structuredClone(event.vms);
     d.phase = 'steps';
   } else if (event.type === 'inventory-failed' && !effect.stepId) {
     failRun(d, `cannot list the VMs: ${event.message}`, event.at);
     return;
+  } else if (d.phase === 'restoring') {
+    restored(d, event, event.at);
+    return;
+  } else if (d.phase === 'closing') {
+    for (const kind of KINDS) kind.closing?.settle(d, event, effect);
   } else if (event.type === 'lost') {
-    outcomeLost(d, effect, event.reason, event.at);
+    applyOutcome(d, outcomeLost(d, effect, event.reason, event.at), event.at);
   } else if (event.type === 'exec-done' && effect.type === 'exec' && effect.role === 'verify') {
-    verified(d, event);
+    applyOutcome(d, verified(d, event), event.at);
   } else if (event.type === 'slept' && effect.type === 'sleep' && effect.reason === 'retry') {
-    const step = currentStep(d);
-    if (step) startAction(d, step, event.at);
+    startAction(d, event.at);
   } else {
-    const step = currentStep(d);
-    if (step) STEP_HANDLERS[stepKind(step)].resume(d, step, event, effect);
+    resumeStep(d, event, effect);
   }
   advance(d, event.at);
 }
 
-export function answered(d: RunState, awaiting: NonNullable<RunState['awaiting']>, value: PromptAnswer, at: number, effect: Effect & { type: 'prompt' }): void {
+/** Hands an event to the current step's kind. */
+function resumeStep(d: RunState, event: EngineEvent & { at: number }, effect: Effect): void {
+  const step = currentStep(d);
+  if (!step) return;
+  const resume = kindOf(step).handler.resume;
+  if (resume) applyOutcome(d, resume(contextFor(d, step, event.at), event, effect), event.at);
+}
+
+function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: number, prompt: Prompt): void {
   if (awaiting.purpose === 'param') {
-    const prompt = effect.prompt;
     const text = String(value);
     const param = d.runbook.params?.[awaiting.name];
-    if (param?.pattern && !new RegExp(`^(?:${param.pattern})$`).test(text)) {
-      const error = `"${d.secretNames.includes(awaiting.name) ? '***' : text}" does not match ${param.pattern}`;
-      setPrompt(d, effect.stepId, { ...prompt, error } as typeof prompt, awaiting);
+    if (param?.pattern && !matchesWhole(param.pattern, text)) {
+      const shown = d.secretNames.includes(awaiting.name) ? '***' : text;
+      if (prompt.kind === 'input') askNow(d, 'params', { ...prompt, error: `"${shown}" does not match ${param.pattern}` }, awaiting, at);
       return;
     }
     d.params[awaiting.name] = text;
@@ -111,39 +139,85 @@ export function answered(d: RunState, awaiting: NonNullable<RunState['awaiting']
     return;
   }
   if (awaiting.purpose === 'unknown') {
-    resolveUnknown(d, String(value), at);
+    const resolution = resolveUnknown(d, String(value), at);
+    if (resolution.kind !== 'succeeded') {
+      applyOutcome(d, resolution, at);
+      return;
+    }
+    const state = currentStepState(d);
+    resumeStep(d, resolution.event, resolution.effect);
+    if (state.status === 'done') state.message = 'marked done by the operator (outcome was unknown)';
     return;
   }
   if (awaiting.purpose === 'failure') {
-    const step = currentStep(d);
-    if (step) resolveFailure(d, step, String(value), awaiting.message, awaiting.exitCode, at);
+    resolveFailure(d, String(value), awaiting.message, awaiting.exitCode, at);
     return;
   }
   const step = currentStep(d);
-  if (step) STEP_HANDLERS[stepKind(step)].answer(d, step, awaiting, value, at, effect);
+  const answer = step ? kindOf(step).handler.answer : undefined;
+  if (step && answer) applyOutcome(d, answer(contextFor(d, step, at), { value, awaiting, prompt }), at);
 }
 
-export function currentStep(d: RunState): Step | undefined {
+function currentStep(d: RunState): Step | undefined {
   return d.phase === 'steps' ? d.runbook.steps[d.cursor] : undefined;
 }
 
-export function currentStepState(d: RunState): StepState {
-  return d.steps[d.cursor];
+function currentStepState(d: RunState): StepState {
+  const state = d.steps[d.cursor];
+  if (!state) throw new Error(`internal: no step at ${d.cursor}`);
+  return state;
 }
 
-export function setEffect(d: RunState, effect: NewEffect): void {
+function contextFor(d: RunState, step: Step, at: number): StepContext<unknown> {
+  const vm = currentItemVm(d);
+  return { step, run: d, state: currentStepState(d), at, vm, scope: scopeFor(d, vm) };
+}
+
+function setEffect(d: RunState, effect: NewEffect): void {
   d.effectSeq++;
   d.effect = { ...effect, id: d.effectSeq } as Effect;
 }
 
-export function setPrompt(d: RunState, stepId: string, prompt: Extract<Effect, { type: 'prompt' }>['prompt'], awaiting: NonNullable<RunState['awaiting']>): void {
-  d.awaiting = awaiting;
-  setEffect(d, { type: 'prompt', stepId, prompt });
+/** Asks, unless --yes or --dry-run answer for the operator; then the answer is handled at once. */
+function askNow(d: RunState, stepId: string, prompt: Prompt, awaiting: Awaiting, at: number): void {
+  const automatic = automaticAnswer(d, prompt);
+  if (!automatic) {
+    d.awaiting = awaiting;
+    setEffect(d, { type: 'prompt', stepId, prompt });
+    return;
+  }
+  recordAnswer(d, stepId, prompt, automatic.value, automatic.by, at);
+  answered(d, awaiting, automatic.value, at, prompt);
+}
+
+/** Applies what a step's handler decided. */
+function applyOutcome(d: RunState, outcome: Outcome, at: number): void {
+  const step = currentStep(d);
+  if (!step) return;
+  switch (outcome.kind) {
+    case 'effect':
+      setEffect(d, outcome.effect);
+      return;
+    case 'ask':
+      askNow(d, step.id, outcome.prompt, outcome.awaiting, at);
+      return;
+    case 'done':
+      actionDone(d, outcome.status, outcome.message, at, outcome.exitCode);
+      return;
+    case 'failed':
+      actionFailed(d, step, outcome.message, outcome.exitCode, at);
+      return;
+    case 'abort':
+      abortRun(d, outcome.reason, at);
+      return;
+    case 'wait':
+      return;
+  }
 }
 
 function needsInventory(runbook: Runbook): boolean {
   if (runbook.inventory) return true;
-  return runbook.steps.some((step) => ['vms', 'shutdown', 'start', 'migrate', 'reboot'].some((kind) => kind in step) || step.each_vm);
+  return runbook.steps.some((step) => kindOf(step).facts.needsInventory || step.each_vm);
 }
 
 /** Move forward until something has to be waited for. */
@@ -158,22 +232,45 @@ function advance(d: RunState, at: number): void {
       else d.phase = 'steps';
       continue;
     }
-    if (d.cursor >= d.runbook.steps.length) {
-      d.phase = 'done';
-      d.endedAt = at;
-      return;
+    if (d.phase === 'closing') {
+      closeRun(d, at);
+      continue;
     }
-    const state = currentStepState(d);
-    if (state.status === 'pending') enterStep(d, d.runbook.steps[d.cursor], at);
+    const step = d.runbook.steps[d.cursor];
+    if (!step) {
+      d.phase = 'closing';
+      continue;
+    }
+    if (currentStepState(d).status === 'pending') enterStep(d, step, at);
     else d.cursor++;
   }
+}
+
+/** After the last step: each kind's closing work (snapshot cleanup), then the run's end. */
+function closeRun(d: RunState, at: number): void {
+  if (!d.revert) {
+    for (const kind of KINDS) {
+      const next = kind.closing?.next(d);
+      if (next) {
+        setEffect(d, next);
+        return;
+      }
+    }
+  }
+  d.endedAt = at;
+  if (d.revert) {
+    d.phase = 'failed';
+    d.outcome = `step ${d.revert.failedStep} failed (${d.revert.message}); the VMs were reverted by step ${d.revert.revertStep}`;
+  } else d.phase = 'done';
 }
 
 function resolveNextParam(d: RunState, at: number): void {
   const entries = Object.entries(d.runbook.params ?? {});
   while (d.paramCursor < entries.length) {
-    const [name, param] = entries[d.paramCursor];
-    if (name in d.params) {
+    const entry = entries[d.paramCursor];
+    if (!entry) break;
+    const [name, param] = entry;
+    if (Object.hasOwn(d.params, name)) {
       d.paramCursor++;
       continue;
     }
@@ -183,10 +280,10 @@ function resolveNextParam(d: RunState, at: number): void {
       d.paramCursor++;
       continue;
     }
-    const prompt = param.choices
-      ? { kind: 'choice' as const, question, options: param.choices.map((value) => ({ value, label: value })), default: param.default }
-      : { kind: 'input' as const, question, default: param.default, pattern: param.pattern, secret: param.secret };
-    ask(d, 'params', prompt, { purpose: 'param', name }, at);
+    const prompt: Prompt = param.choices
+      ? { kind: 'choice', question, options: param.choices.map((value) => ({ value, label: value })), default: param.default }
+      : { kind: 'input', question, default: param.default, pattern: param.pattern, secret: param.secret };
+    askNow(d, 'params', prompt, { purpose: 'param', name }, at);
     return;
   }
   d.phase = 'inventory';
@@ -235,30 +332,35 @@ function enterStep(d: RunState, step: Step, at: number): void {
     }
     state.items = vms.map((vm) => ({ vm: vm.name, status: 'pending' }));
   }
-  startAction(d, step, at);
+  startAction(d, at);
 }
 
 /** The VM of the per-VM pass in progress, if the step is per-VM. */
-export function currentItemVm(d: RunState): Vm | undefined {
-  const item = currentStepState(d).items?.find((candidate) => candidate.status === 'pending' || candidate.status === 'running');
-  return item ? d.vms?.find((vm) => vm.name === item.vm) : undefined;
+function currentItemVm(d: RunState): Vm | undefined {
+  const item = d.steps[d.cursor]?.items?.find((candidate) => candidate.status === 'pending' || candidate.status === 'running');
+  const position = item ? d.vmIndex?.[item.vm] : undefined;
+  return position === undefined ? undefined : d.vms?.[position];
 }
 
-export function startAction(d: RunState, step: Step, at: number): void {
+function startAction(d: RunState, at: number): void {
+  const step = currentStep(d);
+  if (!step) return;
   const state = currentStepState(d);
   state.attempts++;
   const item = state.items?.find((candidate) => candidate.status === 'pending' || candidate.status === 'running');
   if (item) item.status = 'running';
+  let outcome: Outcome;
   try {
-    STEP_HANDLERS[stepKind(step)].start(d, step, at, currentItemVm(d));
+    outcome = kindOf(step).handler.start(contextFor(d, step, at));
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    actionFailed(d, step, `${error.message}`, undefined, at);
+    outcome = { kind: 'failed', message: error.message };
   }
+  applyOutcome(d, outcome, at);
 }
 
 /** The step's action ended; for a per-VM step that is one pass. */
-export function actionDone(d: RunState, status: 'done' | 'skipped', message: string | undefined, at: number, exitCode?: number | null): void {
+function actionDone(d: RunState, status: 'done' | 'skipped', message: string | undefined, at: number, exitCode?: number | null): void {
   const state = currentStepState(d);
   if (exitCode !== undefined) state.exitCode = exitCode;
   const item = state.items?.find((candidate) => candidate.status === 'running');
@@ -271,7 +373,7 @@ export function actionDone(d: RunState, status: 'done' | 'skipped', message: str
   item.exitCode = exitCode;
   state.attempts = 0;
   if (state.items?.some((candidate) => candidate.status === 'pending')) {
-    startAction(d, d.runbook.steps[d.cursor], at);
+    startAction(d, at);
     return;
   }
   const skipped = state.items?.filter((candidate) => candidate.status === 'skipped').length ?? 0;
@@ -279,7 +381,7 @@ export function actionDone(d: RunState, status: 'done' | 'skipped', message: str
   finishStep(d, 'done', skipped ? `${total - skipped} of ${total} VMs done, ${skipped} skipped` : `${total} VMs done`, at);
 }
 
-export function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message: string | undefined, at: number): void {
+function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message: string | undefined, at: number): void {
   const state = currentStepState(d);
   state.status = status;
   state.message = message;
@@ -290,35 +392,39 @@ interface FailurePolicy {
   retries: number;
   delayMs: number;
   then: 'ask' | 'skip' | 'abort';
+  /** The revert step the failure question offers. */
+  revert?: string;
 }
 
 function policyOf(step: Step): FailurePolicy {
   const spec = step.on_failure ?? 'ask';
   if (spec === 'retry') return { retries: 1, delayMs: 0, then: 'ask' };
   if (typeof spec === 'string') return { retries: 0, delayMs: 0, then: spec };
-  return { retries: spec.retry, delayMs: spec.delay ? mustParseDuration(spec.delay) : 0, then: spec.then ?? 'ask' };
+  return { retries: spec.retry ?? 0, delayMs: spec.delay ? mustParseDuration(spec.delay) : 0, then: spec.then ?? 'ask', revert: spec.revert };
 }
 
-export function actionFailed(d: RunState, step: Step, message: string, exitCode: number | null | undefined, at: number): void {
+function actionFailed(d: RunState, step: Step, message: string, exitCode: number | null | undefined, at: number): void {
   const state = currentStepState(d);
   if (exitCode !== undefined) state.exitCode = exitCode;
   const policy = policyOf(step);
   if (state.attempts <= policy.retries) {
     d.notices.push({ at, level: 'warn', text: `${step.id}: ${message}; retrying (attempt ${state.attempts + 1} of ${policy.retries + 1})` });
     if (policy.delayMs > 0) setEffect(d, { type: 'sleep', stepId: step.id, ms: policy.delayMs, reason: 'retry' });
-    else startAction(d, step, at);
+    else startAction(d, at);
     return;
   }
   if (policy.then === 'ask') {
     const vm = currentItemVm(d);
     const subject = vm ? `${step.id} (${vm.name})` : step.id;
-    ask(
+    const revertStep = policy.revert ? d.runbook.steps.find((candidate) => candidate.id === policy.revert) : undefined;
+    askNow(
       d,
       step.id,
       {
         kind: 'choice',
         question: `Step ${subject} failed: ${message}. What now?`,
         options: [
+          ...(revertStep ? [{ value: 'revert', label: `Roll the VMs back to their snapshots (step ${revertStep.id})` }] : []),
           { value: 'retry', label: 'Retry the step' },
           { value: 'skip', label: 'Skip it and go on' },
           { value: 'abort', label: 'Abort the run' },
@@ -329,12 +435,28 @@ export function actionFailed(d: RunState, step: Step, message: string, exitCode:
     );
     return;
   }
-  resolveFailure(d, step, policy.then, message, exitCode, at);
+  resolveFailure(d, policy.then, message, exitCode, at);
 }
 
-function resolveFailure(d: RunState, step: Step, choice: string, message: string, exitCode: number | null | undefined, at: number): void {
-  if (choice === 'retry') {
-    startAction(d, step, at);
+function resolveFailure(d: RunState, choice: string, message: string, exitCode: number | null | undefined, at: number): void {
+  const step = currentStep(d);
+  if (!step) return;
+  const revertTo = choice === 'revert' ? policyOf(step).revert : undefined;
+  const revertIndex = revertTo ? d.runbook.steps.findIndex((candidate) => candidate.id === revertTo) : -1;
+  if (revertTo && revertIndex > d.cursor) {
+    finishStep(d, 'failed', message, at);
+    d.revert = { failedStep: step.id, revertStep: revertTo, message };
+    // The steps between the failure and the revert are not for a run that is rolling back.
+    for (let index = d.cursor + 1; index < revertIndex; index++) {
+      const skipped = d.steps[index];
+      if (skipped?.status === 'pending') {
+        skipped.status = 'skipped';
+        skipped.message = `skipped: rolling back after ${step.id} failed`;
+      }
+    }
+    d.cursor = revertIndex;
+  } else if (choice === 'retry') {
+    startAction(d, at);
   } else if (choice === 'skip') {
     actionDone(d, 'skipped', `failed (${message}), then skipped`, at, exitCode);
   } else {
@@ -343,14 +465,14 @@ function resolveFailure(d: RunState, step: Step, choice: string, message: string
   }
 }
 
-export function failRun(d: RunState, reason: string, at: number): void {
+function failRun(d: RunState, reason: string, at: number): void {
   d.phase = 'failed';
   d.outcome = reason;
   d.endedAt = at;
   d.effect = null;
 }
 
-export function abortRun(d: RunState, reason: string, at: number, interrupted = false): void {
+function abortRun(d: RunState, reason: string, at: number, interrupted = false): void {
   const state = d.phase === 'steps' ? d.steps[d.cursor] : undefined;
   if (state?.status === 'running') finishStep(d, 'failed', interrupted ? `interrupted: ${reason}` : reason, at);
   d.phase = 'aborted';
@@ -359,4 +481,43 @@ export function abortRun(d: RunState, reason: string, at: number, interrupted = 
   d.endedAt = at;
   d.effect = null;
   d.awaiting = null;
+}
+
+/** The VMs this run stopped that are still off. */
+export function stoppedAndOff(state: RunState): string[] {
+  return state.stoppedByRun.filter((name) => {
+    const position = state.vmIndex?.[name];
+    const vm = position === undefined ? undefined : state.vms?.[position];
+    return vm?.state === 'shut-off' || vm?.state === 'paused';
+  });
+}
+
+/** The operator quits, but first wants the VMs this run stopped running again. */
+function windDown(d: RunState, reason: string, at: number): void {
+  const names = stoppedAndOff(d);
+  if (!isFinished(d)) abortRun(d, reason, at);
+  if (names.length === 0) return;
+  d.phase = 'restoring';
+  d.windingDown = reason;
+  d.awaiting = null;
+  setEffect(d, { type: 'vm-power', stepId: d.steps[d.cursor]?.id ?? 'restore', action: 'start', vms: names, timeoutMs: QUIT_RESTORE_TIMEOUT_MS, concurrency: QUIT_RESTORE_CONCURRENCY });
+}
+
+function restored(d: RunState, event: EngineEvent & { at: number }, at: number): void {
+  const reason = d.windingDown ?? 'operator quit';
+  d.windingDown = undefined;
+  const failures = event.type === 'vm-power-done' ? event.results.filter((result) => result.outcome !== 'ok') : [];
+  for (const failure of failures) d.notices.push({ at, level: 'warn', text: `${failure.name} did not start: ${failure.message ?? failure.outcome}` });
+  if (event.type === 'vm-power-done') {
+    for (const result of event.results) {
+      const position = result.outcome === 'ok' ? d.vmIndex?.[result.name] : undefined;
+      const vm = position === undefined ? undefined : d.vms?.[position];
+      if (vm) vm.state = 'running';
+    }
+  }
+  const started = event.type === 'vm-power-done' ? event.results.length - failures.length : 0;
+  d.phase = 'aborted';
+  d.interrupted = false;
+  d.endedAt = at;
+  d.outcome = `${reason}; started ${started} VM(s) this run had stopped${failures.length ? `, ${failures.length} did not start` : ''}`;
 }

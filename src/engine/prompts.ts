@@ -1,10 +1,9 @@
 // Asking the operator, and what --yes and --dry-run answer on their behalf.
 import { SECRET_MASK } from './context.js';
-import { answered, setPrompt } from './engine.js';
-import type { Answer, Awaiting, Prompt, PromptAnswer, RunState } from './types.js';
+import type { Answer, Prompt, PromptAnswer, RunState } from './types.js';
 
 /** The answer given without asking, or undefined when the operator must answer. */
-function automaticAnswer(d: RunState, prompt: Prompt): { value: PromptAnswer; by: Answer['by'] } | undefined {
+export function automaticAnswer(d: RunState, prompt: Prompt): { value: PromptAnswer; by: Answer['by'] } | undefined {
   const { yes, dryRun } = d.options;
   const consent = d.runbook.unattended === true;
   const by: Answer['by'] = dryRun ? 'dry-run' : 'yes';
@@ -25,16 +24,6 @@ function automaticAnswer(d: RunState, prompt: Prompt): { value: PromptAnswer; by
     case 'input':
       return prompt.default !== undefined ? { value: prompt.default, by: 'default' } : undefined;
   }
-}
-
-export function ask(d: RunState, stepId: string, prompt: Prompt, awaiting: Awaiting, at: number): void {
-  const automatic = automaticAnswer(d, prompt);
-  if (!automatic) {
-    setPrompt(d, stepId, prompt, awaiting);
-    return;
-  }
-  recordAnswer(d, stepId, prompt, automatic.value, automatic.by, at);
-  answered(d, awaiting, automatic.value, at, { type: 'prompt', id: d.effectSeq, stepId, prompt });
 }
 
 function answerText(prompt: Prompt, value: PromptAnswer): string {

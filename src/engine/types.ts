@@ -13,6 +13,14 @@ export interface Vm {
   memory_mib: number;
   tags: string[];
   autostart: boolean;
+  /** The platform's start order (Proxmox `startup: order=N`): lower starts first, none after all that have one. */
+  startOrder?: number;
+  /** A platform lock (Proxmox `backup`, `migrate`, `snapshot`…): power changes are refused while it is held. */
+  lock?: string;
+  /** Managed by the platform itself (vSphere Cluster Services VMs): shown, never selected or powered. */
+  system?: true;
+  /** The platform's own word when `state` is the closest match (`io-error`, `guest-panicked`, `hibernated`). */
+  detail?: string;
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -58,12 +66,34 @@ export interface UnknownOutcome {
 /** What the open prompt is for, so its answer reaches the right handler. */
 export type Awaiting =
   | { purpose: 'param'; name: string }
-  | { purpose: 'step' }
+  /** The step's own question; `vm` names the VM it is about, when it is about one. */
+  | { purpose: 'step'; vm?: string }
   | { purpose: 'failure'; message: string; exitCode?: number | null }
-  | { purpose: 'vm-timeout'; vm: string }
   | { purpose: 'unknown' };
 
-export type VmOutcome = 'stopped' | 'forced' | 'started' | 'migrated' | 'timed-out' | 'left-running' | 'failed' | 'already running';
+export type VmOutcome =
+  | 'stopped'
+  | 'forced'
+  | 'started'
+  | 'migrated'
+  | 'snapshotted'
+  | 'reverted'
+  | 'timed-out'
+  | 'left-running'
+  | 'failed'
+  | 'already running';
+
+/** A snapshot this run took, and what became of it. */
+export interface SnapshotRecord {
+  vm: string;
+  name: string;
+  stepId: string;
+  /** Delete it once the run is done. */
+  cleanup: boolean;
+  state: 'taken' | 'reverted' | 'deleted';
+  /** Why cleanup could not delete it. */
+  problem?: string;
+}
 
 export interface Answer {
   stepId: string;
@@ -98,6 +128,7 @@ export type Prompt =
 export type PromptAnswer = string | boolean | string[];
 
 export type VmAction = 'shutdown' | 'poweroff' | 'start' | 'migrate';
+export type SnapshotAction = 'create' | 'revert' | 'delete';
 
 export type Effect =
   | { type: 'prompt'; id: number; stepId: string; prompt: Prompt }
@@ -118,6 +149,18 @@ export type Effect =
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
   | { type: 'inventory'; id: number; stepId?: string }
   | { type: 'vm-power'; id: number; stepId: string; action: VmAction; vms: string[]; timeoutMs: number; concurrency: number; to?: string }
+  | {
+      type: 'vm-snapshot';
+      id: number;
+      stepId: string;
+      action: SnapshotAction;
+      vms: string[];
+      name: string;
+      memory?: boolean;
+      quiesce?: boolean;
+      timeoutMs: number;
+      concurrency: number;
+    }
   | {
       type: 'reboot';
       id: number;
@@ -154,12 +197,16 @@ export type EngineEvent =
   | { type: 'inventory-failed'; effectId: number; message: string; at: number }
   | { type: 'vm-state'; name: string; state: VmState; at: number }
   | { type: 'vm-power-done'; effectId: number; results: VmResult[]; at: number }
+  | { type: 'vm-snapshot-done'; effectId: number; results: VmResult[]; at: number }
   | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
   | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean }
+  /** The operator quit and chose to start the VMs this run stopped first (also after the run ended). */
+  | { type: 'wind-down'; reason: string; at: number }
   /** The open effect was under way when patchwalk stopped, and its outcome cannot be known. */
   | { type: 'lost'; effectId: number; reason: string; at: number };
 
-export type RunPhase = 'params' | 'inventory' | 'steps' | 'done' | 'failed' | 'aborted';
+/** `closing`: every step has ended and the run tidies up (deletes the snapshots it was told to). */
+export type RunPhase = 'params' | 'inventory' | 'steps' | 'closing' | 'restoring' | 'done' | 'failed' | 'aborted';
 
 export interface RunOptions {
   yes: boolean;
@@ -184,13 +231,21 @@ export interface RunState {
   paramCursor: number;
   steps: StepState[];
   vms?: Vm[];
+  /** Position of each VM in `vms` by name, so a VM is found without a scan. */
+  vmIndex?: Record<string, number>;
   /** The VMs as they were when the run started. */
   vmsBefore?: Vm[];
   /** VMs this run stopped (shutdown, power-off or host reboot), in the order it stopped them. */
   stoppedByRun: string[];
+  /** Snapshots this run took, in order. */
+  snapshots: SnapshotRecord[];
+  /** Set by a failure answered with "revert": the failed step and the revert step it jumped to. */
+  revert?: { failedStep: string; revertStep: string; message: string };
   effect: Effect | null;
   effectSeq: number;
   awaiting: Awaiting | null;
+  /** While the operator's quit brings this run's VMs back: why the run is ending. */
+  windingDown?: string;
   /** Set when the run ended by Ctrl-C or a signal rather than by a decision. */
   interrupted?: boolean;
   answers: Answer[];

@@ -1,102 +1,76 @@
 // A step whose outcome is unknown: patchwalk stopped while its action ran (a crash, a lost
 // status file, a VM power change or reboot cut short). The step's optional `verify:` check runs
 // first; then the operator chooses: run the action again, mark it done, or skip the step.
-import { stepKind, type Step, type StepOf } from '../runbook/schema.js';
-import { actionDone, currentStep, currentStepState, setEffect } from './engine.js';
-import { ask } from './prompts.js';
-import { execCommand } from './steps/command-steps.js';
-import { STEP_HANDLERS } from './step-handlers.js';
+import { describeEffect } from './effects.js';
+import { execEffect } from './exec-effect.js';
+import { ask, effect as perform, skipped, WAIT, type NewEffect, type Outcome } from './outcome.js';
+import { scopeFor } from './context.js';
 import type { Effect, EngineEvent, RunState } from './types.js';
 
-type NewEffect = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+const currentStep = (d: RunState) => (d.phase === 'steps' ? d.runbook.steps[d.cursor] : undefined);
 
-function what(effect: Effect): string {
-  if (effect.type === 'exec') return `the command (${effect.display.split('\n')[0]})`;
-  if (effect.type === 'vm-power') return `the VM power change (${effect.action}: ${effect.vms.join(', ')})`;
-  if (effect.type === 'reboot') return `the reboot of ${effect.host}`;
-  return 'the action';
-}
+/** "Mark it done": the engine hands the step the event its action would have sent had it succeeded. */
+export type Resolution = Outcome | { kind: 'succeeded'; event: EngineEvent & { at: number }; effect: Effect };
 
-export function outcomeLost(d: RunState, effect: Effect, reason: string, at: number): void {
+export function outcomeLost(d: RunState, effect: Effect, reason: string, at: number): Outcome {
   const step = currentStep(d);
-  if (!step) return;
-  const state = currentStepState(d);
+  const state = d.steps[d.cursor];
+  if (!step || !state) return WAIT;
   state.unknown = { effect, reason };
-  d.notices.push({ at, level: 'warn', text: `${step.id}: outcome unknown: ${what(effect)}: ${reason}` });
-  const verify = 'verify' in step ? (step as StepOf<'run'>).verify : undefined;
-  if (verify) {
-    execCommand(d, step, verify, { on: (step as StepOf<'run'>).on, role: 'verify' });
-    return;
+  d.notices.push({ at, level: 'warn', text: `${step.id}: outcome unknown: ${describeEffect(effect).what}: ${reason}` });
+  if ('verify' in step && step.verify) {
+    return perform(execEffect(step.id, step.timeout, scopeFor(d), step.verify, { on: step.on, role: 'verify' }));
   }
-  askUnknown(d, step, at);
+  return askUnknown(d);
 }
 
-export function verified(d: RunState, event: Extract<EngineEvent, { type: 'exec-done' }>): void {
-  const step = currentStep(d);
-  const state = currentStepState(d);
-  if (!step || !state.unknown) return;
+export function verified(d: RunState, event: Extract<EngineEvent, { type: 'exec-done' }>): Outcome {
+  const state = d.steps[d.cursor];
+  if (!state?.unknown) return WAIT;
   state.unknown.verify = { exitCode: event.exitCode, timedOut: event.timedOut, error: event.error };
-  askUnknown(d, step, event.at);
+  return askUnknown(d);
 }
 
-function askUnknown(d: RunState, step: Step, at: number): void {
-  const unknown = currentStepState(d).unknown;
-  if (!unknown) return;
+function askUnknown(d: RunState): Outcome {
+  const step = currentStep(d);
+  const unknown = d.steps[d.cursor]?.unknown;
+  if (!step || !unknown) return WAIT;
   const { effect, verify } = unknown;
+  const facts = describeEffect(effect);
   const passed = verify?.exitCode === 0 && !verify.timedOut;
   const verifyText = !verify ? '' : passed ? ' Its verify check passed.' : ` Its verify check failed (${verify.error ?? (verify.timedOut ? 'timed out' : `exit ${verify.exitCode ?? 'unknown'}`)}).`;
-  const again = effect.type === 'exec' ? 'Run the command again' : effect.type === 'reboot' ? 'Reboot the host again' : 'Repeat the VM power change';
-  // --yes never re-runs a command on its own; repeating a power change or a reboot is safe to retry,
-  // and destructive ones still need the runbook's consent to unattended runs.
-  const destructive = effect.type === 'reboot' || (effect.type === 'vm-power' && effect.action === 'poweroff');
-  ask(
-    d,
-    step.id,
+  return ask(
     {
       kind: 'choice',
-      question: `Outcome unknown for step ${step.id}: ${what(effect)} ${unknown.reason}.${verifyText} What now?`,
+      question: `Outcome unknown for step ${step.id}: ${facts.what} ${unknown.reason}.${verifyText} What now?`,
       options: [
-        { value: 'rerun', label: again },
+        { value: 'rerun', label: facts.again },
         { value: 'done', label: 'Mark it done' },
         { value: 'skip', label: 'Skip it' },
       ],
       default: passed ? 'done' : undefined,
-      yesAnswer: passed ? 'done' : effect.type === 'exec' ? undefined : 'rerun',
-      destructive,
+      // --yes never re-runs a command on its own; repeating a VM action or a reboot is safe to
+      // retry, and destructive ones still need the runbook's consent to unattended runs.
+      yesAnswer: passed ? 'done' : facts.safeToRepeat ? 'rerun' : undefined,
+      destructive: facts.destructive,
     },
     { purpose: 'unknown' },
-    at,
   );
 }
 
-/** What a step's action would have reported had it succeeded, for "mark it done". */
-function success(effect: Effect, at: number): EngineEvent & { at: number } {
-  switch (effect.type) {
-    case 'exec':
-      return { type: 'exec-done', effectId: effect.id, exitCode: 0, timedOut: false, stdout: '', at };
-    case 'vm-power':
-      return { type: 'vm-power-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'ok' })), at };
-    case 'reboot':
-      return { type: 'reboot-done', effectId: effect.id, outcome: 'back', at };
-    default:
-      return { type: 'slept', effectId: effect.id, at };
-  }
-}
-
-export function resolveUnknown(d: RunState, choice: string, at: number): void {
+export function resolveUnknown(d: RunState, choice: string, at: number): Resolution {
   const step = currentStep(d);
-  const state = currentStepState(d);
-  const unknown = state.unknown;
-  if (!step || !unknown) return;
+  const state = d.steps[d.cursor];
+  const unknown = state?.unknown;
+  if (!step || !state || !unknown) return WAIT;
   state.unknown = undefined;
   if (choice === 'rerun') {
     const { id: _id, ...again } = unknown.effect;
-    setEffect(d, again as NewEffect);
-  } else if (choice === 'done') {
-    d.notices.push({ at, level: 'info', text: `${step.id}: marked done by the operator (outcome was unknown)` });
-    STEP_HANDLERS[stepKind(step)].resume(d, step, success(unknown.effect, at), unknown.effect);
-    if (state.status === 'done') state.message = 'marked done by the operator (outcome was unknown)';
-  } else {
-    actionDone(d, 'skipped', `outcome unknown (${unknown.reason}); skipped by the operator`, at);
+    return perform(again as NewEffect);
   }
+  if (choice === 'done') {
+    d.notices.push({ at, level: 'info', text: `${step.id}: marked done by the operator (outcome was unknown)` });
+    return { kind: 'succeeded', event: describeEffect(unknown.effect).success(at), effect: unknown.effect };
+  }
+  return skipped(`outcome unknown (${unknown.reason}); skipped by the operator`);
 }

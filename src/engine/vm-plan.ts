@@ -1,6 +1,7 @@
 // What the runbook will do to each VM, shown before any VM step so nothing comes as a surprise.
 // Cost is linear in the VMs: each step's selector runs once over all of them, and VMs are looked
 // up by name, so the console can recompute it at 5,000 VMs.
+import { kindOfStep } from '../kinds/registry.js';
 import type { Runbook } from '../runbook/schema.js';
 import { selectVms } from './select.js';
 import type { Vm } from './types.js';
@@ -16,18 +17,14 @@ interface Rule {
   action: (vm: Vm) => string | undefined;
 }
 
+/** A rule per step whose kind plans something for the VMs it selects (the kind says what). */
 function rulesFor(runbook: Runbook, vms: readonly Vm[]): Rule[] {
-  const chosen = (selector: Parameters<typeof selectVms>[1]) => new Set(selectVms(vms, selector, []).map((vm) => vm.name));
   const rules: Rule[] = [];
   for (const step of runbook.steps) {
-    if ('shutdown' in step) {
-      const action = step.shutdown.mode === 'force' ? 'force off' : 'shut down';
-      rules.push({ chosen: chosen(step.shutdown.select ?? 'running'), action: (vm) => (vm.state === 'running' || vm.state === 'paused' ? action : undefined) });
-    }
-    if ('migrate' in step) {
-      const action = `migrate to ${step.migrate.to}`;
-      rules.push({ chosen: chosen(step.migrate.select ?? 'running'), action: (vm) => (vm.state === 'running' ? action : undefined) });
-    }
+    const kind = kindOfStep(step);
+    if (!kind?.spec.plan) continue;
+    const selector = kind.selector(step) ?? 'running';
+    rules.push({ chosen: new Set(selectVms(vms, selector, []).map((vm) => vm.name)), action: (vm) => kind.plan(step, vm) });
   }
   return rules;
 }

@@ -1,7 +1,8 @@
 // One multiplexed ssh connection per destination per run, over the system `ssh`: the user's
-// ssh config, agent and known_hosts apply. A POSIX remote command runs under a small wrapper that
-// reports its process group (so a timeout or an abort can end it on the remote side) and its exit
-// code (so a dropped connection is never mistaken for the command's own exit code 255).
+// ssh config, agent and known_hosts apply. A remote command runs under a small wrapper that
+// reports its process group (POSIX) or its process id (Windows), so a timeout or an abort can end
+// it on the remote side, and its exit code, so a dropped connection is never mistaken for the
+// command's own exit code 255.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import {
   SSH_CONTROL_PERSIST_S,
   SSH_MASTER_TIMEOUT_MS,
   SSH_REMOTE_KILL_TIMEOUT_MS,
+  WINDOWS_COMMAND_LINE_MAX,
 } from '../limits.js';
 import { shellQuote } from '../runbook/template.js';
 
@@ -34,7 +36,8 @@ export function looksLikeTransportFailure(stderr: string): boolean {
   return TRANSPORT_FAILURE.test(stderr);
 }
 
-const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*$/;
+// PowerShell on Windows ends the marker lines with CR LF.
+const ANY_MARKER = /@pw[0-9a-f]{8}:(pgid|exit):-?\d*\r?$/;
 
 /** Takes any wrapper marker off a line read back from a file, when the session that knew it is gone. */
 export function withoutWrapperMarker(line: string): string | undefined {
@@ -45,6 +48,7 @@ export function withoutWrapperMarker(line: string): string | undefined {
 
 /** One remote command's view of the wrapper's markers. */
 export class RemoteSession {
+  /** POSIX: the command's process group. Windows: the wrapper's process id, ended with its tree. */
   pgid: number | undefined;
   exitCode: number | undefined;
   private readonly pgidMarker: string;
@@ -152,10 +156,14 @@ export class SshTransport {
 
   /** The argv that runs one remote command string over the shared connection, and its markers. */
   session(remote: string, options: { wrap?: boolean } = {}): RemoteSession {
-    const wrap = (options.wrap ?? true) && this.flavour === 'posix';
-    const text = wrap ? this.wrap(remote) : remote;
+    let text = remote;
+    if (options.wrap ?? true) {
+      const wrapped = this.flavour === 'posix' ? this.wrap(remote) : windowsWrapper(this.token, remote);
+      // cmd.exe takes no longer line: such a command runs as it is, without a remote kill.
+      if (this.flavour === 'posix' || wrapped.length <= WINDOWS_COMMAND_LINE_MAX) text = wrapped;
+    }
     const argv = ['ssh', ...this.common(), '-o', 'ControlMaster=no', '-T', '--', this.destination, text];
-    return new RemoteSession(argv, this.token, wrap);
+    return new RemoteSession(argv, this.token, text !== remote);
   }
 
   /**
@@ -170,10 +178,11 @@ export class SshTransport {
     return `exec /bin/sh -c ${shellQuote(script)} patchwalk ${shellQuote(remote)}`;
   }
 
-  /** Ends a remote process group: after a timeout or an abort the command must not live on. */
+  /** Ends a remote process group (or tree): after a timeout or an abort the command must not live on. */
   async killRemote(pgid: number, signal: 'TERM' | 'KILL'): Promise<void> {
-    if (this.flavour !== 'posix' || !Number.isInteger(pgid) || pgid <= 1) return;
-    const { argv } = this.session(`kill -${signal} -- -${pgid} 2>/dev/null || true`, { wrap: false });
+    const command = remoteKillCommand(this.flavour, pgid, signal);
+    if (!command) return;
+    const { argv } = this.session(command, { wrap: false });
     await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
   }
 
@@ -183,6 +192,49 @@ export class SshTransport {
     if (this.master) await this.disconnect();
     rmSync(this.controlDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The remote command that ends a wrapped command. Windows has no polite signal for a console
+ * process tree, so both steps force it; taskkill /T takes the children (cmd.exe, the command and
+ * whatever it started, such as Stop-VM's PowerShell) with it. Undefined for an id that is no
+ * command's (POSIX 0 and 1; Windows' System Idle and System processes).
+ */
+export function remoteKillCommand(flavour: RemoteFlavour, id: number, signal: 'TERM' | 'KILL'): string | undefined {
+  if (!Number.isInteger(id)) return undefined;
+  if (flavour === 'windows') return id > 4 ? `taskkill /T /F /PID ${id}` : undefined;
+  return id > 1 ? `kill -${signal} -- -${id} 2>/dev/null || true` : undefined;
+}
+
+/** A PowerShell single-quoted literal: only ' and its typographic forms are special, each doubled. */
+function psLiteral(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (quote) => quote + quote)}'`;
+}
+
+/**
+ * OpenSSH on Windows hands a command line to cmd.exe. The wrapper is a Windows PowerShell that
+ * reports its own process id, runs the command line through cmd.exe exactly as sshd would
+ * (`/s /c "…"` keeps it verbatim), inheriting stdout and stderr so output streams live, then
+ * reports the exit code. The script travels base64-encoded, so neither cmd.exe nor PowerShell
+ * as the default shell reads it on the way. UTF-8 console output first: the command's own
+ * PowerShell then writes names such as Büro-Server intact.
+ */
+export function windowsWrapper(token: string, remote: string): string {
+  const script = [
+    'try { $u = New-Object System.Text.UTF8Encoding $false; [Console]::OutputEncoding = $u; $OutputEncoding = $u } catch { }',
+    // A command that cannot start ends the wrapper without an exit marker, never as exit 0.
+    "$ErrorActionPreference = 'Stop'",
+    `[Console]::Error.WriteLine('@${token}:pgid:' + $PID)`,
+    '$s = New-Object System.Diagnostics.ProcessStartInfo',
+    "$s.FileName = $(if ($env:ComSpec) { $env:ComSpec } else { 'cmd.exe' })",
+    `$s.Arguments = '/s /c "' + ${psLiteral(remote)} + '"'`,
+    '$s.UseShellExecute = $false',
+    '$p = [System.Diagnostics.Process]::Start($s)',
+    '$p.WaitForExit()',
+    `[Console]::Error.WriteLine('@${token}:exit:' + $p.ExitCode)`,
+    'exit $p.ExitCode',
+  ].join('\n');
+  return `powershell -NoProfile -NonInteractive -EncodedCommand ${Buffer.from(script, 'utf16le').toString('base64')}`;
 }
 
 /** The run's ssh connections, one per destination, all closed when the run ends. */

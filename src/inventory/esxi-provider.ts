@@ -1,17 +1,32 @@
 // ESXi through vim-cmd over the run's ssh connection. VMs are addressed by vmid, so a name never
 // reaches the ESXi shell.
-import type { Vm, VmAction, VmResult } from '../engine/types.js';
-import { LIST_CONCURRENCY } from '../limits.js';
-import { esxiTags, parseAutostart, parseGetAllVms, parsePowerState, parseSummary, vimFault, type EsxiVm } from './esxi-parse.js';
+import type { Vm, VmAction, VmResult, VmState } from '../engine/types.js';
+import {
+  DETAILS_SCRIPT,
+  esxiTags,
+  parseAutostart,
+  parseGetAllVms,
+  parsePowerState,
+  parseSummary,
+  POWER_STATES_SCRIPT,
+  splitByVm,
+  vimFault,
+} from './esxi-parse.js';
+import { HOST_LOOP_MS_PER_VM, PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
 import { powerByPolling } from './power-poll.js';
 import { errorText, succeeded, type CommandRunner } from './provider-exec.js';
-import { forEachBounded, type InventoryProvider, type PowerRequest } from './provider.js';
+import type { InventoryProvider, PowerRequest } from './provider.js';
+import { StateBatch } from './state-batch.js';
 
 const VERB: Record<Exclude<VmAction, 'migrate'>, string> = { shutdown: 'power.shutdown', poweroff: 'power.off', start: 'power.on' };
+
+type Reading = { state: VmState } | { error: string };
 
 export class EsxiProvider implements InventoryProvider {
   readonly kind = 'esxi';
   private vmids = new Map<string, string[]>();
+  /** vCLS and other vCenter-run VMs, by vmid. */
+  private system = new Set<string>();
 
   constructor(
     private readonly run: CommandRunner,
@@ -25,23 +40,62 @@ export class EsxiProvider implements InventoryProvider {
     return output.stdout;
   }
 
-  async list(): Promise<Vm[]> {
-    const all: EsxiVm[] = parseGetAllVms(await this.vimCmd('vmsvc/getallvms', ['vmsvc/getallvms']));
-    this.vmids = new Map();
-    for (const vm of all) this.vmids.set(vm.name, [...(this.vmids.get(vm.name) ?? []), vm.vmid]);
-    const autostart = parseAutostart(await this.vimCmd('hostsvc/autostartmanager/get_autostartseq', ['hostsvc/autostartmanager/get_autostartseq']));
-    return forEachBounded(
-      all.map((vm) => vm.vmid),
-      LIST_CONCURRENCY,
-      async (vmid) => {
-        const vm = all.find((candidate) => candidate.vmid === vmid)!;
-        const summary = await this.vimCmd(`vmsvc/get.summary ${vm.name}`, ['vmsvc/get.summary', vmid]);
-        const { vcpus, memoryMib } = parseSummary(summary);
-        const state = /powerState = "poweredOn"/.test(summary) ? 'running' : /powerState = "suspended"/.test(summary) ? 'paused' : 'shut-off';
-        return { name: vm.name, id: vmid, state, vcpus, memory_mib: memoryMib, tags: esxiTags(vm), autostart: autostart.has(vmid) };
-      },
-    );
+  /**
+   * A loop over vmids on the host: one call however many VMs. Its exit status is only the last
+   * vim-cmd's, so each VM's fault is read from its own section instead.
+   */
+  private async perVm(what: string, script: string, vmids: string[]) {
+    // vim-cmd takes a fraction of a second per VM on the host: the loop's time grows with the VMs.
+    const output = await this.run(['sh', '-c', script, 'patchwalk', ...vmids], { timeoutMs: PROVIDER_COMMAND_TIMEOUT_MS + vmids.length * HOST_LOOP_MS_PER_VM });
+    if (output.problem) throw new Error(`${what} failed: ${output.problem}`);
+    return splitByVm(output.stdout);
   }
+
+  async list(): Promise<Vm[]> {
+    const table = parseGetAllVms(await this.vimCmd('vmsvc/getallvms', ['vmsvc/getallvms']));
+    if (table.unparsed.length > 0) {
+      // A VM missing from the list would be left running through the host's reboot.
+      throw new Error(
+        `vim-cmd vmsvc/getallvms: cannot read ${table.unparsed.length === 1 ? 'this row' : `${table.unparsed.length} rows, the first`}, so the VM list would be incomplete: ${table.unparsed[0].slice(0, 160)}`,
+      );
+    }
+    const vms = table.vms.filter((vm) => !vm.template);
+    this.vmids = new Map();
+    for (const vm of vms) this.vmids.set(vm.name, [...(this.vmids.get(vm.name) ?? []), vm.vmid]);
+    this.system = new Set(vms.filter((vm) => vm.system).map((vm) => vm.vmid));
+    const details = await this.perVm('reading the VM details', DETAILS_SCRIPT, vms.map((vm) => vm.vmid));
+    const autostartProblem = vimFault(details.head) ?? (/not found|denied|No such/i.test(details.head) ? details.head.trim().split('\n')[0] : undefined);
+    if (autostartProblem) throw new Error(`vim-cmd hostsvc/autostartmanager/get_autostartseq failed: ${autostartProblem}`);
+    const autostart = parseAutostart(details.head);
+    return vms.map((vm) => {
+      const summary = details.byVmid.get(vm.vmid) ?? '';
+      const fault = vimFault(summary) ?? (summary.trim() ? undefined : 'no summary');
+      const { vcpus, memoryMib, state } = parseSummary(summary);
+      return {
+        name: vm.name,
+        id: vm.vmid,
+        state: fault ? 'unknown' : state,
+        vcpus,
+        memory_mib: memoryMib,
+        tags: esxiTags(vm),
+        autostart: autostart.has(vm.vmid),
+        ...(vm.system ? { system: true as const } : {}),
+        ...(fault ? { detail: fault } : {}),
+      };
+    });
+  }
+
+  /** The power states of every VM being waited on, read in one call. */
+  private readonly states = new StateBatch<Reading>(async (vmids) => {
+    const { byVmid } = await this.perVm('vim-cmd vmsvc/power.getstate', POWER_STATES_SCRIPT, vmids);
+    return new Map(
+      vmids.map((vmid): [string, Reading] => {
+        const text = byVmid.get(vmid) ?? '';
+        const fault = vimFault(text);
+        return [vmid, fault ? { error: fault } : { state: parsePowerState(text) }];
+      }),
+    );
+  });
 
   private async vmidOf(name: string): Promise<string> {
     if (!this.vmids.has(name)) await this.list();
@@ -63,13 +117,21 @@ export class EsxiProvider implements InventoryProvider {
           if (action === 'migrate') return 'a standalone ESXi host cannot live-migrate: use vMotion from vCenter, or shut the VM down';
           try {
             const vmid = await this.vmidOf(name);
+            if (this.system.has(vmid)) {
+              return `${name} is a vSphere Cluster Services VM that vCenter runs on this host; patchwalk never powers it (vCenter moves or stops it when the host enters maintenance mode)`;
+            }
             await this.vimCmd(`vmsvc/${VERB[action]} ${name}`, EsxiProvider.powerArgs(action, vmid).slice(1));
             return undefined;
           } catch (error) {
             return (error as Error).message;
           }
         },
-        state: async (name) => parsePowerState(await this.vimCmd(`vmsvc/power.getstate ${name}`, ['vmsvc/power.getstate', await this.vmidOf(name)])),
+        state: async (name) => {
+          const reading = await this.states.get(await this.vmidOf(name));
+          if (!reading) throw new Error(`vim-cmd vmsvc/power.getstate ${name} printed nothing`);
+          if ('error' in reading) throw new Error(`vim-cmd vmsvc/power.getstate ${name} failed: ${reading.error}`);
+          return reading.state;
+        },
       },
       this.pollMs,
     );

@@ -10,9 +10,18 @@ export function psQuote(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (quote) => quote + quote)}'`;
 }
 
+/**
+ * Windows PowerShell 5.1 writes to a pipe in the console's code page (850, 437…), so over ssh
+ * `Büro-Server` arrives as `B\uFFFDro-Server`. UTF-8 without a byte order mark, in every script;
+ * a session without a console refuses the setting, and then the output is what it is.
+ */
+export const UTF8_OUTPUT =
+  'try { $utf8 = New-Object System.Text.UTF8Encoding $false; [Console]::OutputEncoding = $utf8; $OutputEncoding = $utf8 } catch { }; ';
+
 /** The argv that runs a script in Windows PowerShell without any shell quoting on the way. */
 export function powershellArgv(script: string): string[] {
   const wrapped =
+    UTF8_OUTPUT +
     "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'; " +
     `try { ${script} } catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }`;
   return ['powershell', '-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(wrapped, 'utf16le').toString('base64')];
@@ -25,6 +34,9 @@ export function decodeScript(argv: string[]): string {
 
 export const LIST_SCRIPT =
   'Get-VM | Select-Object Name, Id, State, ProcessorCount, MemoryStartup, AutomaticStartAction, Notes | ConvertTo-Json -Depth 2';
+
+/** The state of every VM in one call, for polling however many VMs are changing. */
+export const STATES_SCRIPT = 'Get-VM | Select-Object Name, State | ConvertTo-Json -Depth 1';
 
 /** One VM by exact, case-sensitive name (Get-VM -Name would read [ ] * ? as wildcards). */
 export function vmByName(name: string): string {
@@ -92,6 +104,11 @@ export function parseGetVm(text: string): Vm[] {
     throw new Error(`Get-VM printed something that is not JSON: ${trimmed.split('\n')[0].slice(0, 120)}`);
   }
   const items = (Array.isArray(data) ? data : [data]) as Record<string, unknown>[];
+  const garbled = items.find((item) => String(item.Name ?? item.VMName ?? '').includes('\uFFFD'));
+  if (garbled) {
+    // Stop-VM and Start-VM could never find it by that name.
+    throw new Error(`Get-VM printed a VM name that is not UTF-8 (${String(garbled.Name ?? garbled.VMName)}): the host's console code page got in the way`);
+  }
   return items.map((item) => ({
     name: String(item.Name ?? item.VMName ?? ''),
     id: guid(item.Id ?? item.VMId),

@@ -1,11 +1,12 @@
 // Hyper-V through PowerShell over the run's ssh connection (OpenSSH on Windows Server). Each call
 // is one `powershell -EncodedCommand`: the script travels as base64, and VM names inside it are
 // PowerShell single-quoted literals, so `o'brien` and `a;b` are just names.
-import type { Vm, VmAction, VmResult } from '../engine/types.js';
-import { decodeScript, hypervState, LIST_SCRIPT, parseGetVm, powershellArgv, powershellError, psQuote, vmByName } from './hyperv-parse.js';
+import type { Vm, VmAction, VmResult, VmState } from '../engine/types.js';
+import { decodeScript, LIST_SCRIPT, parseGetVm, powershellArgv, powershellError, psQuote, STATES_SCRIPT, vmByName } from './hyperv-parse.js';
 import { powerByPolling } from './power-poll.js';
 import { succeeded, type CommandOutput, type CommandRunner, type RunOptions } from './provider-exec.js';
 import type { InventoryProvider, PowerRequest } from './provider.js';
+import { StateBatch } from './state-batch.js';
 
 const CMDLET: Record<VmAction, string> = { shutdown: 'Stop-VM', poweroff: 'Stop-VM -TurnOff', start: 'Start-VM', migrate: 'Move-VM' };
 
@@ -26,6 +27,13 @@ export class HypervProvider implements InventoryProvider {
   async list(): Promise<Vm[]> {
     return parseGetVm(await this.ps('Get-VM', LIST_SCRIPT));
   }
+
+  /** Every VM's state from one Get-VM, however many VMs are being polled; a name held twice maps to all its states. */
+  private readonly states = new StateBatch<VmState[]>(async () => {
+    const states = new Map<string, VmState[]>();
+    for (const vm of parseGetVm(await this.ps('Get-VM', STATES_SCRIPT))) states.set(vm.name, [...(states.get(vm.name) ?? []), vm.state]);
+    return states;
+  });
 
   /** The script of one power change. */
   static powerScript(action: VmAction, name: string, to?: string): string {
@@ -56,7 +64,11 @@ export class HypervProvider implements InventoryProvider {
             return signal.aborted ? undefined : (error as Error).message;
           }
         },
-        state: async (name) => hypervState((await this.ps(`Get-VM ${name}`, `${vmByName(name)}; $vm.State.ToString()`)).trim()),
+        state: async (name) => {
+          const states = (await this.states.get(name)) ?? [];
+          if (states.length !== 1) throw new Error(`Hyper-V has ${states.length} virtual machines named '${name}'`);
+          return states[0];
+        },
       },
       this.pollMs,
     );

@@ -61,6 +61,11 @@ export async function runRemote(transport: SshTransport, command: Command, optio
       .map((line) => remote.filter(line))
       .filter((line): line is string => line !== undefined);
     const stderr = stderrLines.join('\n').trim();
+    // Killing the local ssh leaves the remote command running (a Stop-VM, a qm shutdown): end it there too.
+    if ((result.timedOut || result.isCanceled) && remote.pgid) {
+      await transport.killRemote(remote.pgid, 'TERM').catch(() => {});
+      await transport.killRemote(remote.pgid, 'KILL').catch(() => {});
+    }
     const lost = remote.connectionFailed(result.exitCode, stderr);
     return {
       exitCode: lost ? null : remote.commandExit(result.exitCode),

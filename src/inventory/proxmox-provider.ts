@@ -1,11 +1,11 @@
 // Proxmox VE through pvesh and qm over the run's ssh connection, for one node. VMs are addressed
 // by vmid, so a name never reaches the node's shell.
 import type { Vm, VmAction, VmResult } from '../engine/types.js';
-import { LIST_CONCURRENCY } from '../limits.js';
-import { parseQemuConfig, parseQemuList, parseQmStatus } from './proxmox-parse.js';
+import { CONFIG_SCRIPT, parseConfigDump, parseQemuList, type ProxmoxVm } from './proxmox-parse.js';
 import { powerByPolling } from './power-poll.js';
 import { errorText, succeeded, type CommandRunner, type RunOptions } from './provider-exec.js';
-import { forEachBounded, type InventoryProvider, type PowerRequest } from './provider.js';
+import type { InventoryProvider, PowerRequest } from './provider.js';
+import { StateBatch } from './state-batch.js';
 
 export class ProxmoxProvider implements InventoryProvider {
   readonly kind = 'proxmox';
@@ -23,21 +23,44 @@ export class ProxmoxProvider implements InventoryProvider {
     return output.stdout;
   }
 
-  async list(): Promise<Vm[]> {
+  /** One call for every VM of the node with its state: `--full 1` adds QEMU's run state, so a paused VM is not `running`. */
+  private async qemuList(): Promise<ProxmoxVm[]> {
     const path = `/nodes/${this.node}/qemu`;
-    const vms = parseQemuList(await this.must(`pvesh get ${path}`, ['pvesh', 'get', path, '--output-format', 'json'])).filter((vm) => !vm.template);
+    return parseQemuList(await this.must(`pvesh get ${path}`, ['pvesh', 'get', path, '--full', '1', '--output-format', 'json']));
+  }
+
+  /** The VMs' latest rows by vmid, read for all VMs at once however many are polled. */
+  private readonly rows = new StateBatch<ProxmoxVm>(async () => {
+    const rows = await this.qemuList();
+    this.latest = new Map(rows.map((row) => [row.vmid, row]));
+    return this.latest;
+  });
+  private latest = new Map<string, ProxmoxVm>();
+
+  async list(): Promise<Vm[]> {
+    const vms = (await this.qemuList()).filter((vm) => !vm.template);
+    // onboot and the startup order live only in each VM's config: all configs in one more call.
+    const configs = parseConfigDump(await this.must(`reading the VM configs of node ${this.node}`, ['sh', '-c', CONFIG_SCRIPT, 'patchwalk', this.node]));
     this.vmids = new Map();
+    this.latest = new Map(vms.map((vm) => [vm.vmid, vm]));
     for (const vm of vms) this.vmids.set(vm.name, [...(this.vmids.get(vm.name) ?? []), vm.vmid]);
-    return forEachBounded(
-      vms.map((vm) => vm.vmid),
-      LIST_CONCURRENCY,
-      async (vmid) => {
-        const vm = vms.find((candidate) => candidate.vmid === vmid)!;
-        const configPath = `${path}/${vmid}/config`;
-        const config = parseQemuConfig(await this.must(`pvesh get ${configPath}`, ['pvesh', 'get', configPath, '--output-format', 'json']));
-        return { name: vm.name, id: vmid, state: vm.state, vcpus: vm.vcpus, memory_mib: vm.memoryMib, tags: vm.tags, autostart: config.onboot };
-      },
-    );
+    return vms.map((vm) => {
+      const config = configs.get(vm.vmid);
+      const lock = vm.lock ?? config?.lock;
+      return {
+        name: vm.name,
+        id: vm.vmid,
+        state: vm.state,
+        vcpus: vm.vcpus,
+        memory_mib: vm.memoryMib,
+        // Proxmox VE 6 lists no tags: the config has them.
+        tags: vm.tags ?? config?.tags ?? [],
+        autostart: config?.onboot ?? false,
+        ...(config?.order !== undefined ? { startOrder: config.order } : {}),
+        ...(lock ? { lock } : {}),
+        ...(vm.detail ? { detail: vm.detail } : {}),
+      };
+    });
   }
 
   private async vmidOf(name: string): Promise<string> {
@@ -46,6 +69,16 @@ export class ProxmoxProvider implements InventoryProvider {
     if (ids.length === 0) throw new Error(`no VM named ${name} on node ${this.node}`);
     if (ids.length > 1) throw new Error(`${ids.length} VMs are named ${name} (vmids ${ids.join(', ')}); rename one first`);
     return ids[0];
+  }
+
+  /**
+   * Proxmox holds a lock on a VM while a backup, migration or snapshot runs; a power change then
+   * fails or breaks the job. Refused with the lock named, so the operator decides. Starting a
+   * hibernated VM (lock `suspended`) is how it resumes, so that one goes ahead.
+   */
+  static lockRefusal(action: VmAction, name: string, vmid: string, lock: string | undefined): string | undefined {
+    if (!lock || (action === 'start' && lock === 'suspended')) return undefined;
+    return `${name} (${vmid}) is locked (${lock}) on Proxmox; wait until the ${lock} is over, or clear a stale lock with: qm unlock ${vmid}`;
   }
 
   static powerArgs(action: VmAction, vmid: string, options: { timeoutMs?: number; to?: string } = {}): string[] {
@@ -70,6 +103,8 @@ export class ProxmoxProvider implements InventoryProvider {
           if (action === 'migrate' && !to) return 'live migration needs a destination node (migrate: { to: NODE })';
           try {
             const vmid = await this.vmidOf(name);
+            const locked = ProxmoxProvider.lockRefusal(action, name, vmid, this.latest.get(vmid)?.lock);
+            if (locked) return locked;
             const argv = ProxmoxProvider.powerArgs(action, vmid, { timeoutMs, to });
             await this.must(`qm ${argv[1]} ${name} (${vmid})`, argv, { timeoutMs: timeoutMs + 5000, signal });
             return undefined;
@@ -79,7 +114,9 @@ export class ProxmoxProvider implements InventoryProvider {
         },
         state: async (name) => {
           const vmid = await this.vmidOf(name);
-          return parseQmStatus(await this.must(`qm status ${name} (${vmid})`, ['qm', 'status', vmid]));
+          const row = await this.rows.get(vmid);
+          if (!row) throw new Error(`${name} (${vmid}) is no longer on node ${this.node}`);
+          return row.state;
         },
       },
       this.pollMs,

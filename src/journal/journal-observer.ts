@@ -4,7 +4,8 @@
 import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
 import type { Effect, EngineEvent, RunState } from '../engine/types.js';
-import type { StepOf } from '../runbook/schema.js';
+import { describeEffect } from '../engine/effects.js';
+import { kindOfStep } from '../kinds/registry.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { JournalRecord } from './records.js';
 import { SECRET_MASK, type Secrets } from './secrets.js';
@@ -24,7 +25,8 @@ function secretName(previous: RunState): string | undefined {
   if (effect?.type !== 'prompt' || effect.prompt.kind !== 'input' || !effect.prompt.secret) return undefined;
   if (previous.awaiting?.purpose === 'param') return previous.awaiting.name;
   const step = previous.runbook.steps.find((candidate) => candidate.id === effect.stepId);
-  return step && 'input' in step ? (step as StepOf<'input'>).input.var : effect.stepId;
+  const variable = step ? kindOfStep(step)?.variables(step).find((candidate) => candidate.secret) : undefined;
+  return variable?.name ?? effect.stepId;
 }
 
 export function eventRecord(event: EngineEvent, state: RunState, previous: RunState): JournalRecord {
@@ -46,18 +48,17 @@ export class JournalObserver {
 
   event(event: EngineEvent, state: RunState, previous: RunState): void {
     this.secrets.update(state);
-    this.journal.append(eventRecord(event, state, previous));
-    for (const record of derivedRecords(state, previous, event.at)) this.journal.append(record);
+    this.journal.appendAll([eventRecord(event, state, previous), ...derivedRecords(state, previous, event.at)]);
   }
 
   beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {
     if (effect.type === 'prompt') {
       this.journal.append({ type: 'prompt', at, step: effect.stepId, effect: effect.id, kind: effect.prompt.kind, question: effect.prompt.question });
-    } else if (effect.type === 'vm-power' && !state.options.dryRun) {
-      const detail = `${effect.vms.join(', ')}${effect.to ? ` to ${effect.to}` : ''}`;
-      this.journal.append({ type: 'effect-start', at, step: effect.stepId, effect: effect.id, action: effect.action, detail });
-    } else if (effect.type === 'reboot' && !state.options.dryRun) {
-      this.journal.append({ type: 'effect-start', at, step: effect.stepId, effect: effect.id, action: 'reboot', detail: effect.host });
+      return;
+    }
+    const { changesWorld, journal } = describeEffect(effect);
+    if (changesWorld && journal && !state.options.dryRun) {
+      this.journal.append({ type: 'effect-start', at, step: effect.stepId ?? '', effect: effect.id, action: journal.action, detail: journal.detail });
     }
   }
 }
@@ -85,10 +86,27 @@ export function derivedRecords(state: RunState, previous: RunState, at: number):
     records.push({ type: 'answer', at: answer.at, step: answer.stepId, question: answer.question, answer: answer.answer, by: answer.by });
   }
   for (const notice of state.notices.slice(previous.notices.length)) records.push({ type: 'notice', ...notice });
-  for (const vm of state.vms ?? []) {
-    const before = previous.vms?.find((candidate) => candidate.name === vm.name);
-    if (before?.state !== vm.state) records.push({ type: 'vm-state', at, vm: vm.name, from: before?.state ?? null, to: vm.state });
-  }
+  records.push(...vmStateRecords(state, previous, at));
   if (isFinished(state) && !isFinished(previous)) records.push({ type: 'run-end', at: state.endedAt ?? at, phase: state.phase, outcome: state.outcome });
   return records;
+}
+
+/** VM state changes between two states. Updates share structure, so an unchanged list costs one
+ * comparison and a changed one a reference check per VM, never a search. */
+function vmStateRecords(state: RunState, previous: RunState, at: number): JournalRecord[] {
+  const vms = state.vms ?? [];
+  if (vms === previous.vms) return [];
+  const records: JournalRecord[] = [];
+  const sameList = previous.vms !== undefined && previous.vms.length === vms.length && state.vmIndex === previous.vmIndex;
+  vms.forEach((vm, position) => {
+    const before = sameList ? previous.vms?.[position] : vmBefore(previous, vm.name);
+    if (before === vm) return;
+    if (before?.state !== vm.state) records.push({ type: 'vm-state', at, vm: vm.name, from: before?.state ?? null, to: vm.state });
+  });
+  return records;
+}
+
+function vmBefore(previous: RunState, name: string) {
+  const position = previous.vmIndex?.[name];
+  return position === undefined ? undefined : previous.vms?.[position];
 }

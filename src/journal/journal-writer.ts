@@ -21,7 +21,14 @@ export class JournalWriter {
   }
 
   append(record: JournalRecord): void {
-    writeSync(this.fd, `${this.mask(JSON.stringify(record))}\n`);
+    this.appendAll([record]);
+  }
+
+  /** Writes the records in one write and one fsync: an event and the records derived from it are
+   * on disk together or not at all (a kill cannot land between them). */
+  appendAll(records: readonly JournalRecord[]): void {
+    if (records.length === 0) return;
+    writeSync(this.fd, records.map((record) => `${this.mask(JSON.stringify(record))}\n`).join(''));
     fsyncSync(this.fd);
   }
 

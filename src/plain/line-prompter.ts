@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { printable } from '../display/printable.js';
 import { listText, promptText } from '../display/prompt-text.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
-import { NoInputError, type Prompter } from '../run/drive-run.js';
+import { interpretLine, rulesFor } from '../engine/prompt-model.js';
+import { NoInputError, QuitRequested, type Prompter } from '../run/drive-run.js';
 import type { Style } from './style.js';
 
 /** Echoes what the operator types, except while a secret is being typed. */
@@ -66,7 +67,14 @@ export class LinePrompter implements Prompter {
     if (this.closed) return Promise.reject(new NoInputError(question));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject, question };
-      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          this.waiting = undefined;
+          reject(signal.reason instanceof QuitRequested ? signal.reason : new Error('interrupted'));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -80,7 +88,7 @@ export class LinePrompter implements Prompter {
       const answer = await this.readLine(question, signal);
       if (this.echo.muted) this.say('\n');
       else if (!this.input.isTTY) this.say(`${secret ? '********' : answer}\n`);
-      return answer.trim();
+      return answer;
     } finally {
       this.echo.muted = false;
     }
@@ -88,62 +96,31 @@ export class LinePrompter implements Prompter {
 
   async ask(prompt: Prompt, { signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
     const s = this.style;
+    const rules = rulesFor(prompt);
+    // What is drawn comes from the display model: the question printable, long lists summarised.
     const text = promptText(prompt);
-    const q = `${s.cyan('?')} ${s.bold(text.question)}`;
-    const hint = text.hint ? ` ${s.dim(text.hint)}` : '';
     if (text.error) this.say(`  ${s.red('✗')} ${text.error}\n`);
-    switch (prompt.kind) {
-      case 'continue':
-        this.say(`${q} `);
-        await this.line(prompt.question, signal);
-        return true;
-      case 'confirm':
-        for (;;) {
-          this.say(`${q}${hint} `);
-          const answer = (await this.line(prompt.question, signal)).toLowerCase();
-          if (['y', 'yes'].includes(answer)) return true;
-          if (['', 'n', 'no'].includes(answer)) return false;
-          this.say(`  answer y or n\n`);
-        }
-      case 'type-to-confirm':
-        this.say(`${q}${hint}: `);
-        return this.line(prompt.question, signal);
-      case 'input': {
-        this.say(`${q}${hint}: `);
-        const answer = await this.line(prompt.question, signal, prompt.secret);
-        return answer === '' && prompt.default !== undefined ? prompt.default : answer;
-      }
-      case 'choice': {
-        this.say(`${q}\n`);
-        prompt.options.forEach((option, index) => {
-          const label = option.label === option.value ? printable(option.value) : `${printable(option.value)}  ${s.dim(printable(option.label))}`;
-          this.say(`  ${index + 1}) ${label}\n`);
-        });
-        for (;;) {
-          this.say(`  choose 1-${prompt.options.length} or a name${hint}: `);
-          const answer = await this.line(prompt.question, signal);
-          if (answer === '' && prompt.default) return prompt.default;
-          const byNumber = prompt.options[Number(answer) - 1];
-          if (/^\d+$/.test(answer) && byNumber) return byNumber.value;
-          const byName = prompt.options.find((option) => option.value.toLowerCase() === answer.toLowerCase());
-          if (byName) return byName.value;
-          this.say(`  "${printable(answer)}" is not one of the choices\n`);
-        }
-      }
-      case 'select-vms': {
-        // A long list is summarised: every name stays typeable, and `patchwalk vms` lists them all.
-        this.say(`${q}${hint}: ${listText(prompt.selected)}\n`);
-        for (;;) {
-          this.say(`  ${s.dim('y = all of them, n = stop the run, or type the names to include')}: `);
-          const answer = await this.line(prompt.question, signal);
-          if (['y', 'yes'].includes(answer.toLowerCase())) return prompt.selected;
-          if (['n', 'no', ''].includes(answer.toLowerCase())) return false;
-          const names = answer.split(/[\s,]+/).filter(Boolean);
-          const unknown = names.filter((name) => !prompt.options.includes(name));
-          if (unknown.length === 0) return names;
-          this.say(`  not offered here: ${listText(unknown)}\n`);
-        }
-      }
+    this.say(`${s.cyan('?')} ${s.bold(text.question)}`);
+    if (prompt.kind === 'choice') {
+      this.say('\n');
+      prompt.options.forEach((option, index) => {
+        const label = option.label === option.value ? printable(option.value) : `${printable(option.value)}  ${s.dim(printable(option.label))}`;
+        this.say(`  ${index + 1}) ${label}\n`);
+      });
+    } else if (prompt.kind === 'select-vms') {
+      // Every name stays typeable; the list on screen is summarised with a count.
+      this.say(`: ${listText(prompt.selected)}\n`);
+    }
+    const secret = prompt.kind === 'input' && prompt.secret;
+    for (;;) {
+      const listed = prompt.kind === 'choice' || prompt.kind === 'select-vms';
+      const hint = printable(rules.hint);
+      if (listed) this.say(`  ${s.dim(hint)}: `);
+      else this.say(hint ? ` ${s.dim(`(${hint})`)}: ` : ': ');
+      const reply = interpretLine(prompt, await this.line(prompt.question, signal, secret));
+      if (reply.kind === 'answer') return reply.value;
+      if (reply.kind === 'quit') throw new QuitRequested();
+      this.say(`  ${printable(reply.message)}\n`);
     }
   }
 }

@@ -3,6 +3,8 @@
 import { isFinished, reduce } from '../engine/engine.js';
 import type { Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
 import { commandText } from '../runbook/template.js';
+import { stoppedAndOff } from '../engine/engine.js';
+import { quitQuestion, type QuitChoice } from '../engine/prompt-model.js';
 import type { ExecRequest, ExecResult, Stream } from '../exec/run-command.js';
 import type { HostControl, InventoryProvider } from '../inventory/provider.js';
 
@@ -10,6 +12,16 @@ export interface Prompter {
   /** Resolves with the operator's answer; rejects with NoInputError when no input can come. */
   ask(prompt: Prompt, context: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer>;
 }
+
+/** A prompter rejects with this when the operator asks to quit (q, Ctrl-C) at a prompt. */
+export class QuitRequested extends Error {
+  constructor() {
+    super('the operator asked to quit');
+  }
+}
+
+/** What the operator decided at the quit question; `back` returns to the run. */
+export type QuitDecision = QuitChoice | 'back';
 
 export class NoInputError extends Error {
   constructor(readonly question: string) {
@@ -38,14 +50,25 @@ export interface RunDeps {
   ssh?: () => string | undefined;
   observer: RunObserver;
   now?: () => number;
+  /** The operator left the run while an action runs: the session detaches and exits (the action goes on). */
+  onLeave?: () => void;
 }
 
 export class RunDriver {
   private state: RunState;
-  private readonly controller = new AbortController();
+  private controller = new AbortController();
   private interruption: string | undefined;
   private decided = false;
   private readonly now: () => number;
+  /** The open prompt's own abort: a quit request cancels the question, not the run. */
+  private promptController: AbortController | undefined;
+  private quitAsking = false;
+  /** A quit question asked while an action ran: the next effect waits for its answer. */
+  private quitPending: Promise<void> | undefined;
+  /** Set when the operator chose to start this run's VMs before ending. */
+  private windDownReason: string | undefined;
+  /** The operator chose to leave the run interrupted; `run()` returns with the run unfinished. */
+  left = false;
 
   constructor(
     initial: RunState,
@@ -71,9 +94,56 @@ export class RunDriver {
     this.interrupt(reason);
   }
 
+  /**
+   * q, Ctrl-C or Esc-then-quit: asks the quit question, naming the VMs this run has off. At a
+   * prompt the question replaces it until answered; while an action runs the action goes on while
+   * the operator decides. Leaving (the default) keeps the run resumable.
+   */
+  requestQuit(): void {
+    if (this.quitAsking || this.interruption) return;
+    if (this.promptController) {
+      this.promptController.abort(new QuitRequested());
+      return;
+    }
+    this.quitPending = this.askQuit()
+      .catch(() => 'leave' as const)
+      .then((decision) => this.actOnQuit(decision))
+      .finally(() => (this.quitPending = undefined));
+  }
+
+  private async askQuit(): Promise<QuitDecision> {
+    this.quitAsking = true;
+    const prompt = quitQuestion(stoppedAndOff(this.state));
+    prompt.options.push({ value: 'back', label: 'Go back to the run' });
+    try {
+      const answer = await this.deps.prompter.ask(prompt, { stepId: 'quit', signal: this.controller.signal });
+      return String(answer) as QuitDecision;
+    } catch (error) {
+      // q again at the quit question means what Enter means: leave, resumable.
+      if (error instanceof QuitRequested) return 'leave';
+      throw error;
+    } finally {
+      this.quitAsking = false;
+    }
+  }
+
+  /** While an action runs: end it and everything it started, or leave it running and go. */
+  private actOnQuit(decision: QuitDecision): void {
+    if (decision === 'back') return;
+    if (decision === 'end') this.abort('the operator quit and ended the run');
+    else if (decision === 'restore') {
+      this.windDownReason = 'the operator quit';
+      this.interrupt('the operator quit');
+    } else {
+      this.left = true;
+      this.deps.onLeave?.();
+    }
+  }
+
   /** True while a step's command is running. */
   get commandRunning(): boolean {
-    return this.state.effect?.type === 'exec' || this.state.effect?.type === 'vm-power' || this.state.effect?.type === 'reboot';
+    const type = this.state.effect?.type;
+    return type === 'exec' || type === 'vm-power' || type === 'vm-snapshot' || type === 'reboot';
   }
 
   private dispatch(event: EngineEvent): void {
@@ -85,9 +155,20 @@ export class RunDriver {
 
   async run(): Promise<RunState> {
     if (!this.state.startedAt) this.dispatch({ type: 'start', at: this.now() });
-    while (!isFinished(this.state) && this.state.effect) {
+    while (!isFinished(this.state) && this.state.effect && !this.left) {
       await this.deps.observer.beforeEffect?.(this.state.effect, this.state);
       const event = await this.perform(this.state.effect);
+      // One question at a time: a quit question still open decides before anything else is asked.
+      if (this.quitPending) await this.quitPending;
+      if (this.left) break;
+      if (this.windDownReason) {
+        const reason = this.windDownReason;
+        this.windDownReason = undefined;
+        this.interruption = undefined;
+        this.controller = new AbortController();
+        this.dispatch({ type: 'wind-down', reason, at: this.now() });
+        continue;
+      }
       if (this.interruption) {
         this.dispatch({ type: 'abort', reason: this.interruption, at: this.now(), decided: this.decided });
         break;
@@ -97,20 +178,46 @@ export class RunDriver {
     return this.state;
   }
 
+  /** Asks a step's question; a quit request in the middle asks the quit question, then this one again. */
+  private async askPrompt(effect: Extract<Effect, { type: 'prompt' }>, signal: AbortSignal): Promise<EngineEvent> {
+    for (;;) {
+      const controller = new AbortController();
+      const cancel = () => controller.abort();
+      signal.addEventListener('abort', cancel, { once: true });
+      this.promptController = controller;
+      try {
+        const value = await this.deps.prompter.ask(effect.prompt, { stepId: effect.stepId, signal: controller.signal });
+        return { type: 'answer', effectId: effect.id, value, at: this.now() };
+      } catch (error) {
+        if (signal.aborted) return { type: 'abort', reason: this.interruption ?? 'interrupted', at: this.now() };
+        if (!(error instanceof QuitRequested) && !(controller.signal.reason instanceof QuitRequested)) throw error;
+      } finally {
+        signal.removeEventListener('abort', cancel);
+        this.promptController = undefined;
+      }
+      const decision = await this.askQuit();
+      if (decision === 'back') continue;
+      if (decision === 'leave') {
+        this.left = true;
+        return { type: 'abort', reason: 'left', at: this.now() };
+      }
+      if (decision === 'end') {
+        this.decided = true;
+        this.interruption = 'the operator quit and ended the run';
+        return { type: 'abort', reason: this.interruption, at: this.now(), decided: true };
+      }
+      this.windDownReason = `the operator quit at step ${effect.stepId}`;
+      return { type: 'abort', reason: this.windDownReason, at: this.now() };
+    }
+  }
+
   private async perform(effect: Effect): Promise<EngineEvent> {
     const signal = this.controller.signal;
     const observer = this.deps.observer;
     const dryRun = this.state.options.dryRun;
     switch (effect.type) {
-      case 'prompt': {
-        try {
-          const value = await this.deps.prompter.ask(effect.prompt, { stepId: effect.stepId, signal });
-          return { type: 'answer', effectId: effect.id, value, at: this.now() };
-        } catch (error) {
-          if (signal.aborted) return { type: 'abort', reason: this.interruption ?? 'interrupted', at: this.now() };
-          throw error;
-        }
-      }
+      case 'prompt':
+        return this.askPrompt(effect, signal);
       case 'exec': {
         if (dryRun) {
           return { type: 'exec-done', effectId: effect.id, exitCode: 0, timedOut: false, stdout: '', at: this.now() };
@@ -173,6 +280,34 @@ export class RunDriver {
           },
         });
         return { type: 'vm-power-done', effectId: effect.id, results, at: this.now() };
+      }
+      case 'vm-snapshot': {
+        const verb = { create: `take snapshot ${effect.name} of`, revert: `revert to snapshot ${effect.name}`, delete: `delete snapshot ${effect.name} of` }[effect.action];
+        if (dryRun) {
+          observer.progress?.(effect.stepId, `would ${verb}: ${effect.vms.join(', ')}`);
+          return { type: 'vm-snapshot-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'ok' })), at: this.now() };
+        }
+        const provider = this.deps.provider;
+        if (!provider.snapshot) {
+          const message = `the ${provider.kind} provider cannot take or revert snapshots`;
+          return { type: 'vm-snapshot-done', effectId: effect.id, results: effect.vms.map((name) => ({ name, outcome: 'error', message })), at: this.now() };
+        }
+        observer.progress?.(effect.stepId, `${verb}: ${effect.vms.join(', ')}`);
+        const results = await provider.snapshot({
+          action: effect.action,
+          vms: effect.vms,
+          name: effect.name,
+          memory: effect.memory,
+          quiesce: effect.quiesce,
+          timeoutMs: effect.timeoutMs,
+          concurrency: effect.concurrency,
+          signal,
+          onState: (name: string, state: VmState) => {
+            this.dispatch({ type: 'vm-state', name, state, at: this.now() });
+            observer.progress?.(effect.stepId, `${name}: ${state}`);
+          },
+        });
+        return { type: 'vm-snapshot-done', effectId: effect.id, results, at: this.now() };
       }
       case 'reboot': {
         if (dryRun) {

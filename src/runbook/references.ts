@@ -3,7 +3,8 @@
 import type { StepStatus } from '../engine/types.js';
 import { ExpressionError, expressionPaths, parseExpression, type Expr } from './expression.js';
 import { didYouMean } from './problem.js';
-import { STEP_KINDS, type StepKind } from './schema.js';
+import { revert } from '../kinds/revert.js';
+import { kindOfStep, PER_VM_KINDS, SELECTING_KINDS, type StepKind } from '../kinds/registry.js';
 import type { Finding } from './structure.js';
 import { templateRefs } from './template.js';
 import type { PathSegment } from './yaml-source.js';
@@ -29,7 +30,6 @@ const BUILTIN_ROOTS: Record<string, string[]> = {
   target: TARGET_FIELDS,
   patch: PATCH_FIELDS,
 };
-const PER_VM_KINDS: StepKind[] = ['note', 'confirm', 'run', 'wait'];
 
 function isRecord(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,18 +40,16 @@ function stepList(data: Raw): Raw[] {
 }
 
 function kindOf(step: Raw): StepKind | undefined {
-  return STEP_KINDS.find((kind) => kind in step);
+  return kindOfStep(step)?.key;
 }
 
-/** Variables a step defines for the steps after it. */
+/** Variables a step defines for the steps after it (read off a step that may be malformed). */
 function definedVars(step: Raw): string[] {
-  const names: string[] = [];
-  if (typeof step.capture === 'string') names.push(step.capture);
-  for (const key of ['input', 'choice']) {
-    const block = step[key];
-    if (isRecord(block) && typeof block.var === 'string') names.push(block.var);
+  try {
+    return (kindOfStep(step)?.variables(step) ?? []).map((variable) => variable.name).filter((name) => typeof name === 'string');
+  } catch {
+    return [];
   }
-  return names;
 }
 
 /** Every string under a value, with its path, for template scanning. */
@@ -224,7 +222,7 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   const findings: ScalarFinding[] = [];
   const kind = kindOf(step);
   if (step.each_vm !== undefined && kind && !PER_VM_KINDS.includes(kind)) {
-    const hint = ['vms', 'shutdown', 'start', 'migrate'].includes(kind) ? `; to choose VMs, use select: inside ${kind}:` : '';
+    const hint = SELECTING_KINDS.includes(kind) ? `; to choose VMs, use select: inside ${kind}:` : '';
     findings.push({ path: [...path, 'each_vm'], message: `each_vm works on ${PER_VM_KINDS.join(', ')} steps, not on ${kind}${hint}` });
   }
   const input = step.input;
@@ -237,6 +235,17 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   const choice = step.choice;
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
+  }
+  const onFailure = step.on_failure;
+  if (isRecord(onFailure) && typeof onFailure.revert === 'string') {
+    const target = onFailure.revert;
+    const index = stepList(data).findIndex((candidate) => candidate.id === target);
+    const targetStep = stepList(data)[index];
+    const here = typeof path[1] === 'number' ? path[1] : -1;
+    const where: PathSegment[] = [...path, 'on_failure', 'revert'];
+    if (!targetStep) findings.push({ path: where, message: `no step "${target}"${didYouMean(target, stepList(data).map((candidate) => String(candidate.id ?? '')))}` });
+    else if (kindOf(targetStep) !== revert.key) findings.push({ path: where, message: `step "${target}" is not a revert step` });
+    else if (index <= here) findings.push({ path: where, message: `the revert step "${target}" must come after this step` });
   }
   const hostAt = step.on === 'host' ? [...path, 'on'] : isRecord(step.wait) && step.wait.on === 'host' ? [...path, 'wait', 'on'] : undefined;
   const provider = isRecord(data.inventory) ? data.inventory.provider : 'sim';

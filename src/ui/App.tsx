@@ -4,8 +4,8 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { colourDisabled } from '../display/colour.js';
-import { runbookTitle, stepTitles } from '../display/step-text.js';
-import { kindDisplay } from '../display/step-kinds.js';
+import { CONFIRM_DEFAULT_NO_HINT } from '../display/prompt-text.js';
+import { describeStep, runbookTitle, stepTitles } from '../display/step-text.js';
 import { isFinished } from '../engine/engine.js';
 import { withParamDefaults } from '../engine/context.js';
 import { livePlan, type VmPlan } from '../engine/vm-plan.js';
@@ -72,8 +72,7 @@ export function App({ store, driver, training, onExit }: Props) {
   const open = store.prompt;
   const finished = isFinished(run);
   const overlay = ui.overlay;
-  const currentKind = run.steps[run.cursor]?.kind;
-  const kind = kindDisplay(currentKind);
+  const current = describeStep(shown, run.cursor);
   const titles = useMemo(() => stepTitles(shown), [shown]);
 
   const vmPlan = useVmPlan(run);
@@ -89,14 +88,14 @@ export function App({ store, driver, training, onExit }: Props) {
     rows,
     finished,
     inSteps: run.phase === 'steps',
-    detailShare: kind.detailShare,
+    detailShare: current?.detailShare ?? 3,
     detailRows: (width) => stepDetailHeight(shown, run.cursor, width),
-    promptRows: (width) => (overlay === 'search' ? 1 : ending ? questionRows(ending.question, '[y/N]', width) : promptHeight(open?.prompt, width)),
+    promptRows: (width) => (overlay === 'search' ? 1 : ending ? questionRows(ending.question, CONFIRM_DEFAULT_NO_HINT, width) : promptHeight(open?.prompt, width)),
     summaryRows: summaryRows(run),
   });
   const { width, height, bodyHeight, sidebarWidth, mainWidth, detailHeight, paneHeight, promptHeight: promptRows, summaryHeight } = layout;
 
-  const vmsAutomatically = plans.length > 0 && (open?.prompt.kind === 'select-vms' || (kind.vmTable && !finished));
+  const vmsAutomatically = plans.length > 0 && (open?.prompt.kind === 'select-vms' || (current?.vmTable === true && !finished));
   const showVms = showsVms(ui, run.cursor, vmsAutomatically);
   const vmRows = visibleVmRows(paneHeight);
 
@@ -108,7 +107,7 @@ export function App({ store, driver, training, onExit }: Props) {
     if (commandId !== undefined) dispatch({ type: 'command' });
   }, [commandId]);
   // A question about one VM brings its row into view.
-  const askedVm = run.awaiting?.purpose === 'vm-timeout' ? run.awaiting.vm : undefined;
+  const askedVm = run.awaiting?.purpose === 'step' ? run.awaiting.vm : undefined;
   useEffect(() => {
     const index = askedVm === undefined ? undefined : vmPlan.index.get(askedVm);
     if (index !== undefined) dispatch({ type: 'focus-vm', index, vmRows });
@@ -210,6 +209,8 @@ export function App({ store, driver, training, onExit }: Props) {
       return (
         <ConfirmPrompt
           question={ending.question}
+          hint={CONFIRM_DEFAULT_NO_HINT}
+          emptyAnswer={false}
           destructive
           isActive
           width={mainWidth}

@@ -16,8 +16,10 @@ export function promptHeight(prompt: Prompt | undefined, width: number): number 
   const asked = prompt.kind === 'continue' ? wrapText(question, width).length : questionRows(question, shownHint, width);
   switch (prompt.kind) {
     case 'continue':
-    case 'confirm':
       return asked;
+    case 'confirm':
+      // And a row for "answer y or n" after an empty Enter.
+      return asked + 1;
     case 'input':
     case 'type-to-confirm':
       // The field, and room for the problem with the last answer.
@@ -72,7 +74,18 @@ export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTi
         </Box>
       );
     case 'confirm':
-      return <ConfirmPrompt key={id} question={text.question} destructive={prompt.destructive} onAnswer={onAnswer} isActive={isActive} width={width} />;
+      return (
+        <ConfirmPrompt
+          key={id}
+          question={text.question}
+          hint={text.hint}
+          emptyAnswer={typeof text.empty === 'boolean' ? text.empty : undefined}
+          destructive={prompt.destructive}
+          onAnswer={onAnswer}
+          isActive={isActive}
+          width={width}
+        />
+      );
     case 'input':
       return (
         <TextPrompt

@@ -3,12 +3,12 @@ import { promptLine, promptText, summariseLists } from '../../src/display/prompt
 
 describe('prompt text', () => {
   it('gives each prompt kind its hint of valid answers; a secret and a typed host name show no default', () => {
-    expect(promptText({ kind: 'confirm', question: 'Go on?', destructive: false }).hint).toBe('[y/N]');
+    expect(promptText({ kind: 'confirm', question: 'Go on?', destructive: false }).hint).toBe('[y/n]');
     expect(promptText({ kind: 'input', question: 'Host', default: 'kvm01' }).hint).toBe('[kvm01]');
     expect(promptText({ kind: 'input', question: 'Token', default: 's3c', secret: true }).hint).toBe('');
     expect(promptText({ kind: 'type-to-confirm', question: 'Type the host name', expected: 'kvm01' }).hint).toBe('(type kvm01)');
     expect(promptText({ kind: 'choice', question: 'What now?', options: [], default: 'wait' }).hint).toBe('[wait]');
-    expect(promptLine({ kind: 'confirm', question: 'Go on?', destructive: true })).toBe('Go on? [y/N]');
+    expect(promptLine({ kind: 'confirm', question: 'Go on?', destructive: true })).toBe('Go on? [y/n]');
   });
 
   it('summarises a long VM list with a count, keeping the rest of the question whole', () => {

@@ -80,6 +80,13 @@ export class Run {
     return this;
   }
 
+  snapshots(outcomes: Record<string, VmResult['outcome']> = {}): this {
+    const effect = this.expectEffect('vm-snapshot');
+    const results = effect.vms.map((name) => ({ name, outcome: outcomes[name] ?? 'ok' }));
+    this.state = reduce(this.state, { type: 'vm-snapshot-done', effectId: effect.id, results, at: this.at });
+    return this;
+  }
+
   rebooted(outcome: 'back' | 'timeout' | 'error' = 'back'): this {
     const effect = this.expectEffect('reboot');
     this.state = reduce(this.state, { type: 'reboot-done', effectId: effect.id, outcome, at: this.at });

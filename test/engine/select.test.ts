@@ -17,3 +17,14 @@ it('selects VMs by state, tag, name glob, list and what this run stopped', () =>
 it('starts the runbook order first, then autostart VMs, then the rest', () => {
   expect(names(startOrder(VMS, ['build01']))).toEqual(['build01', 'web01', 'cache01', 'db01']);
 });
+
+it('never selects a VM the platform manages itself, not even by name', () => {
+  const vcls = { ...VMS[0]!, name: 'vCLS-1', system: true as const };
+  expect(names(selectVms([...VMS, vcls], 'all', []))).not.toContain('vCLS-1');
+  expect(names(selectVms([...VMS, vcls], ['vCLS-1', 'db01'], []))).toEqual(['db01']);
+});
+
+it('ranks the platform start order (Proxmox startup order=) after the runbook order, before autostart', () => {
+  const ordered = VMS.map((vm) => (vm.name === 'db01' ? { ...vm, startOrder: 2 } : vm.name === 'build01' ? { ...vm, startOrder: 1 } : vm));
+  expect(names(startOrder(ordered, ['cache01']))).toEqual(['cache01', 'build01', 'db01', 'web01']);
+});

@@ -21,10 +21,7 @@ async function childOf(pidFile: string): Promise<number> {
   return Number(readFileSync(pidFile, 'utf8'));
 }
 
-describe.each([
-  ['the console', [] as string[]],
-  ['line mode on a terminal', ['--plain']],
-])('aborting a running command in %s', (_name, extra) => {
+describe.each([['the console', [] as string[]]])('aborting a running command in %s', (_name, extra) => {
   it('Ctrl-C asks first; no keeps the command, yes ends it and everything it started (exit 130)', async () => {
     const { file, pidFile, state } = longRunbook();
     session = new PtySession(['run', file, ...extra], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
@@ -43,6 +40,41 @@ describe.each([
     if (extra.length) await s.press(KEY.enter);
     expect(await s.wait()).toBe(130);
     expect(await waitFor(() => !isRunning(child))).toBe(true);
+  }, 40_000);
+});
+
+describe('the quit question in line mode on a terminal', () => {
+  it('Ctrl-C asks it while a command runs: back keeps the command, end ends it and everything it started (exit 1)', async () => {
+    const { file, pidFile, state } = longRunbook();
+    session = new PtySession(['run', file, '--plain'], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+    const s = session;
+    const child = await childOf(pidFile);
+    await s.waitFor('started');
+    await s.press(KEY.ctrlC);
+    await s.waitFor('Quit?');
+    await s.press('back', KEY.enter);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(isRunning(child)).toBe(true);
+    await s.press(KEY.ctrlC);
+    await s.waitFor(/Quit\?[\s\S]*Quit\?/);
+    await s.press('end', KEY.enter);
+    expect(await s.wait()).toBe(1);
+    expect(await waitFor(() => !isRunning(child))).toBe(true);
+  }, 40_000);
+
+  it('Ctrl-C then Enter leaves the run resumable with its command still running (exit 130)', async () => {
+    const { file, pidFile, state } = longRunbook();
+    session = new PtySession(['run', file, '--plain'], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+    const s = session;
+    const child = await childOf(pidFile);
+    await s.waitFor('started');
+    await s.press(KEY.ctrlC);
+    await s.waitFor('Quit?');
+    await s.press(KEY.enter);
+    expect(await s.wait()).toBe(130);
+    expect(s.text()).toContain('patchwalk resume');
+    expect(isRunning(child)).toBe(true);
+    process.kill(child);
   }, 40_000);
 });
 

@@ -81,14 +81,14 @@ describe('text from outside is drawn escaped', () => {
 });
 
 describe('prompts in the console', () => {
-  it('shows the whole reboot question, wrapped, with its [y/N]', async () => {
+  it('shows the whole reboot question, wrapped, with its [y/n]', async () => {
     const names = Array.from({ length: 20 }, (_, index) => `web${String(index + 1).padStart(2, '0')}`);
     const run = new Run(TABLE, { pauseToRead: true }).inventory();
     const { store, app } = mount(run.state, 60, 20);
     ask(store, { kind: 'confirm', question: `Reboot kvm01 now? 20 VM(s) still running will go down hard: ${names.join(', ')}.`, destructive: true });
     await tick();
     const frame = (app.lastFrame() ?? '').replace(/\s+/g, ' ');
-    expect(frame).toContain('Reboot kvm01 now? 20 VM(s) still running will go down hard: web01, web02, web03, web04, web05, web06, web07, web08 and 12 more. [y/N]');
+    expect(frame).toContain('Reboot kvm01 now? 20 VM(s) still running will go down hard: web01, web02, web03, web04, web05, web06, web07, web08 and 12 more. [y/n]');
   });
 
   it('a text field takes printable keys only; PgUp, PgDn and End still move the output', async () => {
@@ -132,7 +132,7 @@ describe('the VM asked about', () => {
     const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[0]!, name: `vm${String(index).padStart(4, '0')}` }));
     const run = new Run(`runbook: 1\ntitle: P\nsteps:\n  - { id: down, title: Down, shutdown: {} }\n`).inventory(many);
     run.answer(many.map((vm) => vm.name)).power({ vm0150: 'timeout' });
-    expect(run.state.awaiting).toMatchObject({ purpose: 'vm-timeout', vm: 'vm0150' });
+    expect(run.state.awaiting).toMatchObject({ purpose: 'step', vm: 'vm0150' });
     const { store, app } = mount(run.state, 100, 30);
     const prompt = run.state.effect?.type === 'prompt' ? run.state.effect.prompt : undefined;
     ask(store, prompt!);

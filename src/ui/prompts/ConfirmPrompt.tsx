@@ -1,5 +1,5 @@
-import { useInput } from 'ink';
-import { CONFIRM_HINT } from '../../display/prompt-text.js';
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
 import { Question } from './Question.js';
 
 interface Props {
@@ -8,17 +8,31 @@ interface Props {
   onAnswer: (value: boolean) => void;
   isActive: boolean;
   width?: number;
+  /** What Enter alone answers (the prompt model's); without one, Enter asks again. */
+  emptyAnswer?: boolean;
+  hint?: string;
 }
 
-/** y or n; anything else is ignored, and Enter means no: a destructive default is never yes. */
-export function ConfirmPrompt({ question, destructive, onAnswer, isActive, width }: Props) {
+/** y or n; anything else is ignored. Enter alone decides only where the prompt model says it may. */
+export function ConfirmPrompt({ question, destructive, onAnswer, isActive, width, emptyAnswer, hint }: Props) {
+  const [again, setAgain] = useState(false);
   useInput(
     (input, key) => {
       const first = input.charAt(0).toLowerCase();
       if (first === 'y') onAnswer(true);
-      else if (first === 'n' || key.return || first === '\r') onAnswer(false);
+      else if (first === 'n') onAnswer(false);
+      else if (key.return || first === '\r') {
+        if (emptyAnswer === undefined) setAgain(true);
+        else onAnswer(emptyAnswer);
+      }
     },
     { isActive },
   );
-  return <Question question={question} hint={CONFIRM_HINT} tone={destructive ? 'red' : 'cyan'} width={width} />;
+  const shown = hint ?? (emptyAnswer === undefined ? '[y/n]' : emptyAnswer ? '[Y/n]' : '[y/N]');
+  return (
+    <Box flexDirection="column">
+      <Question question={question} hint={shown} tone={destructive ? 'red' : 'cyan'} width={width} />
+      {again ? <Text color="yellow">an empty answer decides nothing here: answer y or n</Text> : null}
+    </Box>
+  );
 }

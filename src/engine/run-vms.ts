@@ -1,0 +1,84 @@
+// The run's VMs as step handlers read and change them: found by name through the index (never a
+// scan per event), what this run stopped and snapshotted, and one way to turn the results of a VM
+// action into the step's outcome.
+import type { SelectorSpec } from '../runbook/schema-parts.js';
+import { done, failed, type Outcome } from './outcome.js';
+import { missingNames, selectVms } from './select.js';
+import type { RunState, StepState, Vm, VmOutcome, VmResult, VmState } from './types.js';
+
+export function indexVms(vms: readonly Vm[]): Record<string, number> {
+  const index: Record<string, number> = Object.create(null);
+  vms.forEach((vm, position) => (index[vm.name] = position));
+  return index;
+}
+
+export function vmNamed(run: RunState, name: string): Vm | undefined {
+  const position = run.vmIndex?.[name];
+  return position === undefined ? undefined : run.vms?.[position];
+}
+
+/** The provider reports states as they change; this settles the final one (and plays it in a dry run). */
+export function setVmState(run: RunState, name: string, state: VmState): void {
+  const vm = vmNamed(run, name);
+  if (vm && vm.state !== state) vm.state = state;
+}
+
+export function markStopped(run: RunState, name: string): void {
+  if (!run.stoppedByRun.includes(name)) run.stoppedByRun.push(name);
+  setVmState(run, name, 'shut-off');
+}
+
+export function notice(run: RunState, at: number, text: string, level: 'info' | 'warn' = 'warn'): void {
+  run.notices.push({ at, level, text });
+}
+
+/** Names of the VMs with a snapshot this run took and has not deleted. */
+export function snapshottedByRun(run: RunState): string[] {
+  return run.snapshots.filter((snapshot) => snapshot.state !== 'deleted').map((snapshot) => snapshot.vm);
+}
+
+/** The VMs a step's selector picks now, warning about listed names that are not on the host. */
+export function selectForStep(run: RunState, stepId: string, selector: SelectorSpec, at: number): Vm[] {
+  const vms = run.vms ?? [];
+  for (const name of missingNames(vms, selector)) notice(run, at, `${stepId}: VM ${name} is not on this host`);
+  if (Array.isArray(selector)) {
+    for (const name of selector) if (vmNamed(run, name)?.system) notice(run, at, `${stepId}: VM ${name} is managed by the platform itself and is never selected`);
+  }
+  return selectVms(vms, selector, run.stoppedByRun, snapshottedByRun(run));
+}
+
+export function setOutcome(state: StepState, name: string, outcome: VmOutcome): void {
+  state.vmOutcomes ??= {};
+  state.vmOutcomes[name] = outcome;
+}
+
+export function outcomeSummary(state: StepState): string {
+  const counts = new Map<VmOutcome, number>();
+  for (const outcome of Object.values(state.vmOutcomes ?? {})) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ');
+}
+
+/**
+ * The one place where the results of a VM action become the step's outcome, for every VM step:
+ * each VM that did not make it (an error or a timeout) fails the step, so its on_failure policy
+ * (ask, by default) decides; the step is never marked done with VMs left behind.
+ */
+export function settleVmResults(
+  state: StepState,
+  results: readonly VmResult[],
+  succeeded: VmOutcome,
+  timeoutText: string,
+  onSuccess: (name: string) => void = () => {},
+): Outcome {
+  const problems: string[] = [];
+  for (const result of results) {
+    if (result.outcome === 'ok') {
+      setOutcome(state, result.name, succeeded);
+      onSuccess(result.name);
+    } else {
+      setOutcome(state, result.name, 'failed');
+      problems.push(`${result.name}: ${result.outcome === 'timeout' ? timeoutText : (result.message ?? 'failed')}`);
+    }
+  }
+  return problems.length ? failed(problems.join('; ')) : done(outcomeSummary(state));
+}

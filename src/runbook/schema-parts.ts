@@ -1,0 +1,71 @@
+// The building blocks of the runbook format that every step kind shares: durations, ids,
+// commands, selectors, where a command runs, what happens on failure, and the common step keys.
+// Each step kind's own schema lives in its module under src/kinds/.
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+export const Duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), { error: 'bad duration' })
+  .describe('A duration such as 250ms, 90s, 5m or 1h30m.');
+
+export const Identifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be lower_snake_case (letters, digits, _)' });
+
+export const StepId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'must be lower-case letters, digits, - or _' })
+  .describe('Unique id of the step; used by resume, reports and `steps.<id>` references.');
+
+export const Command = z
+  .union([z.string().min(1), z.array(z.string()).min(1)])
+  .describe(
+    'A string runs through /bin/sh with every {{ value }} shell-quoted; a list is an argv and each {{ value }} stays one argument.',
+  );
+
+export const VM_STATES = ['running', 'shut-off', 'paused'] as const;
+export const SELECTOR_WORDS = ['all', 'running', 'shut-off', 'paused', 'stopped-by-this-run', 'snapshotted-by-this-run'] as const;
+
+export const SELECTOR_MESSAGE = `expected ${SELECTOR_WORDS.join(', ')}, tag:NAME or name:GLOB`;
+
+export const Selector = z
+  .union([
+    z.enum(SELECTOR_WORDS),
+    z.string().regex(/^(tag|name):.+$/, { error: SELECTOR_MESSAGE }),
+    z.array(z.string()).min(1),
+  ])
+  .describe('Which VMs: a state word, stopped-by-this-run, tag:NAME, name:GLOB, or a list of VM names.');
+
+export const Where = z
+  .enum(['local', 'host'])
+  .describe('local runs on the operator machine; host runs on the runbook target over ssh.');
+
+export const FAILURE_CHOICES = ['ask', 'retry', 'skip', 'abort'] as const;
+export const OnFailure = z
+  .union([
+    z.enum(FAILURE_CHOICES),
+    z.strictObject({
+      retry: z.number().int().min(1).max(100).optional(),
+      delay: Duration.optional(),
+      then: z.enum(['ask', 'skip', 'abort']).optional(),
+      revert: StepId.optional().describe('A revert step the failure question offers, to roll the VMs back to their snapshots.'),
+    }),
+  ])
+  .describe('What happens when the step fails: ask (default), retry (once, then ask), skip, abort, { retry: N, then }, or { revert: STEP }.');
+
+export const Common = {
+  id: StepId,
+  title: z.string().min(1),
+  why: z.string().optional().describe('Why this step exists; shown to trainees.'),
+  expect: z.string().optional().describe('What success looks like.'),
+  when: z.string().optional().describe('Condition; the step is skipped when it is false.'),
+  timeout: Duration.optional(),
+  on_failure: OnFailure.optional(),
+  each_vm: Selector.optional().describe('Run this step once for each selected VM, with vm.* in templates.'),
+};
+
+
+export type CommandSpec = z.infer<typeof Command>;
+export type SelectorSpec = z.infer<typeof Selector>;
+export type OnFailureSpec = z.infer<typeof OnFailure>;
