@@ -8,13 +8,13 @@ import { CONFIRM_DEFAULT_NO_HINT } from '../display/prompt-text.js';
 import { describeStep, runbookTitle, stepTitles } from '../display/step-text.js';
 import { isFinished } from '../engine/engine.js';
 import { withParamDefaults } from '../engine/context.js';
-import { livePlan, type VmPlan } from '../engine/vm-plan.js';
-import type { PromptAnswer, RunState } from '../engine/types.js';
+import type { PromptAnswer } from '../engine/types.js';
 import { consoleReducer, firstVisibleLine, initialConsoleState, showsVms, type Overlay } from './console-state.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { useRunVersion } from './hooks/use-run-store.js';
+import { useVmPlan, withTicks } from './hooks/use-vm-plan.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { commandFor, type KeyCommand, type KeyContext } from './keymap.js';
 import { consoleLayout } from './layout.js';
@@ -42,23 +42,6 @@ const CONFIRM_END: Partial<Record<Overlay, { question: string; end: (driver: Con
   interrupt: { question: 'Abort the running command (it and everything it started end)?', end: (driver) => driver.interrupt('Ctrl-C') },
   quit: { question: 'A command is running. Quit and end it?', end: (driver) => driver.abort('operator quit') },
 };
-
-/** The plan with the open VM question's unticked VMs left out of it. */
-function withTicks(plans: VmPlan[], offered: string[], ticked: Set<string> | undefined): VmPlan[] {
-  if (!ticked) return plans;
-  const offeredSet = new Set(offered);
-  return plans.map((plan) => (offeredSet.has(plan.vm.name) && !ticked.has(plan.vm.name) ? { ...plan, action: 'leave as is (unticked)' } : plan));
-}
-
-/** The VM plan, recomputed only when the VMs or the runbook change: O(N) at 5,000 VMs. */
-function useVmPlan(run: RunState): { plans: VmPlan[]; running: number; index: Map<string, number> } {
-  return useMemo(() => {
-    const plans = livePlan(run);
-    const index = new Map(plans.map((plan, position) => [plan.vm.name, position]));
-    return { plans, running: plans.filter((plan) => plan.vm.state === 'running').length, index };
-    // The plan reads nothing else of the run.
-  }, [run.runbook, run.vms, run.vmsBefore]);
-}
 
 export function App({ store, driver, training, onExit }: Props) {
   useRunVersion(store);
