@@ -1,7 +1,7 @@
 // `npm run bench`: the built console in a 24x80 pseudo-terminal, beside a naive Ink component and
 // the producer alone, on a paced upgrade-like log and a burst; then the console's key latency with
 // 5,000 VMs. Prints one table of figures and a verdict per target.
-// `node bench/run.js output` or `node bench/run.js keys` runs one part.
+// `node bench/run.js output`, `node bench/run.js keys` or `node bench/run.js libvirt` runs one part.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { KEY_VMS, measureKeys } from './keys.js';
+import { runLibvirtBench } from './libvirt.js';
+
+// `node bench/run.js libvirt` (or PATCHWALK_BENCH=libvirt) runs the libvirt bench alone.
+if (process.argv.includes('libvirt') || process.env.PATCHWALK_BENCH === 'libvirt') {
+  const { failed } = await runLibvirtBench();
+  process.exit(failed ? 1 : 0);
+}
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -171,4 +178,5 @@ for (const [name, value, limit, unit] of checks) {
   console.log(`${name.padEnd(50)} ${`${fmt(value, 2)}${unit}`.padStart(10)} ${`${limit}${unit}`.padStart(9)}  ${ok ? 'ok' : 'OVER'}`);
 }
 rmSync(work, { recursive: true, force: true });
+if ((await runLibvirtBench()).failed) failed++;
 process.exitCode = failed ? 1 : 0;

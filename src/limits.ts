@@ -16,10 +16,25 @@ export const SIM_DEFAULT_REBOOT_MS = 5000;
 export const SIM_POWEROFF_MS = 300;
 /** A live migration on the simulated host. */
 export const SIM_MIGRATE_MS = 2000;
+/** A disk-only snapshot on the simulated host… */
+export const SIM_SNAPSHOT_MS = 1500;
+/** …plus this per GiB of guest memory when the snapshot keeps the memory. */
+export const SIM_SNAPSHOT_MS_PER_GIB = 1000;
+/** Reverting a simulated VM to a snapshot. */
+export const SIM_REVERT_MS = 2000;
+/** Deleting (merging) a simulated snapshot. */
+export const SIM_SNAPSHOT_DELETE_MS = 800;
+/** Longest snapshot name patchwalk sends to a hypervisor. */
+export const SNAPSHOT_NAME_MAX = 64;
+/** The simulated host writes its state file at most this often: one write per batch of VM changes. */
+export const SIM_STATE_FLUSH_MS = 100;
 
 /** When the operator quits and asks for this run's VMs back: per VM, and how many start at once. */
 export const QUIT_RESTORE_TIMEOUT_MS = 5 * 60_000;
 export const QUIT_RESTORE_CONCURRENCY = 4;
+
+/** VM names listed when a selector matches none (the rest are counted). */
+export const NO_MATCH_NAMES_SHOWN = 20;
 
 /** Output lines kept in memory for the live view; older ones are read back from the run's output file. */
 export const OUTPUT_RING_LINES = 2000;
@@ -54,10 +69,14 @@ export const PROMPT_BODY_SHARE = 2;
 
 /** How often a VM's power state is polled while waiting for it to change. */
 export const VM_STATE_POLL_MS = 1000;
-/** How many VMs are listed or queried at once (libvirt asks per VM). */
+/** How many VMs are listed or queried at once (providers that ask per VM). */
 export const LIST_CONCURRENCY = 4;
+/** libvirt: domains asked about in one virsh process (`dominfo; dumpxml; …` over one connection). */
+export const LIBVIRT_BATCH_DOMAINS = 100;
 /** One provider command (virsh, vim-cmd, qm, PowerShell) that does not wait for a VM. */
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
+/** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
+export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
 /** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
 export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */

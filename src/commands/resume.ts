@@ -4,7 +4,7 @@
 import { describeEffect } from '../engine/effects.js';
 import { secretVariables } from '../kinds/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { isFinished } from '../engine/engine.js';
+import { isFinished, stoppedAndOff } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { LockRefused } from '../journal/host-lock.js';
 import { JournalError, readJournal, recordsOf, TORN_MESSAGE } from '../journal/journal-reader.js';
@@ -54,11 +54,12 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   const records = read.records;
   const start = runStart(records);
   const end = recordsOf(records, 'run-end').at(-1);
-  if (end) {
-    io.stdout.write(`Run ${id} already ended: ${end.phase}${end.outcome ? ` (${end.outcome})` : ''}. Nothing to resume.\n`);
-    return end.phase === 'done' ? EXIT.ok : EXIT.failed;
+  // A run that ended badly may still have VMs off because of it: resume offers to start them.
+  if (end?.phase === 'done') {
+    io.stdout.write(`Run ${id} already ended: ${end.phase}. Nothing to resume.\n`);
+    return EXIT.ok;
   }
-  if (standingOf(records) === 'running') {
+  if (!end && standingOf(records) === 'running') {
     const driver = [...records].reverse().find((record) => record.type === 'resume' || record.type === 'run-start');
     const who = driver && 'operator' in driver ? describeOperator(driver.operator) : 'another process';
     io.stderr.write(`patchwalk: run ${id} is still being driven by ${who}\n`);
@@ -112,9 +113,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     const journal = new JournalWriter(folder.journal, secrets.mask, read.torn ? read.validBytes : undefined);
     if (read.torn) journal.append({ type: 'torn-record', at: Date.now(), bytes: read.torn.bytes, line: read.torn.line });
     journal.append({ type: 'resume', at: Date.now(), operator: currentOperator(), runbook_changed: changed });
-    if (isFinished(state)) {
-      journal.append({ type: 'run-end', at: state.endedAt ?? Date.now(), phase: state.phase, outcome: state.outcome });
-      io.stdout.write(`Run ${id} already ended: ${state.phase}. Nothing to resume.\n`);
+    if (isFinished(state) && (state.phase === 'done' || stoppedAndOff(state).length === 0)) {
+      if (!end) journal.append({ type: 'run-end', at: state.endedAt ?? Date.now(), phase: state.phase, outcome: state.outcome });
+      io.stdout.write(`Run ${id} already ended: ${state.phase}${state.outcome ? ` (${state.outcome})` : ''}. Nothing to resume.\n`);
       prompter.close();
       return state.phase === 'done' ? EXIT.ok : EXIT.failed;
     }
@@ -157,6 +158,25 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
         const known = session.state.vms?.find((candidate) => candidate.name === vm.name);
         if (known && known.state !== vm.state) session.apply({ type: 'vm-state', name: vm.name, state: vm.state, at: Date.now() });
       }
+    }
+
+    if (isFinished(session.state)) {
+      const off = stoppedAndOff(session.state);
+      io.stdout.write(`Run ${id} ended: ${session.state.phase}${session.state.outcome ? ` (${session.state.outcome})` : ''}.\n`);
+      if (off.length === 0) {
+        io.stdout.write('Every VM it stopped is running again. Nothing to resume.\n');
+        prompter.close();
+        return EXIT.failed;
+      }
+      const answer = flags.yes || await session.prompter.ask(
+        { kind: 'confirm', question: `${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} still off because of this run. Start the VMs this run stopped?`, destructive: false },
+        { stepId: 'resume', signal: new AbortController().signal },
+      );
+      if (answer !== true) {
+        prompter.close();
+        return EXIT.failed;
+      }
+      session.apply({ type: 'wind-down', reason: `resumed to start the VMs run ${id} stopped`, at: Date.now() });
     }
 
     printResumeBanner(io.stdout, style, session, { attach, changed });

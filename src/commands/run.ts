@@ -68,6 +68,10 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   for (const name of secretParams) secrets.add(given[name]);
   const journal = new JournalWriter(folder.journal, secrets.mask);
   const path = resolve(file);
+  const interactive = wantsConsole(flags, io);
+  const pauseToRead = interactive && Boolean(flags.training);
+  // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
+  const pauseNotes = Boolean(io.stdin.isTTY);
   journal.append({
     type: 'run-start',
     at: Date.now(),
@@ -76,14 +80,12 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     runbook: { path, sha256: sha256(text), title: runbook.title, copy: folder.relative(folder.runbookCopy) },
     params: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, secretParams.includes(name) ? SECRET_MASK : value])),
     secret_params: secretParams,
-    options: { yes: flags.yes, dry_run: flags.dryRun },
+    options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead },
     operator,
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const interactive = wantsConsole(flags, io);
-  const pauseToRead = interactive && Boolean(flags.training);
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, runId, operator: operator.user }, given);
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user }, given);
   const session = new Session({
     root,
     folder,

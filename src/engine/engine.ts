@@ -12,7 +12,7 @@ import { scopeFor } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
-import { indexVms } from './run-vms.js';
+import { indexVms, namesSomething, noMatch } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
@@ -147,6 +147,11 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     const state = currentStepState(d);
     resumeStep(d, resolution.event, resolution.effect);
     if (state.status === 'done') state.message = 'marked done by the operator (outcome was unknown)';
+    return;
+  }
+  if (awaiting.purpose === 'no-match') {
+    if (value === 'skip') actionDone(d, 'skipped', 'the selector matched no VM; skipped by the operator', at);
+    else abortRun(d, `a selector at step ${currentStep(d)?.id ?? '?'} matched no VM`, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
@@ -324,10 +329,16 @@ function enterStep(d: RunState, step: Step, at: number): void {
   state.status = 'running';
   state.startedAt ??= at;
   windowNotice(d, step, at);
+  const selector = kindOf(step).selector(step);
+  if (selector && namesSomething(selector) && selectVms(d.vms ?? [], selector, d.stoppedByRun).length === 0) {
+    applyOutcome(d, noMatch(d, step.id, selector), at);
+    return;
+  }
   if (step.each_vm) {
     const vms = selectVms(d.vms ?? [], step.each_vm, d.stoppedByRun);
     if (vms.length === 0) {
-      finishStep(d, 'skipped', `no VMs match each_vm: ${String(step.each_vm)}`, at);
+      if (namesSomething(step.each_vm)) applyOutcome(d, noMatch(d, step.id, step.each_vm), at);
+      else finishStep(d, 'skipped', `no VMs match each_vm: ${String(step.each_vm)}`, at);
       return;
     }
     state.items = vms.map((vm) => ({ vm: vm.name, status: 'pending' }));

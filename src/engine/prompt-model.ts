@@ -16,7 +16,7 @@ export interface PromptRules {
   empty: PromptAnswer | undefined;
   /** The short hint after the question: [y/n], the default, the answers it takes. */
   hint: string;
-  /** `q` on its own asks to quit (not at text fields, where q is text). */
+  /** `q` on its own asks to quit (not where q could be the answer, as in a text field). */
   quitKey: boolean;
 }
 
@@ -32,7 +32,8 @@ export function rulesFor(prompt: Prompt): PromptRules {
       // "no" ends the run or skips the step: only an explicit answer decides.
       return { empty: undefined, hint: '[y/n]', quitKey: true };
     case 'type-to-confirm':
-      return { empty: undefined, hint: `type ${prompt.expected}`, quitKey: false };
+      // A line of just q can never be the host name typed in full (unless the host is called q).
+      return { empty: undefined, hint: `type ${prompt.expected}`, quitKey: !QUIT.has(prompt.expected.toLowerCase()) };
     case 'input':
       return { empty: prompt.default, hint: prompt.default !== undefined && !prompt.secret ? `[${prompt.default}]` : '', quitKey: false };
     case 'choice': {
@@ -63,7 +64,7 @@ export function interpretLine(prompt: Prompt, line: string): Reply {
     case 'type-to-confirm':
       return text.trim() === prompt.expected
         ? { kind: 'answer', value: prompt.expected }
-        : { kind: 'again', message: `"${text.trim()}" is not ${prompt.expected}; type it exactly (Ctrl-C to quit)` };
+        : { kind: 'again', message: `"${text.trim()}" is not ${prompt.expected}; type it exactly (q to quit)` };
     case 'input': {
       const value = text.trim();
       if (value === '' && prompt.default !== undefined) return { kind: 'answer', value: prompt.default };
@@ -91,7 +92,7 @@ function emptyMessage(prompt: Prompt): string {
     case 'confirm':
       return 'an empty answer decides nothing here: answer y or n (q to quit)';
     case 'type-to-confirm':
-      return `an empty answer decides nothing here: type ${prompt.expected} (Ctrl-C to quit)`;
+      return `an empty answer decides nothing here: type ${prompt.expected} (q to quit)`;
     case 'select-vms':
       return 'an empty answer decides nothing here: y for these VMs, n for none, or their names (q to quit)';
     default:

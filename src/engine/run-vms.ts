@@ -2,8 +2,9 @@
 // scan per event), what this run stopped and snapshotted, and one way to turn the results of a VM
 // action into the step's outcome.
 import type { SelectorSpec } from '../runbook/schema-parts.js';
-import { done, failed, type Outcome } from './outcome.js';
+import { ask, done, failed, type Outcome } from './outcome.js';
 import { missingNames, selectVms } from './select.js';
+import { NO_MATCH_NAMES_SHOWN } from '../limits.js';
 import type { RunState, StepState, Vm, VmOutcome, VmResult, VmState } from './types.js';
 
 export function indexVms(vms: readonly Vm[]): Record<string, number> {
@@ -81,4 +82,33 @@ export function settleVmResults(
     }
   }
   return problems.length ? failed(problems.join('; ')) : done(outcomeSummary(state));
+}
+
+/** Selectors that name what they want (a tag, a name pattern, a list), as opposed to a state. */
+export function namesSomething(selector: SelectorSpec): boolean {
+  return Array.isArray(selector) || selector.startsWith('tag:') || selector.startsWith('name:');
+}
+
+/**
+ * A selector that names something and matches no VM is a typo until the operator says otherwise:
+ * the run stops and asks, listing what the host has. It never passes silently as "nothing to do".
+ */
+export function noMatch(run: RunState, stepId: string, selector: SelectorSpec): Outcome {
+  const vms = (run.vms ?? []).filter((vm) => !vm.system);
+  const tags = [...new Set(vms.flatMap((vm) => vm.tags))].sort();
+  const shown = Array.isArray(selector) ? selector.join(', ') : selector;
+  const names = vms.length > NO_MATCH_NAMES_SHOWN ? `${vms.slice(0, NO_MATCH_NAMES_SHOWN).map((vm) => vm.name).join(', ')} and ${vms.length - NO_MATCH_NAMES_SHOWN} more` : vms.map((vm) => vm.name).join(', ');
+  return ask(
+    {
+      kind: 'choice',
+      question: `Step ${stepId}: select "${shown}" matches no VM on this host. VMs: ${names || 'none'}. Tags: ${tags.join(', ') || 'none'}. What now?`,
+      options: [
+        { value: 'abort', label: 'Stop the run to fix the runbook' },
+        { value: 'skip', label: 'Skip this step' },
+      ],
+      // --yes and dry runs stop here too: a typo must not pass as "nothing to do".
+      yesAnswer: 'abort',
+    },
+    { purpose: 'no-match' },
+  );
 }

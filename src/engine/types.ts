@@ -69,7 +69,9 @@ export type Awaiting =
   /** The step's own question; `vm` names the VM it is about, when it is about one. */
   | { purpose: 'step'; vm?: string }
   | { purpose: 'failure'; message: string; exitCode?: number | null }
-  | { purpose: 'unknown' };
+  | { purpose: 'unknown' }
+  /** A tag, name or list selector matched no VM: skip the step, or stop. */
+  | { purpose: 'no-match' };
 
 export type VmOutcome =
   | 'stopped'
@@ -211,8 +213,10 @@ export type RunPhase = 'params' | 'inventory' | 'steps' | 'closing' | 'restoring
 export interface RunOptions {
   yes: boolean;
   dryRun: boolean;
-  /** Stop after notes and VM tables until the operator continues (the interactive console). */
+  /** Stop after notes and VM tables until the operator continues (training: the demo, --guided). */
   pauseToRead: boolean;
+  /** Notes wait for Enter: the run has a terminal to answer on (journaled, so a replay asks the same). */
+  pauseNotes?: boolean;
   runId: string;
   operator: string;
 }

@@ -15,8 +15,10 @@ import {
 import { HOST_LOOP_MS_PER_VM, PROVIDER_COMMAND_TIMEOUT_MS } from '../limits.js';
 import { powerByPolling } from './power-poll.js';
 import { errorText, succeeded, type CommandRunner } from './provider-exec.js';
-import type { InventoryProvider, PowerRequest } from './provider.js';
+import { forEachBounded, type InventoryProvider, type PowerRequest, type ProviderDescriptor, type RebootDefaults, type SnapshotRequest } from './provider.js';
 import { StateBatch } from './state-batch.js';
+import { parseSnapshotTree } from './esxi-snapshot-parse.js';
+import { snapshotNameProblem } from './snapshot-name.js';
 
 const VERB: Record<Exclude<VmAction, 'migrate'>, string> = { shutdown: 'power.shutdown', poweroff: 'power.off', start: 'power.on' };
 
@@ -136,4 +138,70 @@ export class EsxiProvider implements InventoryProvider {
       this.pollMs,
     );
   }
+
+  // Snapshots ------------------------------------------------------------------------------------
+
+  async snapshot(request: SnapshotRequest): Promise<VmResult[]> {
+    const problem = snapshotNameProblem(request.name);
+    if (problem) return request.vms.map((name) => ({ name, outcome: 'error', message: problem }));
+    const verb = `vmsvc/snapshot.${ESXI_SNAPSHOT_VERB[request.action]}`;
+    return forEachBounded(request.vms, request.concurrency, async (name): Promise<VmResult> => {
+      try {
+        const vmid = await this.vmidOf(name);
+        // ESXi allows two snapshots of one name: create refuses a name in use, and revert and
+        // delete need exactly one.
+        const same = parseSnapshotTree(await this.vimCmd(`vmsvc/snapshot.get ${name}`, ['vmsvc/snapshot.get', vmid])).filter(
+          (snapshot) => snapshot.name === request.name,
+        );
+        if (request.action === 'create' && same.length > 0) throw new Error(`${name} already has a snapshot named ${request.name}`);
+        if (request.action !== 'create' && same.length !== 1) throw new Error(`${name} has ${same.length} snapshots named ${request.name}`);
+        const argv = EsxiProvider.snapshotArgs(request, vmid, same[0]?.id);
+        const output = await this.run(argv, { timeoutMs: request.timeoutMs, signal: request.signal });
+        if (output.problem === 'timed out') return { name, outcome: 'timeout', message: `vim-cmd ${verb} ${name} timed out` };
+        const fault = vimFault(`${output.stdout}\n${output.stderr}`);
+        if (!succeeded(output) || fault) throw new Error(`vim-cmd ${verb} ${name} failed: ${fault ?? errorText(output)}`);
+        if (request.action === 'revert') {
+          request.onState(name, parsePowerState(await this.vimCmd(`vmsvc/power.getstate ${name}`, ['vmsvc/power.getstate', vmid])));
+        }
+        return { name, outcome: 'ok' };
+      } catch (error) {
+        return { name, outcome: 'error', message: (error as Error).message };
+      }
+    });
+  }
+
+  /** The argv of one snapshot call; revert and delete take the snapshot's id. */
+  static snapshotArgs(request: Pick<SnapshotRequest, 'action' | 'name' | 'memory' | 'quiesce'>, vmid: string, snapshotId = ''): string[] {
+    switch (request.action) {
+      case 'create': {
+        // snapshot.create VMID NAME DESCRIPTION includeMemory quiesced; a memory snapshot is not quiesced.
+        const memory = request.memory === true;
+        return ['vim-cmd', 'vmsvc/snapshot.create', vmid, request.name, 'patchwalk', memory ? '1' : '0', !memory && request.quiesce !== false ? '1' : '0'];
+      }
+      case 'revert':
+        // suppressPowerOn 0: the VM comes back in the power state the snapshot has.
+        return ['vim-cmd', 'vmsvc/snapshot.revert', vmid, snapshotId, '0'];
+      case 'delete':
+        return ['vim-cmd', 'vmsvc/snapshot.remove', vmid, snapshotId];
+    }
+  }
 }
+
+const ESXI_SNAPSHOT_VERB = { create: 'create', revert: 'revert', delete: 'remove' } as const;
+
+// Registry descriptor ---------------------------------------------------------------------------
+
+export const ESXI_REBOOT: RebootDefaults = {
+  command: { shell: 'esxcli system shutdown reboot --delay 10 --reason "patchwalk host patch"' },
+  bootId: { shell: 'vim-cmd hostsvc/hostsummary | grep bootTime' },
+};
+
+export const esxiProvider: ProviderDescriptor = {
+  kind: 'esxi',
+  settings: { host: { required: true, missing: 'inventory: provider esxi needs host (an ssh destination such as root@{{ host }}) or target.ssh' } },
+  ssh: true,
+  flavour: 'posix',
+  reboot: ESXI_REBOOT,
+  snapshots: true,
+  create: ({ run }) => new EsxiProvider(run),
+};

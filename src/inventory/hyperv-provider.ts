@@ -6,6 +6,10 @@ import { decodeScript, LIST_SCRIPT, parseGetVm, powershellArgv, powershellError,
 import { powerByPolling } from './power-poll.js';
 import { succeeded, type CommandOutput, type CommandRunner, type RunOptions } from './provider-exec.js';
 import type { InventoryProvider, PowerRequest } from './provider.js';
+import type { ProviderDescriptor, RebootDefaults } from './provider.js';
+import { forEachBounded, type SnapshotRequest } from './provider.js';
+import { snapshotNameProblem } from './snapshot-name.js';
+import { hypervState } from './hyperv-parse.js';
 import { StateBatch } from './state-batch.js';
 
 const CMDLET: Record<VmAction, string> = { shutdown: 'Stop-VM', poweroff: 'Stop-VM -TurnOff', start: 'Start-VM', migrate: 'Move-VM' };
@@ -73,6 +77,72 @@ export class HypervProvider implements InventoryProvider {
       this.pollMs,
     );
   }
+
+  // Snapshots (checkpoints) ----------------------------------------------------------------------
+
+  async snapshot(request: SnapshotRequest): Promise<VmResult[]> {
+    const problem = snapshotNameProblem(request.name);
+    if (problem) return request.vms.map((name) => ({ name, outcome: 'error', message: problem }));
+    return forEachBounded(request.vms, request.concurrency, async (name): Promise<VmResult> => {
+      const script = HypervProvider.snapshotScript(request, name);
+      const output = await this.run(powershellArgv(script), { timeoutMs: request.timeoutMs, signal: request.signal });
+      if (output.problem === 'timed out') return { name, outcome: 'timeout', message: `${SNAPSHOT_CMDLET[request.action]} ${name} timed out` };
+      if (!succeeded(output)) {
+        return { name, outcome: 'error', message: `${SNAPSHOT_CMDLET[request.action]} ${name} failed: ${output.problem ?? (powershellError(output.stderr) || `exit code ${output.exitCode}`)}` };
+      }
+      if (request.action === 'revert') request.onState(name, hypervState(output.stdout.trim()));
+      return { name, outcome: 'ok' };
+    });
+  }
+
+  /**
+   * The script of one checkpoint action. Hyper-V allows two checkpoints of one name, so create
+   * refuses a name in use, and revert and delete need exactly one. The checkpoint type is a VM
+   * setting: it is set for this checkpoint only and put back. Names are checked before they get
+   * here, so they hold no wildcard.
+   */
+  static snapshotScript(request: Pick<SnapshotRequest, 'action' | 'name' | 'memory' | 'quiesce'>, name: string): string {
+    const find = vmByName(name);
+    const checkpoint = psQuote(request.name);
+    const one =
+      `$cp = @(Get-VMSnapshot -VM $vm -Name ${checkpoint}); ` +
+      `if ($cp.Count -ne 1) { throw "$($vm.Name) has $($cp.Count) checkpoints named " + ${psQuote(psQuote(request.name))} }`;
+    switch (request.action) {
+      case 'create': {
+        // Standard keeps the memory; ProductionOnly freezes the guest through VSS and keeps none.
+        const type = request.memory ? 'Standard' : request.quiesce === false ? 'Production' : 'ProductionOnly';
+        return (
+          `${find}; ` +
+          `if (@(Get-VMSnapshot -VM $vm -Name ${checkpoint}).Count -gt 0) { throw "$($vm.Name) already has a checkpoint named " + ${psQuote(psQuote(request.name))} }; ` +
+          `$type = $vm.CheckpointType; Set-VM -VM $vm -CheckpointType ${type}; ` +
+          `try { Checkpoint-VM -VM $vm -SnapshotName ${checkpoint} -Confirm:$false } finally { Set-VM -VM $vm -CheckpointType $type }`
+        );
+      }
+      case 'revert':
+        return `${find}; ${one}; Restore-VMCheckpoint -VMSnapshot $cp[0] -Confirm:$false; (Get-VM -Id $vm.Id).State.ToString()`;
+      case 'delete':
+        return `${find}; ${one}; Remove-VMCheckpoint -VMSnapshot $cp[0] -Confirm:$false`;
+    }
+  }
 }
 
+const SNAPSHOT_CMDLET = { create: 'Checkpoint-VM', revert: 'Restore-VMCheckpoint', delete: 'Remove-VMCheckpoint' } as const;
+
 export { decodeScript };
+
+// Registry descriptor ---------------------------------------------------------------------------
+
+export const WINDOWS_REBOOT: RebootDefaults = {
+  command: { shell: 'powershell -NoProfile -NonInteractive -Command "Restart-Computer -Force"' },
+  bootId: { shell: `powershell -NoProfile -NonInteractive -Command "(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')"` },
+};
+
+export const hypervProvider: ProviderDescriptor = {
+  kind: 'hyperv',
+  settings: { host: { required: true, missing: 'inventory: provider hyperv needs host (an ssh destination such as administrator@{{ host }}) or target.ssh' } },
+  ssh: true,
+  flavour: 'windows',
+  reboot: WINDOWS_REBOOT,
+  snapshots: true,
+  create: ({ run }) => new HypervProvider(run),
+};

@@ -1,6 +1,9 @@
 // What the run needs from a hypervisor, whichever it is.
 import type { Vm, VmAction, VmResult, VmState } from '../engine/types.js';
 import type { Command } from '../runbook/template.js';
+import type { Runbook } from '../runbook/schema.js';
+import type { RemoteFlavour } from '../exec/ssh-transport.js';
+import type { CommandRunner } from './provider-exec.js';
 
 export interface PowerRequest {
   action: VmAction;
@@ -33,9 +36,17 @@ export interface SnapshotRequest {
   onState: (name: string, state: VmState) => void;
 }
 
+export interface ListOptions {
+  /**
+   * Read each VM's tags (default true). Where tags cost a call per VM (libvirt's dumpxml), a caller
+   * whose selectors never name a tag passes false and gets `tags: []`.
+   */
+  tags?: boolean;
+}
+
 export interface InventoryProvider {
   readonly kind: string;
-  list(): Promise<Vm[]>;
+  list(options?: ListOptions): Promise<Vm[]>;
   power(request: PowerRequest): Promise<VmResult[]>;
   /** Absent when the platform cannot snapshot; the engine then reports the step as unsupported. */
   snapshot?(request: SnapshotRequest): Promise<VmResult[]>;
@@ -60,14 +71,64 @@ export interface HostControl {
   reboot(request: RebootRequest): Promise<RebootResult>;
 }
 
+/** How a host of this platform is rebooted and how its boot is told apart, unless a step says. */
+export interface RebootDefaults {
+  command: Command;
+  bootId: Command;
+}
+
+export type Inventory = NonNullable<Runbook['inventory']>;
+
+/** The `inventory:` fields a provider reads besides `provider`. */
+export type ProviderSetting = 'uri' | 'host' | 'node';
+
+export interface SettingRule {
+  /** A run cannot start without it; `missing` is then the whole error message. */
+  required: boolean;
+  missing?: string;
+}
+
+/** What a provider's factory is given, once the run's params have values. */
+export interface ProviderContext {
+  inventory: Inventory;
+  /** `uri` and `node` with their templates expanded, when the runbook gives them. */
+  uri?: string;
+  node?: string;
+  /** ssh providers: the expanded destination (`inventory.host`, or else `target.ssh`). */
+  destination?: string;
+  /** Runs the provider's tool: over ssh to `destination` for ssh providers, here otherwise. */
+  run: CommandRunner;
+  /** sim: where the run keeps the simulated host's state. */
+  simStateFile?: string;
+}
+
+/**
+ * Everything the rest of patchwalk knows about one provider, declared in the provider's own file
+ * and collected by provider-registry.ts.
+ */
+export interface ProviderDescriptor {
+  kind: string;
+  settings: Partial<Record<ProviderSetting, SettingRule>>;
+  /** Its tool runs on the host over ssh (to `inventory.host`, or else `target.ssh`). */
+  ssh: boolean;
+  /** How the host's shell behaves, for its tool and for `on: host` steps. */
+  flavour: RemoteFlavour;
+  reboot: RebootDefaults;
+  create(context: ProviderContext): InventoryProvider;
+  /** Its provider implements snapshot() (checked against the class by the registry's test). */
+  snapshots: boolean;
+  /** The provider is the host too (sim): built at once, and reboots through itself. */
+  simulated?: boolean;
+}
+
 /** Runs one task per VM with at most `limit` at a time, keeping the results in VM order. */
-export async function forEachBounded<T>(names: string[], limit: number, task: (name: string) => Promise<T>): Promise<T[]> {
+export async function forEachBounded<T, I = string>(names: I[], limit: number, task: (name: I) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(names.length);
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const index = next++;
-      results[index] = await task(names[index]);
+      results[index] = await task(names[index] as I);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, names.length)) }, worker));

@@ -4,7 +4,10 @@ import type { Vm, VmAction, VmResult } from '../engine/types.js';
 import { CONFIG_SCRIPT, parseConfigDump, parseQemuList, type ProxmoxVm } from './proxmox-parse.js';
 import { powerByPolling } from './power-poll.js';
 import { errorText, succeeded, type CommandRunner, type RunOptions } from './provider-exec.js';
-import type { InventoryProvider, PowerRequest } from './provider.js';
+import { forEachBounded, type InventoryProvider, type PowerRequest, type ProviderDescriptor, type SnapshotRequest } from './provider.js';
+import { LINUX_REBOOT } from './ssh-host.js';
+import { snapshotNameProblem } from './snapshot-name.js';
+import { parseQmStatus } from './proxmox-parse.js';
 import { StateBatch } from './state-batch.js';
 
 export class ProxmoxProvider implements InventoryProvider {
@@ -122,4 +125,58 @@ export class ProxmoxProvider implements InventoryProvider {
       this.pollMs,
     );
   }
+
+  // Snapshots ------------------------------------------------------------------------------------
+
+  async snapshot(request: SnapshotRequest): Promise<VmResult[]> {
+    const problem = snapshotNameProblem(request.name) ?? proxmoxSnapshotNameProblem(request.name);
+    if (problem) return request.vms.map((name) => ({ name, outcome: 'error', message: problem }));
+    return forEachBounded(request.vms, request.concurrency, async (name): Promise<VmResult> => {
+      try {
+        const vmid = await this.vmidOf(name);
+        const argv = ProxmoxProvider.snapshotArgs(request, vmid);
+        const output = await this.run(argv, { timeoutMs: request.timeoutMs, signal: request.signal });
+        if (output.problem === 'timed out') return { name, outcome: 'timeout', message: `qm ${argv[1]} ${name} (${vmid}) timed out` };
+        if (!succeeded(output)) throw new Error(`qm ${argv[1]} ${name} (${vmid}) failed: ${errorText(output)}`);
+        if (request.action === 'revert') request.onState(name, parseQmStatus(await this.must(`qm status ${name} (${vmid})`, ['qm', 'status', vmid])));
+        return { name, outcome: 'ok' };
+      } catch (error) {
+        return { name, outcome: 'error', message: (error as Error).message };
+      }
+    });
+  }
+
+  /** The argv of one snapshot call. qm freezes the guest through its agent when the VM has one enabled. */
+  static snapshotArgs(request: Pick<SnapshotRequest, 'action' | 'name' | 'memory'>, vmid: string): string[] {
+    switch (request.action) {
+      case 'create':
+        return ['qm', 'snapshot', vmid, request.name, ...(request.memory ? ['--vmstate', '1'] : [])];
+      case 'revert':
+        return ['qm', 'rollback', vmid, request.name];
+      case 'delete':
+        return ['qm', 'delsnapshot', vmid, request.name];
+    }
+  }
 }
+
+/** Proxmox takes a snapshot name as a config id: a letter first, no dots, at most 40, not "current". */
+export function proxmoxSnapshotNameProblem(name: string): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9_-]{1,39}$/.test(name) && name !== 'current') return undefined;
+  return `snapshot name ${JSON.stringify(name)} is not allowed on Proxmox: use 2 to 40 letters, digits, underscores or dashes, starting with a letter (and not "current")`;
+}
+
+// Registry descriptor ---------------------------------------------------------------------------
+
+export const proxmoxProvider: ProviderDescriptor = {
+  kind: 'proxmox',
+  settings: {
+    host: { required: true, missing: 'inventory: provider proxmox needs host (an ssh destination such as root@{{ host }}) or target.ssh' },
+    // Without it, the node is the host part of the ssh destination (root@pve1.example → pve1).
+    node: { required: false },
+  },
+  ssh: true,
+  flavour: 'posix',
+  reboot: LINUX_REBOOT,
+  snapshots: true,
+  create: ({ run, node, destination }) => new ProxmoxProvider(node ?? (destination ?? '').replace(/^.*@/, '').split('.')[0], run),
+};

@@ -6,26 +6,14 @@ import type { SshTransport } from '../exec/ssh-transport.js';
 import { REBOOT_ISSUE_TIMEOUT_MS, REBOOT_POLL_MS, REBOOT_PROBE_TIMEOUT_MS, REBOOT_PROGRESS_EVERY_MS, PROVIDER_RETRY_MS } from '../limits.js';
 import type { Command } from '../runbook/template.js';
 import { errorText, runRemote, succeeded } from './provider-exec.js';
-import type { HostControl, InventoryProvider, RebootRequest, RebootResult } from './provider.js';
+import type { HostControl, InventoryProvider, RebootDefaults, RebootRequest, RebootResult } from './provider.js';
 
-export interface RebootDefaults {
-  command: Command;
-  bootId: Command;
-}
+export type { RebootDefaults };
 
+/** Linux hosts (libvirt, Proxmox); each provider names its own in its registry descriptor. */
 export const LINUX_REBOOT: RebootDefaults = {
   command: { shell: 'systemctl reboot' },
   bootId: { shell: 'cat /proc/sys/kernel/random/boot_id' },
-};
-
-export const WINDOWS_REBOOT: RebootDefaults = {
-  command: { shell: 'powershell -NoProfile -NonInteractive -Command "Restart-Computer -Force"' },
-  bootId: { shell: `powershell -NoProfile -NonInteractive -Command "(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')"` },
-};
-
-export const ESXI_REBOOT: RebootDefaults = {
-  command: { shell: 'esxcli system shutdown reboot --delay 10 --reason "patchwalk host patch"' },
-  bootId: { shell: 'vim-cmd hostsvc/hostsummary | grep bootTime' },
 };
 
 export interface SshHostOptions {

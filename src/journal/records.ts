@@ -21,7 +21,7 @@ export type JournalRecord =
       /** Given with --set; secret ones masked. */
       params: Record<string, string>;
       secret_params: string[];
-      options: { yes: boolean; dry_run: boolean };
+      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean };
       operator: Operator;
     }
   | { type: 'resume'; at: number; operator: Operator; runbook_changed: boolean }

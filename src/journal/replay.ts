@@ -28,7 +28,15 @@ export function rebuild(records: JournalRecord[], runbook: Runbook, secrets: Rec
   for (const name of start.secret_params) if (name in given) given[name] = secrets[name] ?? '';
   let state = initialState(
     runbook,
-    { yes: start.options.yes || Boolean(options.yes), dryRun: start.options.dry_run, pauseToRead: false, runId: start.run, operator: start.operator.user },
+    {
+      // The journal is replayed as it was recorded; a --yes given to resume applies from here on.
+      yes: start.options.yes,
+      dryRun: start.options.dry_run,
+      pauseToRead: start.options.pause_to_read ?? false,
+      pauseNotes: start.options.pause_notes ?? false,
+      runId: start.run,
+      operator: start.operator.user,
+    },
     given,
   );
   for (const record of recordsOf(records, 'event')) {
@@ -43,5 +51,5 @@ export function rebuild(records: JournalRecord[], runbook: Runbook, secrets: Rec
     }
     state = reduce(state, event);
   }
-  return state;
+  return options.yes && !state.options.yes ? { ...state, options: { ...state.options, yes: true } } : state;
 }

@@ -1,18 +1,25 @@
-// Picks the inventory provider and host control a runbook names. Templates in `uri`, `host`,
-// `node` and `target.ssh` are expanded when first needed, after the run has its param values.
+// Picks the inventory provider and host control a runbook names, from the provider registry.
+// Templates in `uri`, `host`, `node` and `target.ssh` are expanded when first needed, after the run
+// has its param values.
 import type { Runbook } from '../runbook/schema.js';
-import { SimHost } from '../inventory/sim-host.js';
-import type { HostControl, InventoryProvider, PowerRequest, RebootRequest } from '../inventory/provider.js';
+import type {
+  HostControl,
+  InventoryProvider,
+  PowerRequest,
+  ProviderContext,
+  ProviderDescriptor,
+  RebootRequest,
+  SnapshotRequest,
+} from '../inventory/provider.js';
 import { UsageError } from '../exit-codes.js';
 import { renderText } from '../runbook/template.js';
-import { SshConnections, type RemoteFlavour, type SshTransport } from '../exec/ssh-transport.js';
-import { LibvirtProvider } from '../inventory/libvirt-provider.js';
-import { HypervProvider } from '../inventory/hyperv-provider.js';
-import { EsxiProvider } from '../inventory/esxi-provider.js';
-import { ProxmoxProvider } from '../inventory/proxmox-provider.js';
-import { runOver } from '../inventory/provider-exec.js';
-import { ESXI_REBOOT, LINUX_REBOOT, SshHost, WINDOWS_REBOOT } from '../inventory/ssh-host.js';
+import { SshConnections, type RemoteFlavour } from '../exec/ssh-transport.js';
+import { runLocal, runOver } from '../inventory/provider-exec.js';
+import { providerDescriptor } from '../inventory/provider-registry.js';
+import { SshHost } from '../inventory/ssh-host.js';
 import type { Vm, VmResult } from '../engine/types.js';
+
+export { simSpeed } from '../inventory/sim-host.js';
 
 export interface Hypervisor {
   provider: InventoryProvider;
@@ -32,78 +39,94 @@ export interface HypervisorOptions {
   simStateFile?: string;
 }
 
-export function simSpeed(env: NodeJS.ProcessEnv = process.env): number {
-  const speed = Number(env.PATCHWALK_SIM_SPEED ?? '1');
-  return Number.isFinite(speed) && speed > 0 ? speed : 1;
-}
-
-/** Builds the real provider on first use, so templates see the params the operator gave. */
+/**
+ * Builds the real provider on first use, so templates see the params the operator gave. A failure
+ * to build (a template without a value, say) comes back as the call's rejection, never a throw.
+ */
 class LazyProvider implements InventoryProvider {
   private built: InventoryProvider | undefined;
+  readonly snapshot?: (request: SnapshotRequest) => Promise<VmResult[]>;
   constructor(
     readonly kind: string,
     private readonly build: () => InventoryProvider,
-  ) {}
-  private get real(): InventoryProvider {
-    this.built ??= this.build();
-    return this.built;
+    snapshots: boolean,
+  ) {
+    if (snapshots) {
+      this.snapshot = (request) =>
+        this.call((real) => {
+          if (!real.snapshot) throw new Error(`the ${kind} provider cannot take snapshots`);
+          return real.snapshot(request);
+        });
+    }
   }
-  list(): Promise<Vm[]> {
-    return Promise.resolve().then(() => this.real.list());
+  private call<T>(use: (real: InventoryProvider) => Promise<T>): Promise<T> {
+    return Promise.resolve().then(() => {
+      this.built ??= this.build();
+      return use(this.built);
+    });
+  }
+  list(options?: Parameters<InventoryProvider['list']>[0]): Promise<Vm[]> {
+    return this.call((real) => real.list(options));
   }
   power(request: PowerRequest): Promise<VmResult[]> {
-    return Promise.resolve().then(() => this.real.power(request));
+    return this.call((real) => real.power(request));
   }
+}
+
+function descriptorOf(runbook: Runbook): ProviderDescriptor {
+  const kind = runbook.inventory?.provider ?? 'sim';
+  const descriptor = providerDescriptor(kind);
+  if (!descriptor) throw new UsageError(`inventory: unknown provider ${kind}`);
+  return descriptor;
 }
 
 export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {}): Hypervisor {
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
+  const descriptor = descriptorOf(runbook);
   const params: () => Record<string, string> = options.params ?? (() => ({}));
   const expand = (text: string) =>
-    renderText(text, (path) => (path.length === 1 ? (params()[path[0]] ?? runbook.params?.[path[0]]?.default) : undefined));
+    renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? (params()[name] ?? runbook.params?.[name]?.default) : undefined));
   const targetSsh = runbook.target?.ssh;
   const ssh = targetSsh ? () => expand(targetSsh) : undefined;
-  if (inventory.provider === 'sim') {
-    const sim = new SimHost({ vms: inventory.vms, rebootTime: inventory.reboot_time, speed: simSpeed(), stateFile: options.simStateFile });
+
+  // An ssh provider reaches its host through inventory.host, or else target.ssh.
+  const providerSsh = descriptor.ssh ? (inventory.host ?? targetSsh) : undefined;
+  const given = { uri: inventory.uri, host: providerSsh, node: inventory.node };
+  for (const [setting, rule] of Object.entries(descriptor.settings) as [keyof typeof given, { required: boolean; missing?: string }][]) {
+    if (rule.required && !given[setting]) throw new UsageError(rule.missing ?? `inventory: provider ${descriptor.kind} needs ${setting}`);
+  }
+
+  if (descriptor.simulated) {
+    const sim = descriptor.create({ inventory, run: runLocal, simStateFile: options.simStateFile });
     // Simulated VMs, but on: host steps may still go to a real box (a rehearsal host) over ssh.
+    if (!isHostControl(sim)) throw new Error(`the ${descriptor.kind} provider does not reboot its host`);
     return { provider: sim, host: sim, ssh };
   }
-  const connections = options.connections ?? new SshConnections();
-  const flavour: RemoteFlavour = inventory.provider === 'hyperv' ? 'windows' : 'posix';
-  const providerSsh = inventory.host ?? targetSsh;
-  const transportTo = (destination: string): SshTransport => connections.get(destination, flavour);
 
-  let provider: InventoryProvider;
-  switch (inventory.provider) {
-    case 'libvirt': {
-      const uri = inventory.uri;
-      if (!uri) throw new UsageError('inventory: provider libvirt needs a uri, e.g. qemu+ssh://root@{{ host }}/system');
-      provider = new LazyProvider('libvirt', () => new LibvirtProvider(expand(uri)));
-      break;
-    }
-    case 'hyperv':
-    case 'esxi':
-    case 'proxmox': {
-      if (!providerSsh) throw new UsageError(`inventory: provider ${inventory.provider} needs host (an ssh destination such as root@{{ host }}) or target.ssh`);
-      const kind = inventory.provider;
-      const node = inventory.node;
-      provider = new LazyProvider(kind, () => {
-        const destination = expand(providerSsh);
-        const run = runOver(transportTo(destination));
-        if (kind === 'hyperv') return new HypervProvider(run);
-        if (kind === 'esxi') return new EsxiProvider(run);
-        const nodeName = node ? expand(node) : destination.replace(/^.*@/, '').split('.')[0];
-        return new ProxmoxProvider(nodeName, run);
-      });
-      break;
-    }
-  }
+  const connections = options.connections ?? new SshConnections();
+  const flavour = descriptor.flavour;
+  const transportTo = (destination: string) => connections.get(destination, flavour);
+  const context = (): ProviderContext => {
+    const destination = providerSsh === undefined ? undefined : expand(providerSsh);
+    return {
+      inventory,
+      uri: inventory.uri === undefined ? undefined : expand(inventory.uri),
+      node: inventory.node === undefined ? undefined : expand(inventory.node),
+      destination,
+      run: destination === undefined ? runLocal : runOver(transportTo(destination)),
+    };
+  };
+  const provider = new LazyProvider(descriptor.kind, () => descriptor.create(context()), descriptor.snapshots);
+
   const rebootVia = targetSsh ?? providerSsh;
-  const defaults = inventory.provider === 'hyperv' ? WINDOWS_REBOOT : inventory.provider === 'esxi' ? ESXI_REBOOT : LINUX_REBOOT;
   const host: HostControl = rebootVia
-    ? new SshHost(() => transportTo(expand(rebootVia)), { defaults, provider })
+    ? new SshHost(() => transportTo(expand(rebootVia)), { defaults: descriptor.reboot, provider })
     : {
         reboot: async (request: RebootRequest) => ({ outcome: 'error', message: `cannot reboot ${request.host}: the runbook names no target.ssh` }),
       };
   return { provider, host, ssh, flavour };
+}
+
+function isHostControl(provider: InventoryProvider): provider is InventoryProvider & HostControl {
+  return typeof (provider as Partial<HostControl>).reboot === 'function';
 }

@@ -1,6 +1,10 @@
 // Cross-field checks: step ids, template variables, `when` expressions, patterns. They read the raw
 // data, so they still report on a runbook whose structure is partly wrong.
-import type { StepStatus } from '../engine/types.js';
+import type { StepStatus, Vm } from '../engine/types.js';
+import { namesSomething } from '../engine/run-vms.js';
+import { selectVms } from '../engine/select.js';
+import { DEFAULT_SIM_VMS } from '../inventory/sim-host.js';
+import type { SelectorSpec } from './schema-parts.js';
 import { ExpressionError, expressionPaths, parseExpression, type Expr } from './expression.js';
 import { didYouMean } from './problem.js';
 import { revert } from '../kinds/revert.js';
@@ -256,6 +260,42 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   return findings;
 }
 
+/** The VMs of a simulated inventory, as lint can know them without a host. */
+function simulatedVms(data: Raw): Vm[] | undefined {
+  const inventory = isRecord(data.inventory) ? data.inventory : undefined;
+  if (inventory && inventory.provider !== 'sim') return undefined;
+  const specs = Array.isArray(inventory?.vms) ? inventory.vms.filter(isRecord) : DEFAULT_SIM_VMS;
+  return specs.map((spec) => ({
+    name: String(spec.name ?? ''),
+    id: String(spec.name ?? ''),
+    state: spec.state === 'shut-off' || spec.state === 'paused' ? spec.state : 'running',
+    vcpus: 1,
+    memory_mib: 1,
+    tags: Array.isArray(spec.tags) ? spec.tags.map(String) : [],
+    autostart: false,
+  }));
+}
+
+/** A tag, name or list selector that matches no VM of a simulated inventory is a typo. */
+function selectorFindings(step: Raw, path: PathSegment[], vms: Vm[]): ScalarFinding[] {
+  const findings: ScalarFinding[] = [];
+  const check = (selector: unknown, where: PathSegment[]) => {
+    if (typeof selector !== 'string' && !(Array.isArray(selector) && selector.every((name) => typeof name === 'string'))) return;
+    const spec = selector as SelectorSpec;
+    if (!namesSomething(spec) || selectVms(vms, spec, []).length > 0) return;
+    const tags = [...new Set(vms.flatMap((vm) => vm.tags))].sort();
+    findings.push({
+      path: where,
+      message: `matches no VM of the simulated inventory (VMs: ${vms.map((vm) => vm.name).join(', ') || 'none'}; tags: ${tags.join(', ') || 'none'})`,
+    });
+  };
+  const kind = kindOfStep(step);
+  const block = kind ? step[kind.key] : undefined;
+  if (kind && isRecord(block) && 'select' in block) check(block.select, [...path, kind.key, 'select']);
+  if (step.each_vm !== undefined) check(step.each_vm, [...path, 'each_vm']);
+  return findings;
+}
+
 export function referenceFindings(data: unknown): ScalarFinding[] {
   if (!isRecord(data)) return [];
   const steps = stepList(data);
@@ -264,6 +304,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
   steps.forEach((step, index) => definedVars(step).forEach((name) => vars.has(name) || vars.set(name, index)));
   const params = isRecord(data.params) ? Object.keys(data.params) : [];
   const findings: ScalarFinding[] = [...paramFindings(data)];
+  const vms = simulatedVms(data);
 
   const seen = new Map<string, number>();
   steps.forEach((step, index) => {
@@ -280,6 +321,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     const { id: _id, when: _when, ...rest } = step;
     findings.push(...templateFindings(rest, path, scope));
     findings.push(...stepRuleFindings(step, path, data));
+    if (vms) findings.push(...selectorFindings(step, path, vms));
   });
 
   const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true };

@@ -311,3 +311,25 @@ describe('shutdown, reboot and restore', () => {
     expect(run.state.phase).toBe('done');
   });
 });
+
+describe('notes', () => {
+  const yaml = `${HEAD}steps:
+  - { id: snap, title: Snapshot first, note: Take a storage snapshot before going on. }
+  - { id: quiet, title: FYI, note: Nothing to do., pause: false }
+  - { id: a, title: A, run: "true" }
+`;
+
+  it('a note is a gate in an interactive run: it waits for Enter, unless pause: false', () => {
+    const run = new Run(yaml, { pauseNotes: true });
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ kind: 'continue' });
+    run.answer(true);
+    expect(run.step('quiet').status).toBe('done');
+    expect(run.expectEffect('exec')).toBeTruthy();
+  });
+
+  it('--yes, dry runs and runs without a terminal go straight on', () => {
+    for (const options of [{ pauseNotes: true, yes: true }, { pauseNotes: true, dryRun: true }, { pauseNotes: false }]) {
+      expect(new Run(yaml, options).expectEffect('exec')).toBeTruthy();
+    }
+  });
+});

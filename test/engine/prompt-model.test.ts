@@ -33,7 +33,7 @@ const TABLE: [string, string, 'answer' | 'again' | 'quit', unknown?][] = [
   ['reboot', 'kvm01', 'answer', 'kvm01'],
   ['reboot', 'n', 'again'],
   ['reboot', 'kvm02', 'again'],
-  ['reboot', 'q', 'again'],
+  ['reboot', 'q', 'quit'],
   ['input', '', 'answer', 'CHG-1'],
   ['input', 'CHG-7', 'answer', 'CHG-7'],
   ['input', 'q', 'answer', 'q'],

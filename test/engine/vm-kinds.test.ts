@@ -164,3 +164,27 @@ describe('quitting with VMs down', () => {
     expect(run.vm('web01').state).toBe('running');
   });
 });
+
+describe('selectors that match nothing', () => {
+  it('a mistyped tag stops and asks, listing the VMs and tags that exist; it never passes as "no VMs"', () => {
+    const run = new Run(`${HEAD}steps:\n  - { id: stop, title: S, shutdown: { select: "tag:wbe" } }\n  - { id: boot, title: R, reboot: { confirm: none } }\n`).inventory();
+    const prompt = run.expectEffect('prompt').prompt;
+    expect(prompt.question).toBe('Step stop: select "tag:wbe" matches no VM on this host. VMs: web01, db01, cache01, build01. Tags: cache, ci, db, web. What now?');
+    run.answer('abort');
+    expect(run.state.phase).toBe('aborted');
+  });
+
+  it('--yes and a dry run stop there too; skip goes on', () => {
+    const yaml = `${HEAD}steps:\n  - { id: stop, title: S, shutdown: { select: [web1] } }\n  - { id: a, title: A, run: "true" }\n`;
+    expect(new Run(yaml, { yes: true }).inventory().state.phase).toBe('aborted');
+    expect(new Run(yaml, { dryRun: true }).inventory().state.phase).toBe('aborted');
+    const run = new Run(yaml).inventory().answer('skip');
+    expect(run.step('stop').status).toBe('skipped');
+    expect(run.expectEffect('exec')).toBeTruthy();
+  });
+
+  it('a state word that matches nothing is just nothing to do', () => {
+    const run = new Run(`${HEAD}steps:\n  - { id: stop, title: S, shutdown: { select: paused } }\n`).inventory();
+    expect(run.step('stop')).toMatchObject({ status: 'done', message: 'no running VMs selected' });
+  });
+});

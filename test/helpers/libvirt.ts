@@ -60,15 +60,17 @@ export interface TestHost {
 
 /**
  * Loads the fixture into the daemon's shared test:///default instance, held open by one long-lived
- * interactive virsh, and returns that holder.
+ * interactive virsh, and returns that holder. `keep` leaves domains of the instance in place: a
+ * fresh instance's own "test" domain is the one with id 1.
  */
-export async function loadTestHost(file: string, dir: string, options: { shutOff: string[]; autostart: string[] }): Promise<TestHost> {
+export async function loadTestHost(file: string, dir: string, options: { shutOff: string[]; autostart: string[]; keep?: string[] }): Promise<TestHost> {
   const holder = execa('virsh', ['-c', TEST_URI], { stdin: 'pipe', stdout: 'ignore', stderr: 'ignore', reject: false });
   await waitFor(() => holder.pid !== undefined);
   // The holder's own connection must be open before the first define, or the define lands in an
   // instance that vanishes when its virsh exits.
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const name of (await virsh('list', '--all', '--name')).stdout.split('\n').filter(Boolean)) {
+    if (options.keep?.includes(name)) continue;
     await virsh('destroy', '--domain', name);
     await virsh('undefine', '--domain', name);
   }

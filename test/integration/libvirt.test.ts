@@ -13,13 +13,13 @@
 // (one virsh process per call, as against a real qemu:///system) and the independent `virsh` checks
 // all see the same host. Domains with <on_poweroff>restart</on_poweroff> come straight back up after
 // a graceful shutdown in the test driver: that is our guest that ignores the shutdown.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtProvider } from '../../src/inventory/libvirt-provider.js';
 import type { VmState } from '../../src/engine/types.js';
 import { patchwalk, tempDir, writeRunbook, ROOT } from '../helpers/cli.js';
-import { domstate, ensureLibvirtd, libvirtUnavailable, loadTestHost, TEST_URI, type TestHost } from '../helpers/libvirt.js';
+import { domstate, ensureLibvirtd, libvirtUnavailable, loadTestHost, TEST_URI, virsh, type TestHost } from '../helpers/libvirt.js';
 import { integrationRequired } from '../helpers/sshd.js';
 
 const unavailable = libvirtUnavailable();
@@ -27,7 +27,10 @@ if (unavailable && !integrationRequired()) console.warn(`libvirt integration tes
 
 const FIXTURE = join(ROOT, 'test/fixtures/libvirt/host.xml');
 const EVIL = 'evil;$(touch pwned)';
-const RUNNING = ['web01', 'web02', 'db01', EVIL, 'stubborn01', 'cache01', 'win-ad01'];
+// `test` is the instance's own domain, kept so that domain id 1 is a VM other than the one named "1".
+const RUNNING = ['test', 'web01', 'web02', 'db01', EVIL, 'stubborn01', 'cache01', 'win-ad01'];
+const ONE_UUID = '6c0a5b1e-0000-4000-8000-0000000000a1';
+const ONE_XML = `<domain type="test"><name>1</name><uuid>${ONE_UUID}</uuid><memory unit="MiB">512</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
 const AUTOSTART = ['web01', 'web02', 'db01', 'win-ad01'];
 
 describe.skipIf(Boolean(unavailable) && !integrationRequired())('libvirt provider against libvirtd (test driver)', () => {
@@ -38,7 +41,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('libvirt provide
   beforeAll(async () => {
     if (unavailable) throw new Error(`libvirt integration required but unavailable: ${unavailable}`);
     await ensureLibvirtd();
-    host = await loadTestHost(FIXTURE, dir, { shutOff: ['build01'], autostart: AUTOSTART });
+    host = await loadTestHost(FIXTURE, dir, { shutOff: ['build01'], autostart: AUTOSTART, keep: ['test'] });
   }, 60_000);
   afterAll(async () => {
     await host?.close();
@@ -82,7 +85,66 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('libvirt provide
   it('names the VM and the command when virsh refuses', async () => {
     const results = await provider.power({ action: 'start', vms: ['no-such-vm'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
     expect(results[0].outcome).toBe('error');
-    expect(results[0].message).toMatch(/^virsh domstate no-such-vm failed: error: failed to get domain 'no-such-vm'/);
+    expect(results[0].message).toBe(`no domain named no-such-vm on ${TEST_URI}`);
+  });
+
+  it('a VM named "1" is controlled by its UUID, and domain id 1 (another VM) is left alone', async () => {
+    expect((await virsh('domname', '1')).stdout.trim(), 'the fresh test:///default instance gives its own "test" domain id 1').toBe('test');
+    const file = join(dir, 'one.xml');
+    writeFileSync(file, ONE_XML);
+    expect((await virsh('define', '--file', file)).exitCode).toBe(0);
+    const one = new LibvirtProvider(TEST_URI, undefined, 100);
+    expect((await one.list({ tags: false })).find((vm) => vm.name === '1')).toMatchObject({ id: ONE_UUID, state: 'shut-off', vcpus: 1, memory_mib: 512 });
+    // `virsh start --domain 1` would pick domain id 1 ("test", running) and fail; by UUID it starts "1".
+    expect(await one.power({ action: 'start', vms: ['1'], timeoutMs: 5000, concurrency: 1, onState: () => {} })).toEqual([{ name: '1', outcome: 'ok' }]);
+    expect(await domstate(ONE_UUID)).toBe('running');
+    // `virsh destroy --domain 1` would kill "test".
+    expect(await one.power({ action: 'poweroff', vms: ['1'], timeoutMs: 5000, concurrency: 1, onState: () => {} })).toEqual([{ name: '1', outcome: 'ok' }]);
+    expect(await domstate(ONE_UUID)).toBe('shut off');
+    expect(await domstate('test')).toBe('running');
+    expect(await one.snapshot({ action: 'create', vms: ['1'], name: 'pre-patch', memory: true, timeoutMs: 5000, concurrency: 1, onState: () => {} })).toEqual([
+      { name: '1', outcome: 'ok' },
+    ]);
+    expect((await virsh('snapshot-list', '--domain', ONE_UUID, '--name')).stdout.trim()).toBe('pre-patch');
+    expect((await virsh('snapshot-list', '--domain', 'test', '--name')).stdout.trim()).toBe('');
+    expect(await one.snapshot({ action: 'delete', vms: ['1'], name: 'pre-patch', timeoutMs: 5000, concurrency: 1, onState: () => {} })).toEqual([
+      { name: '1', outcome: 'ok' },
+    ]);
+    expect((await virsh('undefine', '--domain', ONE_UUID)).exitCode).toBe(0);
+  });
+
+  it('snapshots, reverts to the snapshot (power state included) and deletes, on the real daemon', async () => {
+    const states: string[] = [];
+    const onState = (name: string, state: VmState) => states.push(`${name}:${state}`);
+    // The earlier tests left EVIL off: its snapshot reverts it to off.
+    const vms = ['web02', EVIL];
+    await provider.power({ action: 'start', vms, timeoutMs: 5000, concurrency: 2, onState: () => {} });
+    // The test driver keeps memory snapshots only (it refuses --disk-only: see below).
+    expect(await provider.snapshot({ action: 'create', vms, name: 'pre-patch', memory: true, timeoutMs: 10_000, concurrency: 2, onState })).toEqual([
+      { name: 'web02', outcome: 'ok' },
+      { name: EVIL, outcome: 'ok' },
+    ]);
+    for (const name of vms) expect((await virsh('snapshot-list', '--domain', name, '--name')).stdout.trim()).toBe('pre-patch');
+    // The "patch" goes wrong: both VMs end up off.
+    await provider.power({ action: 'poweroff', vms, timeoutMs: 5000, concurrency: 2, onState: () => {} });
+    expect(await domstate('web02')).toBe('shut off');
+    expect(await provider.snapshot({ action: 'revert', vms, name: 'pre-patch', timeoutMs: 10_000, concurrency: 2, onState })).toEqual([
+      { name: 'web02', outcome: 'ok' },
+      { name: EVIL, outcome: 'ok' },
+    ]);
+    expect(await domstate('web02')).toBe('running');
+    expect(await domstate(EVIL)).toBe('running');
+    expect(states.sort()).toEqual([`${EVIL}:running`, 'web02:running']);
+    expect(await provider.snapshot({ action: 'delete', vms, name: 'pre-patch', timeoutMs: 10_000, concurrency: 2, onState })).toEqual([
+      { name: 'web02', outcome: 'ok' },
+      { name: EVIL, outcome: 'ok' },
+    ]);
+    for (const name of vms) expect((await virsh('snapshot-list', '--domain', name, '--name')).stdout.trim()).toBe('');
+    // Errors name the VM and the command.
+    const [missing] = await provider.snapshot({ action: 'revert', vms: ['web02'], name: 'pre-patch', timeoutMs: 10_000, concurrency: 1, onState });
+    expect(missing).toMatchObject({ outcome: 'error', message: expect.stringMatching(/^virsh snapshot-revert web02 failed: error: .*pre-patch/) });
+    const [diskOnly] = await provider.snapshot({ action: 'create', vms: ['web02'], name: 'disk', timeoutMs: 10_000, concurrency: 1, onState });
+    expect(diskOnly).toMatchObject({ outcome: 'error', message: expect.stringMatching(/^virsh snapshot-create-as web02 failed: error: unsupported flags/) });
   });
 
   it('a whole run: shuts down, forces the stubborn VM, restores only what it stopped, and leaves build01 off', async () => {
