@@ -98,15 +98,9 @@ export function measureKeys({ cli, root, work, cols, rows }) {
         latencies.push(timedOut ? Infinity : Number(process.hrtime.bigint() - started) / 1e6);
         await sleep(250);
       }
-      // Ctrl-C ends the run as an operator would, so the console writes its own report on exit.
-      // During the shutdown the VM work counts as a running command: Ctrl-C asks first.
-      child.write('\u0003');
-      await sleep(1000);
-      child.write('y');
-      // The summary waits for Enter before the console exits.
-      await sleep(3000);
-      child.write('\r');
-      const gone = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
+      // SIGTERM detaches as a dropped session would; the console writes its own report on exit.
+      child.kill('SIGTERM');
+      const gone = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
       if (!gone) child.kill('SIGKILL');
       probe.kill('SIGTERM');
       await new Promise((done) => probe.once('exit', done));
