@@ -22,7 +22,7 @@ const HELP = `
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
     $ patchwalk runs [--json]                 list runs, newest first
-    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (the newest if none is named)
+    $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (the newest if none is named)
     $ patchwalk report RUN [--format md|json]
     $ patchwalk schema                        print the runbook JSON Schema
 
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
       return printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver }, io);
+      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case undefined:

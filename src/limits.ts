@@ -42,6 +42,12 @@ export const OUTPUT_RING_LINES = 2000;
 export const OUTPUT_FLUSH_BYTES = 64 * 1024;
 /** …or at least this often. */
 export const OUTPUT_FLUSH_MS = 500;
+/** Longest output line kept as one line (UTF-16 units, about 64 KiB); a longer one is split into
+ * pieces of this size, each but the last marked, so one endless line never fills memory. */
+export const OUTPUT_LINE_MAX_CHARS = 64 * 1024;
+/** The console keeps (and measures, draws and searches) at most this much of a line; the step's
+ * output file keeps all of it. */
+export const OUTPUT_VIEW_LINE_CHARS = 1000;
 /** Lines read per block when searching the output file. */
 export const OUTPUT_SEARCH_BLOCK_LINES = 5000;
 /** The console redraws output at most this often (ms): about 20 frames a second. */
@@ -113,7 +119,38 @@ export const SUPERVISOR_START_GRACE_MS = 3000;
 export const OUTPUT_DRAIN_MS = 1000;
 /** Lines of each step's output that the report keeps. */
 export const REPORT_TAIL_LINES = 15;
+/** How far back from the end of an output file the report reads for its tail. */
+export const REPORT_TAIL_MAX_BYTES = 1024 * 1024;
 /** Longest output line kept whole in the report; longer ones are cut. */
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
 export const RUNS_LIST_LIMIT = 200;
+
+// Runbooks and the patterns in them --------------------------------------------------------------
+
+/** Largest runbook file lint and run read; anything bigger is refused before parsing. */
+export const RUNBOOK_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Most YAML tokens (keys, values, punctuation) a runbook may hold, a `[` or `{` counting as
+ * YAML_COLLECTION_TOKEN_WEIGHT. While it builds the document the YAML parser needs about 360 bytes
+ * of heap per token and 1.1 KB per flow collection, so this keeps lint inside the CLI's 96 MB heap
+ * even for a file under RUNBOOK_MAX_BYTES made of tiny tokens such as `[a],[a],…`.
+ */
+export const RUNBOOK_MAX_YAML_TOKENS = 180_000;
+export const YAML_COLLECTION_TOKEN_WEIGHT = 4;
+/** Most YAML aliases (*name) in one runbook: the YAML parser's work per alias grows with their number. */
+export const RUNBOOK_MAX_ALIASES = 1000;
+/** Most steps in one runbook: far past any real maintenance window, and it bounds the run's state. */
+export const RUNBOOK_MAX_STEPS = 2000;
+/** Deepest nesting of parentheses and `not` in a `when:` expression. */
+export const EXPRESSION_MAX_DEPTH = 64;
+/** Longest regular expression a runbook may give (param, input or `matches` pattern). */
+export const REGEX_MAX_CHARS = 1000;
+/**
+ * Most instructions a compiled pattern may have: enough for `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$`.
+ * Matching is linear in the text, but each character can cost a step per instruction; the worst
+ * pattern under this cap takes about 6 s on a full CAPTURE_LIMIT_BYTES of output (bench/regex.js).
+ */
+export const REGEX_MAX_PROGRAM = 400;
+/** Compiled patterns kept for reuse. */
+export const REGEX_CACHE_ENTRIES = 256;

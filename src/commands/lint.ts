@@ -1,5 +1,5 @@
 // `patchwalk lint PATH…`: every problem in every runbook, for editors and CI.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { loadRunbookFile } from '../runbook/load.js';
@@ -7,28 +7,51 @@ import { formatProblem, type Problem } from '../runbook/problem.js';
 
 const RUNBOOK_FILE = /\.ya?ml$/i;
 
-async function runbookFiles(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    return [path]; // Loading it reports "no such file" at the right place.
-  }
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries
+/**
+ * Every runbook under the paths, each real file once, in a stable order. Each folder is entered
+ * once by its real path, so a link back to a parent (`x.yaml -> .`) is a dead end rather than a
+ * loop, and two such links cannot make the walk grow exponentially.
+ */
+async function runbookFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const visit = async (path: string, named: boolean): Promise<void> => {
+    let real: string;
+    let info;
+    try {
+      real = await realpath(path);
+      info = await stat(real);
+    } catch {
+      // Loading it reports "no such file" (or the link loop) at the right place. Inside a folder,
+      // a dangling link named like a runbook is reported too.
+      if (named || RUNBOOK_FILE.test(path)) files.push(path);
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    if (!info.isDirectory()) {
+      files.push(path); // FIFOs and devices too: loading refuses them with a clear message.
+      return;
+    }
+    const entries = (await readdir(path, { withFileTypes: true }))
       .filter((entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules')
       .filter((entry) => entry.isDirectory() || RUNBOOK_FILE.test(entry.name))
-      .map((entry) => runbookFiles(join(path, entry.name))),
-  );
-  return nested.flat().sort();
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of entries) await visit(join(path, name), false);
+  };
+  const all: string[] = [];
+  for (const path of paths) {
+    await visit(path, true);
+    all.push(...files.splice(0).sort());
+  }
+  return all;
 }
 
 export async function lintPaths(paths: string[], format: string, out: NodeJS.WritableStream): Promise<number> {
   if (paths.length === 0) throw new UsageError('lint needs at least one runbook file or folder');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: expected text or json`);
-  const files = [...new Set((await Promise.all(paths.map(runbookFiles))).flat())];
+  const files = await runbookFiles(paths);
   if (files.length === 0) throw new UsageError(`no runbooks (*.yaml, *.yml) found in ${paths.join(', ')}`);
   const results: { file: string; problems: Problem[] }[] = [];
   for (const file of files) {

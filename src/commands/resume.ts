@@ -20,13 +20,16 @@ import { printResumeBanner } from '../plain/resume-banner.js';
 import { NoInputError } from '../run/drive-run.js';
 import { loadRunbookText } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { sha256, type Io } from './run.js';
+import { sha256, wantsConsole, type Io } from './run.js';
 import { makePrompter, Session } from './session.js';
+import type { LinePrompter } from '../plain/line-prompter.js';
 
 export interface ResumeFlags {
   set: string[];
   yes: boolean;
   takeOver: boolean;
+  /** Line mode even on a terminal. */
+  plain?: boolean;
 }
 
 export function newestInterrupted(root: string): string | undefined {
@@ -74,8 +77,18 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   }
   const runbook = loaded.runbook;
   const style = makeStyle(colourWanted(io.stdout));
-  const prompt = makePrompter(io, style);
-  const { prompter } = prompt;
+  // On a terminal, resume opens the console like run does. Questions asked before it is up (a
+  // changed runbook, secrets, VMs left off) go through a line prompter made only when needed, and
+  // closed before the console mounts: two readers on one terminal would steal each other's keys.
+  const console = wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: false } : undefined;
+  let prompt: ReturnType<typeof makePrompter> | undefined;
+  const prompter = {
+    ask: (...args: Parameters<LinePrompter['ask']>) => (prompt ??= makePrompter(io, style)).prompter.ask(...args),
+    close: () => {
+      prompt?.prompter.close();
+      prompt = undefined;
+    },
+  };
   const signal = new AbortController().signal;
 
   try {
@@ -97,9 +110,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     const given = Object.fromEntries(flags.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
     const secretValues: Record<string, string> = {};
     for (const secret of neededSecrets(records)) {
-      secretValues[secret] =
-        given[secret] ??
-        String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
+      secretValues[secret] = Object.hasOwn(given, secret)
+        ? given[secret]
+        : String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
     }
     const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => secretVariables(step))];
     for (const key of Object.keys(given)) {
@@ -130,7 +143,8 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       runbookPath: start.runbook.path,
       takeOver: flags.takeOver,
       io,
-      prompt,
+      prompt: console ? undefined : prompt,
+      console,
     });
     try {
       await session.lock();
@@ -168,7 +182,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
         prompter.close();
         return EXIT.failed;
       }
-      const answer = flags.yes || await session.prompter.ask(
+      const answer = flags.yes || await prompter.ask(
         { kind: 'confirm', question: `${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} still off because of this run. Start the VMs this run stopped?`, destructive: false },
         { stepId: 'resume', signal: new AbortController().signal },
       );
@@ -180,6 +194,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     }
 
     printResumeBanner(io.stdout, style, session, { attach, changed });
+    if (console) prompter.close();
     return await session.run();
   } catch (error) {
     prompter.close();

@@ -22,8 +22,8 @@ export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string 
 function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boolean): unknown {
   const [root, field, attribute] = path;
   const secret = mask && state.secretNames.includes(root);
-  if (root in state.params && path.length === 1) return secret ? SECRET_MASK : state.params[root];
-  if (root in state.vars && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
+  if (Object.hasOwn(state.params, root) && path.length === 1) return secret ? SECRET_MASK : state.params[root];
+  if (Object.hasOwn(state.vars, root) && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
   if (root === 'vm' && vm && field) return (vm as unknown as Record<string, unknown>)[field];
   if (root === 'steps' && field) {
     const step = state.steps.find((candidate) => candidate.id === field);
@@ -52,7 +52,7 @@ function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boole
 
 export interface Scope {
   text(template: string): string;
-  command(spec: CommandSpec): { command: Command; display: string };
+  command(spec: CommandSpec, env?: Record<string, string>): { command: Command; display: string };
   condition(expression: string): boolean;
 }
 
@@ -62,7 +62,11 @@ export function scopeFor(state: RunState, vm?: Vm): Scope {
   const masked = (path: string[]) => lookup(state, vm, path, true);
   return {
     text: (template) => renderText(template, masked),
-    command: (spec) => ({ command: renderCommand(spec, real), display: commandText(renderCommand(spec, masked)) }),
+    // Secrets reach the command through its environment, never its command line.
+    command: (spec, env) => ({
+      command: renderCommand(spec, real, { env, secret: (path) => path.length === 1 && state.secretNames.includes(path[0]) }),
+      display: commandText(renderCommand(spec, masked)),
+    }),
     condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),
   };
 }

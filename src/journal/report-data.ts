@@ -1,5 +1,6 @@
 // What a run report says, gathered from the journal and the output files alone (no secrets are
 // needed, and a report can be written for a run in any state).
+import { reportSnapshots, type ReportSnapshot } from './report-snapshots.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { tailOutput } from '../exec/output-file.js';
 import { REPORT_LINE_CHARS, REPORT_TAIL_LINES } from '../limits.js';
@@ -51,6 +52,8 @@ export interface ReportData {
   params: { question: string; answer: string; by: string }[];
   steps: ReportStep[];
   vms: ReportVm[];
+  /** Snapshots this run took, and whether they were reverted or deleted. */
+  snapshots: ReportSnapshot[];
   notices: { at: number; level: string; text: string }[];
   journal: { records: number; torn_last_record: boolean };
 }
@@ -140,6 +143,7 @@ export function reportData(folder: RunFolder): ReportData {
     params: answers.filter((answer) => answer.step === 'params').map(({ question, answer, by }) => ({ question, answer, by })),
     steps,
     vms,
+    snapshots: reportSnapshots(records),
     notices: recordsOf(records, 'notice').map(({ at, level, text }) => ({ at, level, text })),
     journal: { records: records.length, torn_last_record: Boolean(read.torn) },
   };

@@ -54,6 +54,13 @@ export function reportMarkdown(data: ReportData): string {
     out.push(...table(['VM', 'Before', 'After', 'Check'], data.vms.map((vm) => [vm.name, vm.before, vm.after, vm.before === vm.after ? 'ok' : '**NOT BACK**'])), '');
   }
 
+  if (data.snapshots.length) {
+    out.push('## Snapshots this run took', '');
+    const fate = (snapshot: (typeof data.snapshots)[number]) =>
+      snapshot.state === 'deleted' ? 'deleted' : snapshot.problem ? `**left: ${snapshot.problem}**` : snapshot.state === 'reverted' ? '**reverted to, still there**' : '**still there**';
+    out.push(...table(['VM', 'Snapshot', 'Taken', 'Now'], data.snapshots.map((snapshot) => [snapshot.vm, snapshot.name, when(snapshot.taken_at), fate(snapshot)])), '');
+  }
+
   const warnings = data.notices.filter((notice) => notice.level === 'warn');
   if (warnings.length) {
     out.push('## Warnings', '', ...warnings.map((notice) => `- ${when(notice.at)}: ${notice.text}`), '');

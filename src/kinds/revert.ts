@@ -96,7 +96,7 @@ export const revert = defineKind({
       // VMs that were running before the run and are off after the revert are this run's to start again.
       for (const before of run.vmsBefore ?? []) {
         if (before.state !== 'running' || ctx.state.vmOutcomes?.[before.name] !== 'reverted') continue;
-        if (vmNamed(run, before.name)?.state === 'shut-off') {
+        if (vmNamed(run, before.name)?.state === 'shut-off' && !run.stoppedByRun.includes(before.name)) {
           markStopped(run, before.name);
           notice(run, event.at, `${before.name} is off after the revert; a start step brings it back`, 'info');
         }

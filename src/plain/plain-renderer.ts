@@ -7,7 +7,7 @@ import { VM_COLUMNS, vmRow, vmsBeforeAfter } from '../display/vm-rows.js';
 import { livePlan } from '../engine/vm-plan.js';
 import { transitions } from '../engine/transitions.js';
 import type { Answer, Effect, RunState, StepState } from '../engine/types.js';
-import type { Stream } from '../exec/run-command.js';
+import type { Stream } from '../exec/exec-request.js';
 import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';

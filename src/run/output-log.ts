@@ -3,7 +3,7 @@
 // Memory stays bounded however much a command prints.
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OUTPUT_FLUSH_BYTES, OUTPUT_RING_LINES, OUTPUT_SEARCH_BLOCK_LINES } from '../limits.js';
+import { OUTPUT_FLUSH_BYTES, OUTPUT_RING_LINES, OUTPUT_SEARCH_BLOCK_LINES, OUTPUT_VIEW_LINE_CHARS } from '../limits.js';
 
 export type LineKind = 'stdout' | 'stderr' | 'info';
 
@@ -35,8 +35,10 @@ export class OutputLog {
     return this.count;
   }
 
-  append(kind: LineKind, text: string): void {
+  append(kind: LineKind, full: string): void {
     if (this.closed) return;
+    // A copy, not a slice: a slice would keep the whole long line alive in the ring.
+    const text = full.length > OUTPUT_VIEW_LINE_CHARS ? Buffer.from(`${full.slice(0, OUTPUT_VIEW_LINE_CHARS)}…`, 'utf16le').toString('utf16le') : full;
     const record = `${KIND_MARK[kind]}${text.replaceAll('\n', ' ')}\n`;
     if (this.count === this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);

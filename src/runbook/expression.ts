@@ -1,5 +1,7 @@
 // The `when:` language: literals, dotted names, comparisons, and/or/not, parentheses, `in` and
 // `matches`. It is parsed into a tree and interpreted; nothing is ever handed to eval.
+import { EXPRESSION_MAX_DEPTH } from '../limits.js';
+import { matchesAnywhere, patternProblem } from './safe-regex.js';
 
 export type Value = string | number | boolean | null | undefined | Value[];
 
@@ -48,7 +50,8 @@ function tokenize(source: string): Token[] {
       let value = '';
       i++;
       while (i < source.length && source[i] !== ch) {
-        if (source[i] === '\\' && i + 1 < source.length) i++;
+        // \" \' and \\ escape; any other backslash stays, so "\d+" reaches `matches` as \d+.
+        if (source[i] === '\\' && i + 1 < source.length && (source[i + 1] === ch || source[i + 1] === '\\')) i++;
         value += source[i++];
       }
       if (i >= source.length) throw new ExpressionError('unterminated string', start);
@@ -80,12 +83,30 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-const KEYWORD_OPS: Record<string, string> = { and: '&&', or: '||', not: '!' };
+// A Map, not an object literal: a name such as `constructor` must not find Object.prototype's.
+const KEYWORD_OPS = new Map([
+  ['and', '&&'],
+  ['or', '||'],
+  ['not', '!'],
+]);
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', 'in', 'matches']);
 
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** Parentheses, lists and `not` recurse; a bound keeps a hostile `((((…` from the stack's end. */
+  private nested<T>(at: Token, parse: () => T): T {
+    if (++this.depth > EXPRESSION_MAX_DEPTH) {
+      throw new ExpressionError(`nested too deeply: at most ${EXPRESSION_MAX_DEPTH} levels of (), [] and not`, at.offset);
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parse(): Expr {
     const expr = this.or();
@@ -101,7 +122,7 @@ class Parser {
   /** The operator spelling of the next token, treating and/or/not/in/matches as operators. */
   private opOf(token: Token): string | undefined {
     if (token.kind === 'op') return token.value;
-    if (token.kind === 'name') return KEYWORD_OPS[token.value] ?? (COMPARE_OPS.has(token.value) ? token.value : undefined);
+    if (token.kind === 'name') return KEYWORD_OPS.get(token.value) ?? (COMPARE_OPS.has(token.value) ? token.value : undefined);
     return undefined;
   }
 
@@ -124,9 +145,10 @@ class Parser {
   }
 
   private not(): Expr {
-    if (this.opOf(this.peek()) === '!') {
+    const token = this.peek();
+    if (this.opOf(token) === '!') {
       this.index++;
-      return { type: 'not', operand: this.not() };
+      return this.nested(token, () => ({ type: 'not', operand: this.not() }));
     }
     return this.compare();
   }
@@ -136,7 +158,7 @@ class Parser {
     const op = this.opOf(this.peek());
     if (op && COMPARE_OPS.has(op)) {
       this.index++;
-      return { type: 'compare', op: op as CompareOp, left, right: this.primary() };
+      return { type: 'compare', op: op as CompareOp, left, right: op === 'matches' ? this.pattern() : this.primary() };
     }
     return left;
   }
@@ -150,21 +172,41 @@ class Parser {
       case 'name':
         if (token.value === 'true' || token.value === 'false') return { type: 'literal', value: token.value === 'true' };
         if (token.value === 'null') return { type: 'literal', value: null };
-        if (token.value in KEYWORD_OPS || COMPARE_OPS.has(token.value)) {
+        if (KEYWORD_OPS.has(token.value) || COMPARE_OPS.has(token.value)) {
           throw new ExpressionError(`expected a value before "${token.value}"`, token.offset);
         }
         return this.path(token);
       case 'op':
         if (token.value === '(') {
-          const inner = this.or();
-          this.expect(')');
-          return inner;
+          return this.nested(token, () => {
+            const inner = this.or();
+            this.expect(')');
+            return inner;
+          });
         }
-        if (token.value === '[') return this.list();
+        if (token.value === '[') return this.nested(token, () => this.list());
         throw new ExpressionError(`expected a value, found "${token.value}"`, token.offset);
       case 'end':
         throw new ExpressionError('expression ends too soon', token.offset);
     }
+  }
+
+  /**
+   * The right side of `matches` is a quoted pattern, checked here: were a name allowed, a command's
+   * captured output could choose the pattern and so decide the condition.
+   */
+  private pattern(): Expr {
+    const token = this.tokens[this.index++];
+    if (token.kind !== 'string') {
+      const found = token.kind === 'end' ? 'the expression ends' : `found ${describe(token)}`;
+      throw new ExpressionError(
+        `matches needs a quoted pattern after it, such as matches "^ok", but ${found}: a name cannot be a pattern, so that command output can never choose what a condition matches`,
+        token.offset,
+      );
+    }
+    const problem = patternProblem(token.value);
+    if (problem) throw new ExpressionError(problem, token.offset);
+    return { type: 'literal', value: token.value };
   }
 
   private path(first: Token & { kind: 'name' }): Expr {
@@ -227,8 +269,11 @@ export function evaluate(expr: Expr, lookup: Lookup): Value {
   switch (expr.type) {
     case 'literal':
       return expr.value;
-    case 'path':
-      return lookup(expr.path);
+    case 'path': {
+      // A lookup that reached Object.prototype (`constructor`) reads as undefined, not a function.
+      const value: unknown = lookup(expr.path);
+      return typeof value === 'function' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : (value as Value);
+    }
     case 'list':
       return expr.items.map((item) => evaluate(item, lookup));
     case 'not':
@@ -257,13 +302,7 @@ function asNumber(value: Value): number | undefined {
 /** Captured output is text, so "3" == 3 and "10" > 9 compare as numbers. */
 function compare(op: CompareOp, left: Value, right: Value): boolean {
   if (op === 'in') return Array.isArray(right) ? right.some((item) => equal(left, item)) : String(right ?? '').includes(String(left ?? ''));
-  if (op === 'matches') {
-    try {
-      return new RegExp(String(right ?? '')).test(String(left ?? ''));
-    } catch {
-      return false;
-    }
-  }
+  if (op === 'matches') return matchesAnywhere(String(right ?? ''), String(left ?? ''));
   if (op === '==') return equal(left, right);
   if (op === '!=') return !equal(left, right);
   const l = asNumber(left);

@@ -1,6 +1,8 @@
 // Reads a runbook file and answers with either a checked runbook or every problem found in it.
-import { readFile } from 'node:fs/promises';
+import { isScalar, Lexer, visit } from 'yaml';
+import { RUNBOOK_MAX_BYTES, RUNBOOK_MAX_STEPS, RUNBOOK_MAX_YAML_TOKENS, YAML_COLLECTION_TOKEN_WEIGHT } from '../limits.js';
 import { byPosition, type Problem } from './problem.js';
+import { readRunbookFile, tooBig } from './read-runbook.js';
 import { referenceFindings, type ScalarFinding } from './references.js';
 import { RunbookSchema, type Runbook } from './schema.js';
 import { structureFindings } from './structure.js';
@@ -27,13 +29,61 @@ function fieldName(path: readonly (string | number)[], data: unknown): string {
     .replaceAll('.[', '[');
 }
 
+/**
+ * The YAML parser holds every token of the document in memory at once; counting them first with
+ * its lexer, which keeps none, refuses a runbook that would not fit before it is parsed.
+ */
+function tooManyTokens(text: string): boolean {
+  let tokens = 0;
+  for (const token of new Lexer().lex(text)) {
+    tokens += token === '[' || token === '{' ? YAML_COLLECTION_TOKEN_WEIGHT : 1;
+    if (tokens > RUNBOOK_MAX_YAML_TOKENS) return true;
+  }
+  return false;
+}
+
+/** Fields whose value becomes a variable's name. */
+const NAMING_KEYS = new Set(['var', 'capture']);
+
+/**
+ * `__proto__` as a key, or as the name of a variable, would be dropped or reach Object.prototype
+ * further on; no name needs it.
+ */
+function reservedNameProblems(source: YamlSource): { line: number; col: number; message: string }[] {
+  const problems: { line: number; col: number; message: string }[] = [];
+  const reserved = (node: unknown): node is { range: [number, number, number] } =>
+    isScalar(node) && node.value === '__proto__' && Boolean(node.range);
+  visit(source.doc, {
+    Pair: (_key, pair) => {
+      const named = isScalar(pair.key) && NAMING_KEYS.has(String(pair.key.value)) ? pair.value : undefined;
+      for (const node of [pair.key, named]) {
+        if (reserved(node)) problems.push({ ...source.positionOf(node.range[0]), message: '"__proto__" cannot be a key or a name: pick another name' });
+      }
+    },
+  });
+  return problems;
+}
+
 export function loadRunbookText(file: string, text: string): LoadResult {
+  const whole = (message: string): LoadResult => ({ file, source: text, problems: [{ file, line: 1, col: 1, field: '', message }] });
+  // Text that did not come through readRunbookFile (the run's copy, for resume and report).
+  const bytes = Buffer.byteLength(text);
+  if (bytes > RUNBOOK_MAX_BYTES) return whole(tooBig(bytes));
+  if (tooManyTokens(text)) {
+    return whole(`runbook is too big to check: it has more than ${RUNBOOK_MAX_YAML_TOKENS} YAML tokens (keys, values and punctuation), more than lint can check in its memory; split it into smaller runbooks`);
+  }
   const source = new YamlSource(text);
   const syntax = source.syntaxProblems();
+  if (syntax.length === 0) syntax.push(...reservedNameProblems(source));
   if (syntax.length > 0) {
     return { file, source: text, problems: syntax.map((p) => ({ file, line: p.line, col: p.col, field: '', message: p.message })) };
   }
   const data = source.data();
+  const steps = (data as { steps?: unknown } | null)?.steps;
+  if (Array.isArray(steps) && steps.length > RUNBOOK_MAX_STEPS) {
+    const message = `runbook has ${steps.length} steps, and at most ${RUNBOOK_MAX_STEPS} are allowed: split it into smaller runbooks`;
+    return { file, source: text, problems: [{ file, ...source.positionAt(['steps'], true), field: 'steps', message }] };
+  }
   const findings: ScalarFinding[] = [...structureFindings(data), ...referenceFindings(data)];
   const problems = findings.map((finding) => {
     const position =
@@ -46,13 +96,10 @@ export function loadRunbookText(file: string, text: string): LoadResult {
 }
 
 export async function loadRunbookFile(file: string): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a runbook file' : (error as Error).message;
-    return { file, source: '', problems: [{ file, line: 1, col: 1, field: '', message: `cannot read runbook: ${reason}` }] };
+  const read = await readRunbookFile(file);
+  if ('problem' in read) {
+    const { line, col } = read.at ?? { line: 1, col: 1 };
+    return { file, source: '', problems: [{ file, line, col, field: '', message: read.problem }] };
   }
-  return loadRunbookText(file, text);
+  return loadRunbookText(file, read.text);
 }

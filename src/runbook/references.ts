@@ -7,6 +7,7 @@ import { DEFAULT_SIM_VMS } from '../inventory/sim-host.js';
 import type { SelectorSpec } from './schema-parts.js';
 import { ExpressionError, expressionPaths, parseExpression, type Expr } from './expression.js';
 import { didYouMean } from './problem.js';
+import { matchesWhole, patternProblem } from './safe-regex.js';
 import { revert } from '../kinds/revert.js';
 import { kindOfStep, PER_VM_KINDS, SELECTING_KINDS, type StepKind } from '../kinds/registry.js';
 import type { Finding } from './structure.js';
@@ -99,7 +100,7 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     if (index >= scope.stepIndex) return `${what} "${name.join('.')}" reads step "${field}", which does not run until later`;
     return undefined;
   }
-  if (root in BUILTIN_ROOTS) {
+  if (Object.hasOwn(BUILTIN_ROOTS, root)) {
     const fields = BUILTIN_ROOTS[root];
     if (field === undefined || rest.length > 0 || !fields.includes(field)) {
       return `${what} "${name.join('.')}": ${root} has ${fields.join(', ')}${field ? didYouMean(field, fields) : ''}`;
@@ -187,22 +188,13 @@ function isStatus(expr: Expr): boolean {
 
 function patternFinding(pattern: unknown, path: PathSegment[]): ScalarFinding[] {
   if (typeof pattern !== 'string') return [];
-  try {
-    new RegExp(pattern);
-    return [];
-  } catch (error) {
-    // "Invalid regular expression: /(x/: Unterminated group" -> "unterminated group".
-    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-    return [{ path, message: `pattern is not a valid regular expression: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}` }];
-  }
+  const problem = patternProblem(pattern);
+  return problem ? [{ path, message: problem }] : [];
 }
 
+/** A pattern that cannot be used has its own finding; the default is not blamed for it too. */
 function matchesPattern(value: string, pattern: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return true;
-  }
+  return patternProblem(pattern) !== undefined || matchesWhole(pattern, value);
 }
 
 function paramFindings(data: Raw): ScalarFinding[] {

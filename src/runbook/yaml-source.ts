@@ -1,5 +1,6 @@
 // A parsed YAML file that can say where any value or key sits, so every problem carries line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node, type YAMLError } from 'yaml';
+import { RUNBOOK_MAX_ALIASES } from '../limits.js';
 
 export type PathSegment = string | number;
 
@@ -16,8 +17,30 @@ export class YamlSource {
   readonly doc: Document;
   private readonly lines = new LineCounter();
 
+  private readonly errors: YAMLError[];
+
   constructor(readonly text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // The parser's own duplicate-key check compares each key with every earlier one; ours is linear.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
+    const duplicates = this.duplicateKeys();
+    this.errors = duplicates.length === 0 ? this.doc.errors : [...this.doc.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
+  }
+
+  private duplicateKeys(): YAMLError[] {
+    const errors: YAMLError[] = [];
+    visit(this.doc, {
+      Map: (_key, map) => {
+        const seen = new Set<unknown>();
+        for (const pair of map.items) {
+          if (!isScalar(pair.key) || !pair.key.range) continue;
+          if (seen.has(pair.key.value)) {
+            const at = pair.key.range[0];
+            errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          } else seen.add(pair.key.value);
+        }
+      },
+    });
+    return errors;
   }
 
   /**
@@ -28,13 +51,12 @@ export class YamlSource {
   syntaxProblems(): SyntaxProblem[] {
     const problems: SyntaxProblem[] = [];
     const linesWithErrors = new Set<number>();
-    const errors = this.doc.errors;
+    const errors = this.errors;
+    const multilineKeys = new Set(errors.filter((error) => error.code === 'MULTILINE_IMPLICIT_KEY').map((error) => error.pos[0]));
     for (const error of errors) {
       // A key indented deeper than the key above it makes the parser read both lines as one
       // multi-line key; it reports that twice, at the first line. Point at the line to fix.
-      if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && errors.some((other) => other.code === 'MULTILINE_IMPLICIT_KEY' && other.pos[0] === error.pos[0])) {
-        continue;
-      }
+      if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && multilineKeys.has(error.pos[0])) continue;
       const { line } = this.positionOf(error.pos[0]);
       if (linesWithErrors.has(line)) continue;
       linesWithErrors.add(line);
@@ -47,14 +69,29 @@ export class YamlSource {
     return problems.map(({ line, col, message }) => ({ line, col, message }));
   }
 
-  /** The parser accepts *name before &name exists; turning it into data would throw. */
+  /**
+   * The parser accepts *name before &name exists; turning it into data would throw. One walk in
+   * document order answers for every alias (the parser's own lookup walks the document per alias),
+   * and a cap bounds the parser's per-alias work when the data is built.
+   */
   private aliasProblems(): SyntaxProblem[] {
     const problems: SyntaxProblem[] = [];
+    const anchors = new Set<string>();
+    let aliases = 0;
     visit(this.doc, {
-      Alias: (_key, node) => {
-        if (node.resolve(this.doc) === undefined && node.range) {
+      Node: (_key, node) => {
+        if (!isAlias(node)) {
+          if (node.anchor) anchors.add(node.anchor);
+          return undefined;
+        }
+        if (++aliases > RUNBOOK_MAX_ALIASES) {
+          problems.push({ ...this.positionOf(node.range?.[0] ?? 0), message: `YAML syntax: more than ${RUNBOOK_MAX_ALIASES} aliases (*name) in one runbook` });
+          return visit.BREAK;
+        }
+        if (!anchors.has(node.source) && node.range) {
           problems.push({ ...this.positionOf(node.range[0]), message: `YAML syntax: alias *${node.source} has no anchor &${node.source} above it` });
         }
+        return undefined;
       },
     });
     if (problems.length > 0) return problems;
@@ -123,8 +160,9 @@ export class YamlSource {
   /** The first non-blank character of the line holding `offset`: where an indentation fix starts. */
   private lineStart(offset: number): Position {
     const { line } = this.positionOf(offset);
-    const text = this.text.split(/\r?\n/)[line - 1] ?? '';
-    return { line, col: text.length - text.trimStart().length + 1 };
+    let at = this.lines.lineStarts[line - 1] ?? 0;
+    while (at < this.text.length && this.text[at] !== '\n' && /\s/.test(this.text[at])) at++;
+    return { line, col: at - (this.lines.lineStarts[line - 1] ?? 0) + 1 };
   }
 
   private flowCollectionEndingAt(offset: number): number | undefined {
@@ -214,6 +252,8 @@ function quotedOffset(raw: string, offset: number): number {
 }
 
 function syntaxMessage(message: string): string {
+  // The parser recurses per level of [ and {, and reports running out of stack as its message.
+  if (/maximum call stack size exceeded/i.test(message)) return 'YAML syntax: lists or mappings nested too deeply';
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }

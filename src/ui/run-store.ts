@@ -4,7 +4,7 @@ import { commandLines, stepHeading, stepOutcome } from '../display/step-text.js'
 import { printable } from '../display/printable.js';
 import { transitions } from '../engine/transitions.js';
 import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
-import type { Stream } from '../exec/run-command.js';
+import type { Stream } from '../exec/exec-request.js';
 import { OUTPUT_FLUSH_MS } from '../limits.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
 import { OutputLog } from '../run/output-log.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/exec/run-command.js';
+import { run } from '../helpers/detached.js';
 import { commandText, renderCommand, renderText, shellQuote, templateRefs, TemplateError } from '../../src/runbook/template.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'patchwalk-template-'));
@@ -13,7 +13,7 @@ const resolve = (path: string[]) => values[path.join('.')];
 
 async function output(command: ReturnType<typeof renderCommand>): Promise<string[]> {
   const lines: string[] = [];
-  const result = await runCommand({ command, onLine: (_stream, line) => lines.push(line) });
+  const result = await run({ command, onLine: (_stream: string, line: string) => lines.push(line) });
   expect(result.exitCode).toBe(0);
   return lines;
 }
@@ -52,5 +52,20 @@ describe('templates', () => {
 
   it('an undefined variable is an error, not an empty string', () => {
     expect(() => renderText('{{ nope }}', resolve)).toThrow(new TemplateError('nope'));
+  });
+});
+
+describe('names that are Object.prototype properties', () => {
+  // A lookup over a plain object finds Object.prototype's members; what comes back is not data.
+  const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0]];
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('{{ %s }} is undefined, never a function\'s source', (name) => {
+    expect(() => renderText(`x {{ ${name} }}`, plain)).toThrow(new TemplateError(name));
+    expect(() => renderCommand(`echo {{ ${name} }}`, plain)).toThrow(TemplateError);
+  });
+
+  it('data still renders', () => {
+    expect(renderText('{{ host }}', plain)).toBe('kvm01');
+    expect(renderText('[{{ list }}] {{ none }}', (path) => (path[0] === 'list' ? ['a', 'b'] : null))).toBe('[a,b] ');
   });
 });

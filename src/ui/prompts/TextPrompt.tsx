@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { printable } from '../../display/printable.js';
 import { Question } from './Question.js';
 import { TextField } from './TextField.js';
+import { matchesWhole } from '../../runbook/safe-regex.js';
 
 interface Props {
   question: string;
@@ -19,13 +20,8 @@ interface Props {
   width?: number;
 }
 
-function matches(value: string, pattern: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return true;
-  }
-}
+// RE2, linear in the answer: a runbook's pattern can never hang the console on what is typed.
+const matches = (value: string, pattern: string): boolean => matchesWhole(pattern, value);
 
 /** Free text, a masked secret, or the host name typed out before a reboot. */
 export function TextPrompt({ question, hint, defaultValue, pattern, secret, expected, error, onAnswer, isActive, width }: Props) {
