@@ -52,6 +52,11 @@ export const OUTPUT_VIEW_LINE_CHARS = 1000;
 export const OUTPUT_SEARCH_BLOCK_LINES = 5000;
 /** The console redraws output at most this often (ms): about 20 frames a second. */
 export const OUTPUT_FRAME_MS = 50;
+/**
+ * Run-state changes are drawn at most this often. A shutdown of 5,000 VMs reports thousands of
+ * changes a second; drawing each would keep keys waiting behind renders.
+ */
+export const STATE_FRAME_MS = 50;
 /** Ink's own cap on frames per second. */
 export const UI_MAX_FPS = 30;
 /** The window clock turns yellow when this share of the window is left… */
@@ -61,6 +66,10 @@ export const WINDOW_ALERT_SHARE = 0.1;
 /** Narrowest step list in the console, and its share of the width. */
 export const SIDEBAR_MIN_WIDTH = 18;
 export const SIDEBAR_MAX_WIDTH = 34;
+/** Names a prompt lists before it says "and N more": the VM table (v) shows them all. */
+export const PROMPT_LIST_MAX = 8;
+/** Share of the console's body a prompt may take before its question scrolls (1/n). */
+export const PROMPT_BODY_SHARE = 2;
 
 // Real hosts ------------------------------------------------------------------------------------
 

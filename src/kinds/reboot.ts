@@ -41,7 +41,7 @@ function issueReboot(ctx: Ctx): Outcome {
 export const reboot = defineKind({
   key: 'reboot',
   schema: RebootStep,
-  facts: { needsInventory: true, showsVmTable: false, perVm: false, destructive: true },
+  facts: { needsInventory: true, showsVmTable: false, perVm: false, destructive: true, restartsHost: true },
   handler: {
     start(ctx) {
       const host = targetName(ctx.run);

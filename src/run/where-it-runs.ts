@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { scopeFor, withParamDefaults } from '../engine/context.js';
 import type { RunState } from '../engine/types.js';
+import { kindOfStep } from '../kinds/registry.js';
 
 export function whereItRuns(state: RunState, on: 'local' | 'host' | undefined): string {
   const ssh = state.runbook.target?.ssh;
@@ -19,7 +20,5 @@ export function whereItRuns(state: RunState, on: 'local' | 'host' | undefined): 
 
 /** The `on:` of a step that runs a command (run, wait), or undefined for other kinds. */
 export function commandPlace(step: object): 'local' | 'host' | undefined {
-  if ('run' in step) return (step as { on?: 'local' | 'host' }).on ?? 'local';
-  if ('wait' in step) return (step as { wait: { on?: 'local' | 'host' } }).wait.on ?? 'local';
-  return undefined;
+  return kindOfStep(step)?.runsOn(step);
 }

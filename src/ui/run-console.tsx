@@ -1,6 +1,7 @@
 // The full-screen console around a run that someone else drives: mounts Ink on a run store, and
 // leaves the terminal as it found it, even if something throws.
 import { render } from 'ink';
+import { watchSteadyState } from '../bench-report.js';
 import type { RunState } from '../engine/types.js';
 import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
@@ -27,6 +28,7 @@ export function mountConsole(
   options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
 ): MountedConsole {
   const store = new RunStore(initial, options.outputPath);
+  watchSteadyState((listener) => store.subscribe(listener), () => store.commands > 0);
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => {
     exit = resolve;
