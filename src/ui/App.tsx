@@ -4,7 +4,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { colourDisabled } from '../display/colour.js';
-import { CONFIRM_DEFAULT_NO_HINT } from '../display/prompt-text.js';
 import { describeStep, runbookTitle, stepTitles } from '../display/step-text.js';
 import { isFinished } from '../engine/engine.js';
 import { withParamDefaults } from '../engine/context.js';
@@ -26,7 +25,6 @@ import { StepDetail, stepDetailHeight } from './StepDetail.js';
 import { StepList } from './StepList.js';
 import { Summary, summaryRows } from './Summary.js';
 import { visibleVmRows, VmTable } from './VmTable.js';
-import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
 import { questionRows } from './prompts/Question.js';
 import { TextField } from './prompts/TextField.js';
 
@@ -36,12 +34,6 @@ interface Props {
   training: boolean;
   onExit: () => void;
 }
-
-/** Ctrl-C and q while a command runs: ending it takes a yes. */
-const CONFIRM_END: Partial<Record<Overlay, { question: string; end: (driver: ConsoleDriver) => void }>> = {
-  interrupt: { question: 'Abort the running command (it and everything it started end)?', end: (driver) => driver.interrupt('Ctrl-C') },
-  quit: { question: 'A command is running. Quit and end it?', end: (driver) => driver.abort('operator quit') },
-};
 
 export function App({ store, driver, training, onExit }: Props) {
   useRunVersion(store);
@@ -65,7 +57,6 @@ export function App({ store, driver, training, onExit }: Props) {
     [vmPlan.plans, open, openTicks],
   );
 
-  const ending = CONFIRM_END[overlay];
   const layout = consoleLayout({
     columns,
     rows,
@@ -73,7 +64,7 @@ export function App({ store, driver, training, onExit }: Props) {
     inSteps: run.phase === 'steps',
     detailShare: current?.detailShare ?? 3,
     detailRows: (width) => stepDetailHeight(shown, run.cursor, width),
-    promptRows: (width) => (overlay === 'search' ? 1 : ending ? questionRows(ending.question, CONFIRM_DEFAULT_NO_HINT, width) : promptHeight(open?.prompt, width)),
+    promptRows: (width) => (overlay === 'search' ? 1 : promptHeight(open?.prompt, width)),
     summaryRows: summaryRows(run),
   });
   const { width, height, bodyHeight, sidebarWidth, mainWidth, detailHeight, paneHeight, promptHeight: promptRows, summaryHeight } = layout;
@@ -119,9 +110,9 @@ export function App({ store, driver, training, onExit }: Props) {
     if (!command) return;
     switch (command) {
       case 'interrupt':
-        // As in line mode: a running command is only ended after a yes; otherwise stop at once.
-        if (driver.commandRunning && overlay !== 'interrupt') dispatch({ type: 'overlay', overlay: 'interrupt' });
-        else driver.interrupt('Ctrl-C');
+        // Ctrl-C is q: the quit question, whose default keeps the run resumable.
+        if (finished) onExit();
+        else driver.requestQuit();
         return;
       case 'continue':
         if (finished) onExit();
@@ -129,8 +120,7 @@ export function App({ store, driver, training, onExit }: Props) {
         return;
       case 'quit':
         if (finished) onExit();
-        else if (driver.commandRunning) dispatch({ type: 'overlay', overlay: 'quit' });
-        else driver.abort('operator quit');
+        else driver.requestQuit();
         return;
       case 'help':
         dispatch({ type: 'overlay', overlay: 'help' });
@@ -186,22 +176,6 @@ export function App({ store, driver, training, onExit }: Props) {
             }}
           />
         </Box>
-      );
-    }
-    if (ending) {
-      return (
-        <ConfirmPrompt
-          question={ending.question}
-          hint={CONFIRM_DEFAULT_NO_HINT}
-          emptyAnswer={false}
-          destructive
-          isActive
-          width={mainWidth}
-          onAnswer={(yes) => {
-            dispatch({ type: 'overlay', overlay: 'none' });
-            if (yes) ending.end(driver);
-          }}
-        />
       );
     }
     if (open && !finished) {

@@ -2,7 +2,7 @@
 // output and the VM table are scrolled, and the search. A pure reducer, tested without Ink.
 import type { KeyCommand } from './keymap.js';
 
-export type Overlay = 'none' | 'help' | 'search' | 'quit' | 'interrupt';
+export type Overlay = 'none' | 'help' | 'search';
 
 export interface OutputView {
   /** Follow the newest lines; otherwise `top` is the first line shown. */

@@ -49,7 +49,9 @@ export const BINDINGS: Binding[] = [
   { command: 'help', keys: '?', hint: 'help', matches: (input) => input === '?', contexts: ['browse', 'choosing', 'finished'] },
   { command: 'close', keys: 'Esc', hint: 'close', matches: (_i, key) => key.escape, contexts: ['overlay'] },
   { command: 'quit', keys: 'q', hint: 'quit', matches: (input) => input === 'q', contexts: ['browse', 'choosing', 'finished'] },
-  { command: 'interrupt', keys: 'Ctrl-C', hint: 'interrupt', matches: (input, key) => key.ctrl && input === 'c', contexts: ALL },
+  // In a text field q is text: Esc asks the same quit question there.
+  { command: 'quit', keys: 'Esc', hint: 'quit from a text field', matches: (_i, key) => key.escape, contexts: ['typing'] },
+  { command: 'interrupt', keys: 'Ctrl-C', hint: 'quit', matches: (input, key) => key.ctrl && input === 'c', contexts: ALL },
 ];
 
 export function commandFor(input: string, key: Key, context: KeyContext): KeyCommand | undefined {

@@ -8,8 +8,8 @@ import { App } from './App.js';
 import { RunStore } from './run-store.js';
 
 export interface ConsoleDriver {
-  interrupt(reason: string): void;
-  abort(reason: string): void;
+  /** q, Ctrl-C or Esc at a text field: the quit question (see RunDriver.requestQuit). */
+  requestQuit(): void;
   readonly commandRunning: boolean;
 }
 
@@ -37,8 +37,7 @@ export function mountConsole(
   process.once('exit', restore);
   // Until the driver exists, keys that would reach it have nothing to do.
   const proxy: ConsoleDriver = {
-    interrupt: (reason) => driver()?.interrupt(reason),
-    abort: (reason) => driver()?.abort(reason),
+    requestQuit: () => driver()?.requestQuit(),
     get commandRunning() {
       return driver()?.commandRunning ?? false;
     },

@@ -106,7 +106,19 @@ export class RunStore implements RunObserver, Prompter {
     return new Promise((resolve, reject) => {
       this.prompt = { id: ++this.promptSeq, stepId, prompt };
       this.answerPrompt = resolve;
-      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          // A question taken back (a quit request, an interruption) leaves the screen with it.
+          if (this.answerPrompt === resolve) {
+            this.prompt = undefined;
+            this.answerPrompt = undefined;
+            this.changed();
+          }
+          reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted'));
+        },
+        { once: true },
+      );
       this.changed();
     });
   }

@@ -26,7 +26,7 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.close();
 });
 
-const driver = { interrupt: vi.fn(), abort: vi.fn(), commandRunning: false };
+const driver = { requestQuit: vi.fn(), commandRunning: false };
 
 function mount(state: RunState, columns = 100, rows = 30) {
   const store = new RunStore(state, join(tempDir(), 'out.log'));

@@ -101,6 +101,19 @@ describe('choice', () => {
     await type(stdin, DOWN, ENTER);
     expect(onAnswer).toHaveBeenCalledWith('wait');
   });
+
+  it('Enter alone answers the default, which is listed first (the quit question leaves the run resumable)', async () => {
+    const onAnswer = vi.fn();
+    const options = [
+      { value: 'end', label: 'End now' },
+      { value: 'leave', label: 'Leave the run interrupted' },
+    ];
+    const { lastFrame, stdin } = render(<ChoicePrompt question="Quit?" options={options} defaultValue="leave" visible={3} onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('❯ Leave the run interrupted');
+    await tick();
+    await type(stdin, ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('leave');
+  });
 });
 
 describe('VM multi-select', () => {

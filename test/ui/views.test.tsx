@@ -50,7 +50,7 @@ describe('step list', () => {
 
 describe('footer', () => {
   it('lists the keys that work in the current context, from the keymap', () => {
-    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page  End follow');
+    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page  End follow  Esc quit from a text field');
     expect(render(<Footer context="browse" hide={['nextMatch', 'previousMatch']} width={120} />).lastFrame()).toBe(
       'Enter continue  ↑↓ scroll  PgUp/PgDn page  End follow  / search  v VMs  ? help  q quit',
     );
@@ -116,7 +116,7 @@ describe('help', () => {
   it('lists every key of the keymap and the prompt keys, in two columns when one would not fit', async () => {
     const { HelpOverlay } = await import('../../src/ui/HelpOverlay.js');
     const tall = render(<HelpOverlay width={70} height={30} />).lastFrame() ?? '';
-    for (const text of ['Enter     continue', '↑/↓       scroll', 'PgUp/PgDn page', '/         search', 'q         quit', 'Ctrl-C    interrupt', 'Space     tick']) {
+    for (const text of ['Enter     continue', '↑/↓       scroll', 'PgUp/PgDn page', '/         search', 'q/Ctrl-C  quit', 'Esc       quit from a text field', 'Space     tick']) {
       expect(tall).toContain(text);
     }
     const short = render(<HelpOverlay width={70} height={10} />).lastFrame() ?? '';

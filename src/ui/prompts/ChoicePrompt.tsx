@@ -15,14 +15,16 @@ interface Props {
 }
 
 export function ChoicePrompt({ question, options, defaultValue, visible, onAnswer, isActive, width, destructive }: Props) {
+  // Select answers only when its value changes, so Enter on a preselected default would do
+  // nothing: nothing is preselected, and the default is listed first, where the cursor starts.
+  const ordered = defaultValue === undefined ? options : [...options.filter((option) => option.value === defaultValue), ...options.filter((option) => option.value !== defaultValue)];
   return (
     <Box flexDirection="column">
       <Question question={question} tone={destructive ? 'red' : 'cyan'} width={width} />
       <Select
         isDisabled={!isActive}
         visibleOptionCount={visible}
-        defaultValue={defaultValue}
-        options={options.map((option) => ({ value: option.value, label: printable(option.label) }))}
+        options={ordered.map((option) => ({ value: option.value, label: printable(option.label) }))}
         onChange={onAnswer}
       />
     </Box>
