@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { benchStartup } from './startup.js';
 import { execChecks } from './exec.js';
+import { scaleChecks } from './scale.js';
 import { KEY_VMS, measureKeys } from './keys.js';
 import { runLibvirtBench } from './libvirt.js';
 
@@ -31,6 +32,13 @@ function verdicts(checks) {
 if (process.argv[2] === 'exec') {
   process.stderr.write('bench: report and supervisor\n');
   process.exitCode = verdicts(await execChecks()) ? 1 : 0;
+  process.exit();
+}
+
+// `node bench/run.js scale`: only the VM-scale and replay figures.
+if (process.argv[2] === 'scale') {
+  process.stderr.write('bench: VM scale and replay\n');
+  process.exitCode = verdicts(await scaleChecks()) ? 1 : 0;
   process.exit();
 }
 
@@ -195,7 +203,7 @@ if (runs('keys')) {
   );
 }
 // The whole bench also has the report and supervisor figures (`node bench/run.js exec` alone).
-if (chosen.length === 0) checks.push(...(await execChecks()));
+if (chosen.length === 0) checks.push(...(await execChecks()), ...(await scaleChecks()));
 let failed = verdicts(checks);
 if (chosen.length === 0) failed += await benchStartup({ quick });
 rmSync(work, { recursive: true, force: true });
