@@ -8,7 +8,7 @@ export const SECRET_MASK = '********';
 
 export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string {
   const { runbook, params } = state;
-  const plain = (text: string) => renderText(text, (path) => (path.length === 1 ? params[path[0]] : undefined));
+  const plain = (text: string) => renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? params[name] : undefined));
   try {
     if (runbook.target?.name) return plain(runbook.target.name);
     if (runbook.target?.ssh) return plain(runbook.target.ssh).replace(/^.*@/, '').replace(/:\d+$/, '');
@@ -21,6 +21,7 @@ export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string 
 
 function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boolean): unknown {
   const [root, field, attribute] = path;
+  if (root === undefined) return undefined;
   const secret = mask && state.secretNames.includes(root);
   if (Object.hasOwn(state.params, root) && path.length === 1) return secret ? SECRET_MASK : state.params[root];
   if (Object.hasOwn(state.vars, root) && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
@@ -64,7 +65,7 @@ export function scopeFor(state: RunState, vm?: Vm): Scope {
     text: (template) => renderText(template, masked),
     // Secrets reach the command through its environment, never its command line.
     command: (spec, env) => ({
-      command: renderCommand(spec, real, { env, secret: (path) => path.length === 1 && state.secretNames.includes(path[0]) }),
+      command: renderCommand(spec, real, { env, secret: ([name, ...rest]) => name !== undefined && rest.length === 0 && state.secretNames.includes(name) }),
       display: commandText(renderCommand(spec, masked)),
     }),
     condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),

@@ -211,8 +211,9 @@ export class SshTransport {
   async killRemote(pgid: number, signal: 'TERM' | 'KILL'): Promise<void> {
     const command = remoteKillCommand(this.flavour, pgid, signal);
     if (!command) return;
-    const { argv } = this.session(command, { wrap: false });
-    await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
+    const [ssh, ...args] = this.session(command, { wrap: false }).argv;
+    if (ssh === undefined) return;
+    await execa(ssh, args, { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
   }
 
   async close(): Promise<void> {

@@ -54,6 +54,7 @@ function supervise(spec: SupervisorSpec): void {
   let killTimer: NodeJS.Timeout | undefined;
 
   const [file, ...args] = spec.argv;
+  if (file === undefined) throw new Error('the supervisor was given no command');
   const child = spawn(file, args, {
     detached: true,
     stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ export function textTable(headers: readonly string[], rows: readonly (readonly s
   const line = (cells: readonly string[]) =>
     indent +
     cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];

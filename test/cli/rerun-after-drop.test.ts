@@ -87,6 +87,6 @@ describe('a re-run after a drop', () => {
     const json = JSON.parse(String((await cli(['runs', '--json'], state)).stdout));
     expect(json[0]).toMatchObject({ id, title: 'Patch kvm07', dry_run: true });
     const index = JSON.parse(readFileSync(join(state, 'index.json'), 'utf8'));
-    expect(index.runs[id]).toMatchObject({ title: 'Patch kvm07', host: 'kvm07' });
+    expect(index.runs[String(id)]).toMatchObject({ title: 'Patch kvm07', host: 'kvm07' });
   }, 60_000);
 });

@@ -62,8 +62,8 @@ describe('tailOutput', () => {
     writeFileSync(file, `O ${'a'.repeat(100_000)}b${LINE_CONTINUES}\nO end\n`);
     const tail = tailOutput(file, 15, 1000);
     expect(tail).toHaveLength(2);
-    expect(tail[0].line.startsWith('…aaa')).toBe(true);
-    expect(tail[0].line.endsWith(`b${LINE_CONTINUES}`)).toBe(true);
+    expect(tail[0]?.line.startsWith('…aaa')).toBe(true);
+    expect(tail[0]?.line.endsWith(`b${LINE_CONTINUES}`)).toBe(true);
     expect(tail[1]).toEqual({ stream: 'stdout', line: 'end' });
   });
 });

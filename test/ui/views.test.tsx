@@ -58,7 +58,7 @@ describe('footer', () => {
 });
 
 describe('VM table', () => {
-  const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[index % 4], name: `vm${String(index).padStart(3, '0')}` }));
+  const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[index % 4]!, name: `vm${String(index).padStart(3, '0')}` }));
   const plans = many.map((vm) => ({ vm, action: vm.state === 'running' ? 'shut down' : 'stays off' }));
 
   it('shows name, state, vCPU, memory, tags and the planned action', () => {
