@@ -11,6 +11,19 @@ export function benchSteadyState(): void {
   delay?.reset();
 }
 
+/**
+ * The bench's probe on a console: steady state begins when `ready()` first holds after a change.
+ * Nothing is subscribed unless the bench asked for a report, so the console itself has no bench code.
+ */
+export function watchSteadyState(subscribe: (listener: () => void) => () => void, ready: () => boolean): void {
+  if (!delay) return;
+  const unsubscribe = subscribe(() => {
+    if (!ready()) return;
+    benchSteadyState();
+    unsubscribe();
+  });
+}
+
 if (target && delay) {
   delay.enable();
   const peak = { heapMb: 0, externalMb: 0, arrayBuffersMb: 0, rssMb: 0 };

@@ -2,17 +2,11 @@
 // The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
 // is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB.
 // Parses the command line and hands off; each command lives in src/commands/.
+import './v8-flags.js';
 import './process-env.js';
 import './bench-report.js';
-import meow from 'meow';
-import { runDemo } from './commands/demo.js';
-import { lintPaths } from './commands/lint.js';
-import { runRunbook, type Io } from './commands/run.js';
-import { writeReport } from './commands/report.js';
-import { resumeRun } from './commands/resume.js';
-import { printRuns } from './commands/runs.js';
-import { printSchema } from './commands/schema.js';
-import { listVms } from './commands/vms.js';
+import { helpText, parseCommandLine } from './cli-args.js';
+import type { Io } from './commands/run.js';
 import { EXIT, KnownCauseError, UsageError } from './exit-codes.js';
 import { describeSystemError, StateWriteError } from './journal/state-io.js';
 
@@ -23,8 +17,9 @@ const HELP = `
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
     $ patchwalk runs [--json]                 list runs, newest first
-    $ patchwalk resume [RUN] [--set secret=v]  go on with an interrupted run (the newest if none is named)
-    $ patchwalk report RUN [--format md|json]
+    $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
+                                              the one holding a host's lock or with VMs down, else the newest)
+    $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
 
   Options
@@ -45,19 +40,17 @@ const HELP = `
     (default $XDG_STATE_HOME/patchwalk or ~/.local/state/patchwalk).
 `;
 
-const cli = meow(HELP, {
-  importMeta: import.meta,
-  allowUnknownFlags: false,
-  flags: {
-    set: { type: 'string', isMultiple: true, default: [] },
-    dryRun: { type: 'boolean', default: false },
-    yes: { type: 'boolean', shortFlag: 'y', default: false },
-    plain: { type: 'boolean', default: false },
-    format: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    takeOver: { type: 'boolean', default: false },
-  },
-});
+const DESCRIPTION = 'A terminal runbook console for virtualization-host maintenance windows';
+
+const FLAGS = {
+  set: { type: 'string', isMultiple: true, default: [] },
+  dryRun: { type: 'boolean', default: false },
+  yes: { type: 'boolean', shortFlag: 'y', default: false },
+  plain: { type: 'boolean', default: false },
+  format: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  takeOver: { type: 'boolean', default: false },
+} as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
@@ -73,31 +66,35 @@ function one(args: string[], what: string, command: string): string {
   return args[0];
 }
 
+// Each command is loaded only when chosen: `--help`, `runs` and `schema` must not pay for Ink,
+// React, execa and zod (hundreds of modules) that only a run needs.
 async function main(): Promise<number> {
+  const cli = parseCommandLine(process.argv.slice(2), { description: DESCRIPTION, help: HELP, flags: FLAGS }, io.stdout);
+  if (cli.answered) return EXIT.ok;
   const [command, ...args] = cli.input;
   const flags = cli.flags;
   const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
   switch (command) {
     case 'demo':
-      return runDemo(runFlags, io);
+      return (await import('./commands/demo.js')).runDemo(runFlags, io);
     case 'run':
-      return runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
+      return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':
-      return lintPaths(args, flags.format ?? 'text', io.stdout);
+      return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
-      return listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
+      return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
     case 'schema':
-      return printSchema(io.stdout);
+      return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':
       if (args.length) throw new UsageError('runs takes no arguments; see patchwalk --help');
-      return printRuns(flags.json, io.stdout);
+      return (await import('./commands/runs.js')).printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver }, io);
+      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
-      return writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+      return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case undefined:
-      cli.showHelp(EXIT.usage);
+      io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;
     default:
       throw new UsageError(`unknown command "${command}"; see patchwalk --help`);

@@ -42,10 +42,21 @@ export const OUTPUT_RING_LINES = 2000;
 export const OUTPUT_FLUSH_BYTES = 64 * 1024;
 /** …or at least this often. */
 export const OUTPUT_FLUSH_MS = 500;
+/** Longest output line kept as one line (UTF-16 units, about 64 KiB); a longer one is split into
+ * pieces of this size, each but the last marked, so one endless line never fills memory. */
+export const OUTPUT_LINE_MAX_CHARS = 64 * 1024;
+/** The console keeps (and measures, draws and searches) at most this much of a line; the step's
+ * output file keeps all of it. */
+export const OUTPUT_VIEW_LINE_CHARS = 1000;
 /** Lines read per block when searching the output file. */
 export const OUTPUT_SEARCH_BLOCK_LINES = 5000;
 /** The console redraws output at most this often (ms): about 20 frames a second. */
 export const OUTPUT_FRAME_MS = 50;
+/**
+ * Run-state changes are drawn at most this often. A shutdown of 5,000 VMs reports thousands of
+ * changes a second; drawing each would keep keys waiting behind renders.
+ */
+export const STATE_FRAME_MS = 50;
 /** Ink's own cap on frames per second. */
 export const UI_MAX_FPS = 30;
 /** The window clock turns yellow when this share of the window is left… */
@@ -55,6 +66,10 @@ export const WINDOW_ALERT_SHARE = 0.1;
 /** Narrowest step list in the console, and its share of the width. */
 export const SIDEBAR_MIN_WIDTH = 18;
 export const SIDEBAR_MAX_WIDTH = 34;
+/** Names a prompt lists before it says "and N more": the VM table (v) shows them all. */
+export const PROMPT_LIST_MAX = 8;
+/** Share of the console's body a prompt may take before its question scrolls (1/n). */
+export const PROMPT_BODY_SHARE = 2;
 
 // Real hosts ------------------------------------------------------------------------------------
 
@@ -104,6 +119,8 @@ export const SUPERVISOR_START_GRACE_MS = 3000;
 export const OUTPUT_DRAIN_MS = 1000;
 /** Lines of each step's output that the report keeps. */
 export const REPORT_TAIL_LINES = 15;
+/** How far back from the end of an output file the report reads for its tail. */
+export const REPORT_TAIL_MAX_BYTES = 1024 * 1024;
 /** Longest output line kept whole in the report; longer ones are cut. */
 export const REPORT_LINE_CHARS = 300;
 /** Runs that `patchwalk runs` lists at most. */
@@ -152,3 +169,6 @@ export const REGEX_MAX_CHARS = 1000;
 export const REGEX_MAX_PROGRAM = 400;
 /** Compiled patterns kept for reuse. */
 export const REGEX_CACHE_ENTRIES = 256;
+
+/** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
+export const V8_INTERRUPT_BUDGET = 270_000;

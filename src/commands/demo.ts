@@ -8,5 +8,8 @@ export async function runDemo(flags: RunFlags, io: Io): Promise<number> {
   // Without a terminal nobody can answer, and the demo touches nothing real: answer for them.
   const yes = flags.yes || !io.stdin.isTTY;
   if (yes && !flags.yes) io.stdout.write('(no terminal on stdin: the demo answers its own prompts)\n');
-  return runRunbook(DEMO_RUNBOOK, { ...flags, yes, training: true }, io);
+  // Each demo run has a simulated host of its own: one left interrupted is named (with its resume
+  // command) but, with nobody to ask, does not stop a new one.
+  const takeOver = flags.takeOver || !io.stdin.isTTY;
+  return runRunbook(DEMO_RUNBOOK, { ...flags, yes, takeOver, training: true }, io);
 }

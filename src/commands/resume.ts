@@ -11,8 +11,8 @@ import { skippedNotice, TORN_MESSAGE } from '../journal/journal-reader.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator, describeOperator } from '../journal/operator.js';
 import { journalFacts, rebuildFromFile, ReplayError } from '../journal/replay.js';
-import { isRunId, RunFolder } from '../journal/run-folder.js';
-import { listRuns } from '../journal/run-index.js';
+import { RunFolder } from '../journal/run-folder.js';
+import { resolveRunName, runToResume } from './interrupted-runs.js';
 import { Secrets } from '../journal/secrets.js';
 import { prepareStateDir, stateDir } from '../journal/state-dir.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
@@ -20,38 +20,23 @@ import { printResumeBanner } from '../plain/resume-banner.js';
 import { NoInputError } from '../run/drive-run.js';
 import { loadRunbookText } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { sha256, type Io } from './run.js';
+import { sha256, wantsConsole, type Io } from './run.js';
 import { makePrompter, Session } from './session.js';
+import type { LinePrompter } from '../plain/line-prompter.js';
 
 export interface ResumeFlags {
   set: string[];
   yes: boolean;
   takeOver: boolean;
-}
-
-export function newestInterrupted(root: string): string | undefined {
-  return listRuns(root).runs.find((run) => run.state === 'interrupted')?.id;
-}
-
-/** The run named on the command line: a run id, or `latest`; never a path. */
-export function namedRun(root: string, name: string | undefined): string {
-  if (name === undefined) {
-    const id = newestInterrupted(root);
-    if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
-    return id;
-  }
-  if (name === 'latest') {
-    const id = listRuns(root).runs[0]?.id;
-    if (!id) throw new UsageError(`no runs under ${root}`);
-    return id;
-  }
-  if (!isRunId(name)) throw new UsageError(`"${name}" is not a run id (like 20260101-120000-ab12, as \`patchwalk runs\` lists them) or latest`);
-  return name;
+  /** Line mode even on a terminal. */
+  plain?: boolean;
 }
 
 export async function resumeRun(name: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
   const root = prepareStateDir(stateDir());
-  const id = namedRun(root, name);
+  // With no id: the run that holds a host's lock or has VMs down, before any empty one.
+  const id = name ? resolveRunName(root, name) : runToResume(root);
+  if (!id) throw new UsageError('no interrupted run to resume; `patchwalk runs` lists the runs');
   const folder = new RunFolder(root, id);
   if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);
 
@@ -99,8 +84,18 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   }
   const runbook = loaded.runbook;
   const style = makeStyle(colourWanted(io.stdout));
-  const prompt = makePrompter(io, style);
-  const { prompter } = prompt;
+  // On a terminal, resume opens the console like run does. Questions asked before it is up (a
+  // changed runbook, secrets, VMs left off) go through a line prompter made only when needed, and
+  // closed before the console mounts: two readers on one terminal would steal each other's keys.
+  const console = wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: false } : undefined;
+  let prompt: ReturnType<typeof makePrompter> | undefined;
+  const prompter = {
+    ask: (...args: Parameters<LinePrompter['ask']>) => (prompt ??= makePrompter(io, style)).prompter.ask(...args),
+    close: () => {
+      prompt?.prompter.close();
+      prompt = undefined;
+    },
+  };
   const signal = new AbortController().signal;
 
   try {
@@ -122,9 +117,10 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     const given = Object.fromEntries(flags.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
     const secretValues: Record<string, string> = {};
     for (const secret of facts.neededSecrets) {
-      secretValues[secret] = Object.hasOwn(given, secret)
-        ? given[secret]
-        : String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
+      const value = Object.hasOwn(given, secret) ? given[secret] : undefined;
+      secretValues[secret] =
+        value ??
+        String(await prompter.ask({ kind: 'input', question: `${secret} is secret and was not kept in the journal; enter it again`, secret: true }, { stepId: 'resume', signal }));
     }
     const secretNames = [...start.secret_params, ...runbook.steps.flatMap((step) => secretVariables(step))];
     for (const key of Object.keys(given)) {
@@ -156,7 +152,8 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       runbookPath: start.runbook.path,
       takeOver: flags.takeOver,
       io,
-      prompt,
+      prompt: console ? undefined : prompt,
+      console,
     });
     try {
       await session.lock();
@@ -194,7 +191,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
         prompter.close();
         return EXIT.failed;
       }
-      const answer = flags.yes || await session.prompter.ask(
+      const answer = flags.yes || await prompter.ask(
         { kind: 'confirm', question: `${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} still off because of this run. Start the VMs this run stopped?`, destructive: false },
         { stepId: 'resume', signal: new AbortController().signal },
       );
@@ -206,6 +203,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     }
 
     printResumeBanner(io.stdout, style, session, { attach, changed });
+    if (console) prompter.close();
     return await session.run();
   } catch (error) {
     prompter.close();

@@ -13,7 +13,9 @@ import { stateDir } from '../journal/state-dir.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
-import { Session } from './session.js';
+import { checkHostBeforeRun, likelyTarget } from './host-check.js';
+import { makePrompter, Session } from './session.js';
+import { colourWanted, makeStyle } from '../plain/style.js';
 
 export interface RunFlags {
   set: string[];
@@ -23,6 +25,11 @@ export interface RunFlags {
   takeOver?: boolean;
   /** Guided mode: pause after each explanation (the demo). */
   training?: boolean;
+  /**
+   * A rehearsal that executes no command (`--rehearse`, not built yet): the only kind of run that
+   * may load an on: host step without target.ssh. Nothing sets it today.
+   */
+  rehearse?: boolean;
 }
 
 export interface Io {
@@ -46,7 +53,7 @@ export function newRunId(now = new Date()): string {
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise<number> {
-  const loaded = await loadRunbookFile(file);
+  const loaded = await loadRunbookFile(file, { rehearsal: flags.rehearse });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     io.stderr.write(`${file}: ${loaded.problems.length} problem(s); nothing was run\n`);
@@ -55,9 +62,21 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  const root = stateDir();
+  const interactive = wantsConsole(flags, io);
+  let takeOver = Boolean(flags.takeOver);
+  let prompt: ReturnType<typeof makePrompter> | undefined;
+  if (!flags.dryRun) {
+    const checked = await checkHostBeforeRun(root, likelyTarget(runbook, given), { takeOver, io, style: makeStyle(colourWanted(io.stdout)) });
+    if (!checked.go) return checked.code;
+    takeOver = checked.takeOver;
+    // Line mode keeps reading through the same prompter (it may hold lines already piped in); the
+    // console reads its own keys, so the question's reader goes before it mounts.
+    if (interactive) checked.prompt?.prompter.close();
+    else prompt = checked.prompt;
+  }
   const operator = currentOperator();
   const runId = newRunId();
-  const root = stateDir();
   const folder = new RunFolder(root, runId);
   folder.create();
   folder.writeRunbookCopy(text);
@@ -67,7 +86,6 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   for (const name of secretParams) secrets.add(given[name], name);
   const journal = new JournalWriter(folder.journal, secrets.mask);
   const path = resolve(file);
-  const interactive = wantsConsole(flags, io);
   const pauseToRead = interactive && Boolean(flags.training);
   // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
   const pauseNotes = Boolean(io.stdin.isTTY);
@@ -93,8 +111,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     state,
     records: [],
     runbookPath: path,
-    takeOver: Boolean(flags.takeOver),
+    takeOver,
     io,
+    prompt,
     console: interactive ? { training: Boolean(flags.training) } : undefined,
   });
   return session.run();

@@ -1,6 +1,19 @@
-import { runbookJsonSchema } from '../runbook/schema.js';
+// `patchwalk schema`: the runbook JSON Schema. It is printed from the committed runbook.schema.json
+// (a test keeps that file equal to the schema in the code), so the command does not load zod.
+import { readFileSync } from 'node:fs';
+import { EXIT } from '../exit-codes.js';
 
-export function printSchema(out: NodeJS.WritableStream): number {
-  out.write(`${JSON.stringify(runbookJsonSchema(), null, 2)}\n`);
-  return 0;
+const COMMITTED = new URL('../../runbook.schema.json', import.meta.url);
+
+export async function printSchema(out: NodeJS.WritableStream): Promise<number> {
+  let text: string;
+  try {
+    text = readFileSync(COMMITTED, 'utf8');
+  } catch {
+    // A copy without the file (an unusual install) still gets the schema, made from the code.
+    const { runbookJsonSchema } = await import('../runbook/schema.js');
+    text = `${JSON.stringify(runbookJsonSchema(), null, 2)}\n`;
+  }
+  out.write(text.endsWith('\n') ? text : `${text}\n`);
+  return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 // One sitting at a run, fresh (`run`) or resumed (`resume`): the driver with its journal, the host
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
-import { targetName } from '../engine/context.js';
+import { scopeFor, targetName } from '../engine/context.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,23 +12,43 @@ import type { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator } from '../journal/operator.js';
 import type { JournalRecord } from '../journal/records.js';
 import type { RunFolder } from '../journal/run-folder.js';
-import { markRunEnded } from '../journal/run-index.js';
+import { markRunEnded, noteRunTarget, unindexRun } from '../journal/run-index.js';
 import type { Secrets } from '../journal/secrets.js';
 import { LinePrompter } from '../plain/line-prompter.js';
 import { PlainRenderer } from '../plain/plain-renderer.js';
 import { colourWanted, makeStyle, type Style } from '../plain/style.js';
 import { NoInputError, RunDriver, type RunObserver } from '../run/drive-run.js';
 import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
+import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
 
 /** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
 export function makePrompter(io: Io, style: Style) {
   const hooks = { interrupt: () => {}, idleLine: (_line: string) => false };
   const prompter = new LinePrompter(io.stdin, io.stdout, style, () => hooks.interrupt(), io.stdin.isTTY ? (line) => hooks.idleLine(line) : undefined);
   return { prompter, hooks };
+}
+
+/**
+ * The console with its libraries in one file (console-bundle.config.mjs, made by `npm run build`):
+ * Ink and React as ~800 separate modules took most of a second to load. Used only when it is at
+ * least as new as every compiled console module, so a bare `tsc` never runs an older console.
+ */
+function consoleBundle(): string | undefined {
+  const bundle = new URL('../ui/run-console.bundle.js', import.meta.url);
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const ui = fileURLToPath(new URL('../ui/', import.meta.url));
+    const compiled = readdirSync(ui, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js') && !name.startsWith('run-console.bundle'));
+    return compiled.every((name) => statSync(join(ui, name)).mtimeMs <= built) ? bundle.href : undefined;
+  } catch {
+    return undefined; // No bundle: running from the sources (tests) or a build without it.
+  }
 }
 
 /**
@@ -41,7 +61,8 @@ async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
   const saved = keys.map((key) => [key, process.env[key]] as const);
   for (const key of keys) delete process.env[key];
   try {
-    return await import('../ui/run-console.js');
+    const bundle = consoleBundle();
+    return bundle ? ((await import(bundle)) as typeof import('../ui/run-console.js')) : await import('../ui/run-console.js');
   } finally {
     for (const [key, value] of saved) if (value !== undefined) process.env[key] = value;
   }
@@ -135,12 +156,30 @@ export class Session {
     const { io, root, runbookPath, takeOver } = this.setup;
     const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
       if (takeOver) return true;
-      io.stdout.write(`patchwalk: ${host} has a stale lock (its process is gone): ${describeLock(held)}\n`);
-      const answer = await this.activePrompter.ask({ kind: 'confirm', question: `Take over the stale lock on ${host}?`, destructive: false }, { stepId: 'lock', signal: this.controller.signal });
+      // Said inside the question: in the console, a line written past Ink would be drawn over.
+      const left = leftRun(root, held.run);
+      const about = left ? interruptedRunNotice(host, left).join(' ') : `${host} has a stale lock (its process is gone): ${describeLock(held)}.`;
+      const question = `${about} Start this new run anyway and take over its lock?`;
+      const answer = await this.activePrompter.ask({ kind: 'confirm', question, destructive: false }, { stepId: 'lock', signal: this.controller.signal });
       return answer === true;
     });
     this.lockedHost = host;
     this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host, ...(acquired.action === 'taken-over' ? { previous: acquired.previous } : {}) });
+  }
+
+  private targetNoted = false;
+
+  /** `runs` shows the title as the operator saw it, templates filled in, once the params have values. */
+  private noteTarget(state: RunState): void {
+    if (this.targetNoted || state.phase === 'params' || this.setup.records.length > 0) return;
+    this.targetNoted = true;
+    let title = state.runbook.title;
+    try {
+      title = scopeFor(state).text(title);
+    } catch {
+      // Shown as written.
+    }
+    noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
   }
 
   private release(): void {
@@ -231,6 +270,7 @@ export class Session {
     const observer: RunObserver = {
       event: (event, state, previous) => this.journalObserver.event(event, state, previous),
       beforeEffect: async (effect, state) => {
+        this.noteTarget(state);
         await this.lock(state);
         this.journalObserver.beforeEffect(effect, state);
       },
@@ -267,6 +307,7 @@ export class Session {
         this.detach('leave');
       }
       await front.finish(end);
+      if (isFinished(end)) safeWrite(io.stdout, `run ${this.runId} · the report: patchwalk report ${this.runId}\n`);
       if (isFinished(end)) {
         this.release();
         markRunEnded(this.setup.root, this.runId, end.phase);
@@ -278,6 +319,15 @@ export class Session {
       await front.abandon();
       if (error instanceof LockRefused) {
         io.stderr.write(`patchwalk: ${error.message}\n`);
+        if (this.setup.records.length === 0) {
+          // A new run stops here before its first action: declining leaves no run behind to be
+          // mistaken for one to resume.
+          journal.close();
+          rmSync(this.setup.folder.dir, { recursive: true, force: true });
+          unindexRun(this.setup.root, this.runId);
+          io.stderr.write('patchwalk: nothing was started or recorded\n');
+          return EXIT.failed;
+        }
         journal.append({ type: 'run-end', at: Date.now(), phase: 'failed', outcome: error.message });
         markRunEnded(this.setup.root, this.runId, 'failed');
         return EXIT.failed;

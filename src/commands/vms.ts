@@ -1,7 +1,7 @@
 // `patchwalk vms FILE`: the runbook's inventory and what the runbook will do to each VM.
 import { planVmActions } from '../engine/vm-plan.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { VM_COLUMNS, vmRow } from '../inventory/vm-rows.js';
+import { VM_COLUMNS, vmRow } from '../display/vm-rows.js';
 import { textTable } from '../plain/text-table.js';
 import { hypervisorFor } from '../run/hypervisor.js';
 import { SshConnections } from '../exec/ssh-transport.js';

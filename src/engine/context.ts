@@ -8,7 +8,7 @@ export const SECRET_MASK = '********';
 
 export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string {
   const { runbook, params } = state;
-  const plain = (text: string) => renderText(text, (path) => (path.length === 1 ? params[path[0]] : undefined));
+  const plain = (text: string) => renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? params[name] : undefined));
   try {
     if (runbook.target?.name) return plain(runbook.target.name);
     if (runbook.target?.ssh) return plain(runbook.target.ssh).replace(/^.*@/, '').replace(/:\d+$/, '');
@@ -21,9 +21,10 @@ export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string 
 
 function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boolean): unknown {
   const [root, field, attribute] = path;
+  if (root === undefined) return undefined;
   const secret = mask && state.secretNames.includes(root);
-  if (root in state.params && path.length === 1) return secret ? SECRET_MASK : state.params[root];
-  if (root in state.vars && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
+  if (Object.hasOwn(state.params, root) && path.length === 1) return secret ? SECRET_MASK : state.params[root];
+  if (Object.hasOwn(state.vars, root) && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
   if (root === 'vm' && vm && field) return (vm as unknown as Record<string, unknown>)[field];
   if (root === 'steps' && field) {
     const step = state.steps.find((candidate) => candidate.id === field);
@@ -52,7 +53,7 @@ function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boole
 
 export interface Scope {
   text(template: string): string;
-  command(spec: CommandSpec): { command: Command; display: string };
+  command(spec: CommandSpec, env?: Record<string, string>): { command: Command; display: string };
   condition(expression: string): boolean;
 }
 
@@ -62,7 +63,11 @@ export function scopeFor(state: RunState, vm?: Vm): Scope {
   const masked = (path: string[]) => lookup(state, vm, path, true);
   return {
     text: (template) => renderText(template, masked),
-    command: (spec) => ({ command: renderCommand(spec, real), display: commandText(renderCommand(spec, masked)) }),
+    // Secrets reach the command through its environment, never its command line.
+    command: (spec, env) => ({
+      command: renderCommand(spec, real, { env, secret: ([name, ...rest]) => name !== undefined && rest.length === 0 && state.secretNames.includes(name) }),
+      display: commandText(renderCommand(spec, masked)),
+    }),
     condition: (expression) => truthy(evaluate(parseExpression(expression), (path) => (real(path) ?? undefined) as Value)),
   };
 }

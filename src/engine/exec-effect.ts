@@ -13,7 +13,8 @@ export interface ExecOptions {
 }
 
 export function execEffect(stepId: string, timeout: string | undefined, scope: Scope, spec: CommandSpec, options: ExecOptions): NewEffect {
-  const { command, display } = scope.command(spec);
+  // env: values are templates too; they travel with the command, by its private channel.
+  const { command, display } = scope.command(spec, options.env);
   return {
     type: 'exec',
     stepId,
@@ -22,7 +23,6 @@ export function execEffect(stepId: string, timeout: string | undefined, scope: S
     on: options.on ?? 'local',
     timeoutMs: timeout ? mustParseDuration(timeout) : undefined,
     capture: Boolean(options.capture),
-    env: options.env,
     ...(options.role ? { role: options.role } : {}),
   };
 }

@@ -1,14 +1,11 @@
 // Which VMs a selector picks, and in which order they come back up.
+import { globMatches } from '../runbook/safe-regex.js';
 import type { SelectorSpec } from '../runbook/schema.js';
 import type { Vm } from './types.js';
 
 /** Platform start orders rank between the runbook's order and autostart (Proxmox orders are small integers). */
 const PLATFORM_ORDER_SPAN = 1e9;
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-  return new RegExp(`^${body}$`);
-}
 
 /** The VMs a selector picks. Named lists keep their own order; the rest keep the host's order. */
 export function selectVms(
@@ -33,8 +30,8 @@ function pick(vms: readonly Vm[], selector: SelectorSpec, stoppedByRun: readonly
   if (selector === 'snapshotted-by-this-run') return inOrder(snapshotted);
   if (selector.startsWith('tag:')) return vms.filter((vm) => vm.tags.includes(selector.slice(4)));
   if (selector.startsWith('name:')) {
-    const pattern = globToRegExp(selector.slice(5));
-    return vms.filter((vm) => pattern.test(vm.name));
+    const glob = selector.slice(5);
+    return vms.filter((vm) => globMatches(glob, vm.name));
   }
   return vms.filter((vm) => vm.state === selector);
 }

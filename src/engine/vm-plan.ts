@@ -1,5 +1,8 @@
 // What the runbook will do to each VM, shown before any VM step so nothing comes as a surprise.
-import { stepKind, type Runbook } from '../runbook/schema.js';
+// Cost is linear in the VMs: each step's selector runs once over all of them, and VMs are looked
+// up by name, so the console can recompute it at 5,000 VMs.
+import { kindOfStep } from '../kinds/registry.js';
+import type { Runbook } from '../runbook/schema.js';
 import { selectVms } from './select.js';
 import type { Vm } from './types.js';
 
@@ -8,20 +11,31 @@ export interface VmPlan {
   action: string;
 }
 
+/** One VM step's effect on the VMs it selects; undefined when this VM's state leaves it alone. */
+interface Rule {
+  chosen: Set<string>;
+  action: (vm: Vm) => string | undefined;
+}
+
+/** A rule per step whose kind plans something for the VMs it selects (the kind says what). */
+function rulesFor(runbook: Runbook, vms: readonly Vm[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const step of runbook.steps) {
+    const kind = kindOfStep(step);
+    if (!kind?.spec.plan) continue;
+    const selector = kind.selector(step) ?? 'running';
+    rules.push({ chosen: new Set(selectVms(vms, selector, []).map((vm) => vm.name)), action: (vm) => kind.plan(step, vm) });
+  }
+  return rules;
+}
+
 export function planVmActions(runbook: Runbook, vms: readonly Vm[]): VmPlan[] {
-  const reboots = runbook.steps.some((step) => stepKind(step) === 'reboot');
+  const reboots = runbook.steps.some((step) => kindOfStep(step)?.facts.restartsHost);
+  const rules = rulesFor(runbook, vms);
   return vms.map((vm) => {
-    for (const step of runbook.steps) {
-      if ('shutdown' in step) {
-        const chosen = selectVms([vm], step.shutdown.select ?? 'running', []);
-        if (chosen.length && (vm.state === 'running' || vm.state === 'paused')) {
-          return { vm, action: step.shutdown.mode === 'force' ? 'force off' : 'shut down' };
-        }
-      }
-      if ('migrate' in step) {
-        const chosen = selectVms([vm], step.migrate.select ?? 'running', []);
-        if (chosen.length && vm.state === 'running') return { vm, action: `migrate to ${step.migrate.to}` };
-      }
+    for (const rule of rules) {
+      const action = rule.chosen.has(vm.name) ? rule.action(vm) : undefined;
+      if (action) return { vm, action };
     }
     if (vm.state === 'running') return { vm, action: reboots ? 'leave running (down during reboot)' : 'leave running' };
     if (vm.state === 'migrated') return { vm, action: 'migrated away' };
@@ -32,8 +46,6 @@ export function planVmActions(runbook: Runbook, vms: readonly Vm[]): VmPlan[] {
 /** The plan as made at the start of the run, beside each VM's state now. */
 export function livePlan(run: { runbook: Runbook; vms?: Vm[]; vmsBefore?: Vm[] }): VmPlan[] {
   const current = run.vms ?? [];
-  return planVmActions(run.runbook, run.vmsBefore ?? current).map(({ vm, action }) => ({
-    vm: current.find((candidate) => candidate.name === vm.name) ?? vm,
-    action,
-  }));
+  const byName = new Map(current.map((vm) => [vm.name, vm]));
+  return planVmActions(run.runbook, run.vmsBefore ?? current).map(({ vm, action }) => ({ vm: byName.get(vm.name) ?? vm, action }));
 }

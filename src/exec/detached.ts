@@ -7,12 +7,12 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CAPTURE_LIMIT_BYTES, FOLLOW_MAX_BLOCKS, FOLLOW_POLL_MS, KILL_GRACE_MS, SUPERVISOR_START_GRACE_MS } from '../limits.js';
-import { commandText } from '../runbook/template.js';
-import { decodeLine, LineSplitter } from './output-file.js';
-import { argvFor, connectionError, killTree, type ExecRequest, type ExecResult } from './run-command.js';
-import { withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
+import { commandText, type Command } from '../runbook/template.js';
+import { decodeLine, LINE_CONTINUES, LineSplitter, RECORD_MAX_CHARS } from './output-file.js';
+import { envProblem, type ExecRequest, type ExecResult, type Stream } from './exec-request.js';
+import { connectionError, remoteText, withoutWrapperMarker, type RemoteSession } from './ssh-transport.js';
 import { pidAlive } from './pid-alive.js';
-import { SPEC_ENV, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
+import type { CommandStatus, PidRecord, SupervisorSpec } from './supervisor-spec.js';
 
 export interface DetachedFiles {
   outFile: string;
@@ -22,9 +22,6 @@ export interface DetachedFiles {
 
 export interface DetachedRequest extends ExecRequest {
   files: DetachedFiles;
-  /** An on: host command over the run's multiplexed connection: its wrapper reports the remote
-   * process group and exit code, so a timeout or abort can end it there too. */
-  remote?: RemoteSession;
   /** Values masked in the output file. */
   secrets?: string[];
   mask?: string;
@@ -39,6 +36,22 @@ export interface DetachedResult extends ExecResult {
 
 /** Where a command stands, judged from its files and its supervisor's pid. */
 export type Standing = 'finished' | 'running' | 'lost' | 'not-started';
+
+/** The argv that runs a command locally or, without the run's transport, through a one-off ssh. */
+export function argvFor(command: Command, ssh?: string): string[] {
+  if (!ssh) return 'shell' in command ? ['/bin/sh', '-c', command.shell] : command.argv;
+  return ['ssh', '-o', 'BatchMode=yes', '--', ssh, remoteText(command)];
+}
+
+/** Signals a process group: the command leads its own, so grandchildren go too. */
+export function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
 
 function supervisorPath(): string {
   const beside = new URL('./supervisor.js', import.meta.url);
@@ -97,10 +110,32 @@ export async function claimNotStarted(files: DetachedFiles, graceMs = SUPERVISOR
 export async function runDetached(request: DetachedRequest): Promise<DetachedResult> {
   const started = Date.now();
   const { files } = request;
+  // An on: host command goes over the run's multiplexed connection, under the remote wrapper that
+  // reports the remote process group and exit code, so a timeout or abort can end it there too.
+  // Attached to later, the session that knew its markers is gone.
+  let remote: RemoteSession | undefined;
   if (!request.attach) {
+    // The command's environment (its env: and the secrets it refers to) travels only through the
+    // supervisor's stdin and, over ssh, the session's stdin: never an argv or the supervisor's env.
+    const env = { ...request.env, ...request.command.env };
+    const problem = envProblem(env);
+    const cannot = (why: string): DetachedResult => ({ exitCode: null, timedOut: false, aborted: false, error: `cannot run ${commandText(request.command)}: ${why}`, durationMs: 0 });
+    if (problem) return cannot(problem);
+    const hasEnv = Object.keys(env).length > 0;
+    if (request.ssh && request.transport) {
+      await request.transport.connect();
+      try {
+        remote = request.transport.session(remoteText(request.command), { env });
+      } catch (error) {
+        return cannot((error as Error).message);
+      }
+    } else if (request.ssh && hasEnv) {
+      return cannot('environment values (env: or secrets) need the run\'s ssh connection');
+    }
     const spec: SupervisorSpec = {
-      argv: request.remote?.argv ?? argvFor(request.command, request.ssh),
-      env: request.env,
+      argv: remote?.argv ?? argvFor(request.command, request.ssh),
+      env: remote || !hasEnv ? undefined : env,
+      stdin: remote?.stdin,
       outFile: files.outFile,
       statusFile: files.statusFile,
       pidFile: files.pidFile,
@@ -109,38 +144,47 @@ export async function runDetached(request: DetachedRequest): Promise<DetachedRes
       mask: request.mask ?? '********',
       display: commandText(request.command),
     };
-    const child = spawn(process.execPath, [supervisorPath()], {
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, [SPEC_ENV]: JSON.stringify(spec) },
-    });
+    const child = spawn(process.execPath, [supervisorPath()], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     child.on('error', () => {});
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(JSON.stringify(spec));
     child.unref();
   }
-  return follow(request, started);
+  return follow(request, remote, started);
 }
 
-async function follow(request: DetachedRequest, started: number): Promise<DetachedResult> {
+async function follow(request: DetachedRequest, remote: RemoteSession | undefined, started: number): Promise<DetachedResult> {
   const { files } = request;
   const decoder = new StringDecoder('utf8');
-  const splitter = new LineSplitter();
+  // Records from a supervisor are at most RECORD_MAX_CHARS long; a longer one (a file written by an
+  // older supervisor) is split here too, so following it never holds a whole endless line.
+  const splitter = new LineSplitter(RECORD_MAX_CHARS);
   const buffer = Buffer.alloc(64 * 1024);
   let offset = 0;
   let captured = '';
   let capturedBytes = 0;
 
   let lastStderr = '';
-  const emit = (raw: string) => {
-    const decoded = decodeLine(raw);
+  /** The stream of a record split here, whose next piece has no prefix of its own. */
+  let splitStream: Stream | undefined;
+  /** The last captured line was a piece: the next one joins it without a newline. */
+  let captureJoins = false;
+  const emit = (raw: string, split: boolean) => {
+    const decoded = splitStream ? { stream: splitStream, line: raw } : decodeLine(raw);
+    splitStream = split ? decoded.stream : undefined;
     const { stream } = decoded;
     // The remote wrapper's own report (process group, exit code) is not output.
-    const line = stream !== 'stderr' ? decoded.line : request.remote ? request.remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
+    let line = stream !== 'stderr' ? decoded.line : remote ? remote.filter(decoded.line) : withoutWrapperMarker(decoded.line);
     if (line === undefined) return;
+    if (split) line += LINE_CONTINUES;
     if (stream === 'stderr') lastStderr = line;
     request.onLine(stream, line);
     if (stream === 'stdout' && request.capture && capturedBytes < CAPTURE_LIMIT_BYTES) {
-      captured += (captured ? '\n' : '') + line;
-      capturedBytes += line.length + 1;
+      const continues = line.endsWith(LINE_CONTINUES);
+      const text = continues ? line.slice(0, -LINE_CONTINUES.length) : line;
+      captured += (captured && !captureJoins ? '\n' : '') + text;
+      capturedBytes += text.length + 1;
+      captureJoins = continues;
     }
   };
   /** Reads what is new, at most FOLLOW_MAX_BLOCKS blocks at a time; true if more is waiting. */
@@ -152,7 +196,7 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
         const count = readSync(fd, buffer, 0, buffer.length, offset);
         if (count === 0) return false;
         offset += count;
-        for (const line of splitter.push(decoder.write(buffer.subarray(0, count)))) emit(line);
+        splitter.push(decoder.write(buffer.subarray(0, count)), emit);
       }
       return true;
     } finally {
@@ -175,7 +219,7 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
   let remoteKill: Promise<void> | undefined;
   /** Ends the command's process group on the host too: killing the local ssh client does not. */
   const killRemote = () => {
-    const pgid = request.remote?.pgid;
+    const pgid = remote?.pgid;
     const transport = request.transport;
     if (!pgid || !transport) return Promise.resolve();
     remoteKill ??= transport
@@ -210,10 +254,9 @@ async function follow(request: DetachedRequest, started: number): Promise<Detach
       const status = readStatus(files);
       if (status) {
         await readAll();
-        for (const line of splitter.flush()) emit(line);
+        splitter.flush(emit);
         const aborted = status.aborted || abortDeadline !== undefined;
         if (status.timedOut || aborted) await killRemote();
-        const remote = request.remote;
         const lost = Boolean(remote && !status.timedOut && !aborted && remote.connectionFailed(status.exitCode, lastStderr));
         return result({
           exitCode: lost ? null : remote ? remote.commandExit(status.exitCode) : status.exitCode,

@@ -17,7 +17,8 @@ import {
   SSH_REMOTE_KILL_TIMEOUT_MS,
   WINDOWS_COMMAND_LINE_MAX,
 } from '../limits.js';
-import { shellQuote } from '../runbook/template.js';
+import { shellQuote, type Command } from '../runbook/template.js';
+import { envProblem } from './exec-request.js';
 
 /** posix: a Linux or ESXi shell; windows: OpenSSH on Windows Server (cmd.exe or PowerShell). */
 export type RemoteFlavour = 'posix' | 'windows';
@@ -34,6 +35,18 @@ const TRANSPORT_FAILURE =
 
 export function looksLikeTransportFailure(stderr: string): boolean {
   return TRANSPORT_FAILURE.test(stderr);
+}
+
+/** The remote side always gets one string for its shell; an argv is quoted word by word. */
+export function remoteText(command: Command): string {
+  return 'shell' in command ? command.shell : command.argv.map(shellQuote).join(' ');
+}
+
+/** A lost connection is named as such, never as "exit code 255". */
+export function connectionError(destination: string, wasConnected: boolean, stderr: string): string {
+  const host = destination.replace(/^.*@/, '');
+  const detail = stderr.trim() ? ` (${stderr.trim()})` : '';
+  return wasConnected ? `lost the ssh connection to ${host}${detail}` : `cannot connect to ${host} over ssh${detail}`;
 }
 
 // PowerShell on Windows ends the marker lines with CR LF.
@@ -58,6 +71,8 @@ export class RemoteSession {
     readonly argv: string[],
     token: string,
     readonly wrapped: boolean,
+    /** To write to the session's stdin, then close it: the command's environment, for the wrapper. */
+    readonly stdin?: string,
   ) {
     this.pgidMarker = `@${token}:pgid:`;
     this.exitMarker = `@${token}:exit:`;
@@ -154,26 +169,40 @@ export class SshTransport {
     await execa('ssh', [...this.common(), '-O', 'exit', '--', this.destination], { reject: false, stdin: 'ignore', timeout: SSH_MASTER_TIMEOUT_MS });
   }
 
-  /** The argv that runs one remote command string over the shared connection, and its markers. */
-  session(remote: string, options: { wrap?: boolean } = {}): RemoteSession {
+  /**
+   * The argv that runs one remote command string over the shared connection, and its markers. An
+   * `env` (secrets among it) never goes into that argv: the session's stdin carries it to the POSIX
+   * wrapper. Windows has no such reader yet, so an environment for it is refused.
+   */
+  session(remote: string, options: { wrap?: boolean; env?: Record<string, string> } = {}): RemoteSession {
+    const env = Object.entries(options.env ?? {});
+    const problem = envProblem(options.env ?? {});
+    if (problem) throw new Error(problem);
+    if (env.length && this.flavour !== 'posix') {
+      throw new Error(`cannot pass environment values (env: or secrets) to ${this.destination}: only a POSIX shell reads them from stdin`);
+    }
+    if (env.length && options.wrap === false) throw new Error('environment values need the remote wrapper');
     let text = remote;
     if (options.wrap ?? true) {
-      const wrapped = this.flavour === 'posix' ? this.wrap(remote) : windowsWrapper(this.token, remote);
+      const wrapped = this.flavour === 'posix' ? this.wrap(remote, env.length > 0) : windowsWrapper(this.token, remote);
       // cmd.exe takes no longer line: such a command runs as it is, without a remote kill.
       if (this.flavour === 'posix' || wrapped.length <= WINDOWS_COMMAND_LINE_MAX) text = wrapped;
     }
     const argv = ['ssh', ...this.common(), '-o', 'ControlMaster=no', '-T', '--', this.destination, text];
-    return new RemoteSession(argv, this.token, text !== remote);
+    const stdin = env.length ? env.map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join('') : undefined;
+    return new RemoteSession(argv, this.token, text !== remote, stdin);
   }
 
   /**
    * The remote login shell is the leader of its own process group (sshd starts each session with
    * setsid), and `exec` keeps its pid, so `$$` names the group of everything the command starts.
+   * With an environment, the wrapper first reads its exports from stdin (to EOF): they are set in
+   * the shell, so they show in no process's arguments, and the command then gets /dev/null.
    */
-  private wrap(remote: string): string {
+  private wrap(remote: string, env: boolean): string {
     const script =
       `printf '@${this.token}:pgid:%s\\n' "$$" >&2; ` +
-      `/bin/sh -c "$1"; s=$?; ` +
+      (env ? `eval "$(cat)"; /bin/sh -c "$1" </dev/null; s=$?; ` : `/bin/sh -c "$1"; s=$?; `) +
       `printf '@${this.token}:exit:%s\\n' "$s" >&2; exit "$s"`;
     return `exec /bin/sh -c ${shellQuote(script)} patchwalk ${shellQuote(remote)}`;
   }
@@ -182,8 +211,9 @@ export class SshTransport {
   async killRemote(pgid: number, signal: 'TERM' | 'KILL'): Promise<void> {
     const command = remoteKillCommand(this.flavour, pgid, signal);
     if (!command) return;
-    const { argv } = this.session(command, { wrap: false });
-    await execa(argv[0], argv.slice(1), { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
+    const [ssh, ...args] = this.session(command, { wrap: false }).argv;
+    if (ssh === undefined) return;
+    await execa(ssh, args, { reject: false, stdin: 'ignore', timeout: SSH_REMOTE_KILL_TIMEOUT_MS });
   }
 
   async close(): Promise<void> {

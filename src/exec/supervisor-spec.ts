@@ -2,11 +2,13 @@
 // write-then-rename they both use so a reader never sees half a file.
 export { writeFileDurably } from '../journal/durable-file.js';
 
-export const SPEC_ENV = 'PATCHWALK_SUPERVISOR_SPEC';
-
+/** Read by the supervisor from its stdin (never its argv or environment: it holds secrets). */
 export interface SupervisorSpec {
   argv: string[];
+  /** Set in the command's own environment, not the supervisor's. */
   env?: Record<string, string>;
+  /** Written to the command's stdin, which is then closed (the remote wrapper's environment). */
+  stdin?: string;
   outFile: string;
   statusFile: string;
   pidFile: string;

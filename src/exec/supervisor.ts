@@ -3,16 +3,16 @@
 // ignored; it starts the command in a process group of its own, appends every output line to the
 // step's output file, and writes the exit status to the status file when the command ends.
 //
-// Its spec comes in the PATCHWALK_SUPERVISOR_SPEC environment variable (never a file: the command
-// line may hold secret values) and is removed before the command starts.
+// Its spec comes on its stdin, never in its argv or environment, which other users can read in
+// `ps` or keep in /proc/PID/environ: the spec holds the command's secret environment.
 import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { KILL_GRACE_MS, OUTPUT_DRAIN_MS } from '../limits.js';
-import { encodeLine, LineSplitter, maskText } from './output-file.js';
-import type { Stream } from './run-command.js';
+import { KILL_GRACE_MS, OUTPUT_DRAIN_MS, OUTPUT_FLUSH_BYTES, OUTPUT_LINE_MAX_CHARS } from '../limits.js';
+import { cutOutsideSecrets, encodeLine, LINE_CONTINUES, LineSplitter, maskText } from './output-file.js';
+import type { Stream } from './exec-request.js';
+import { writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 import { setStateRoot, writing } from '../journal/state-io.js';
 import { stateDir } from '../journal/state-dir.js';
-import { SPEC_ENV, writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
 
 function cannotRun(display: string, error: NodeJS.ErrnoException): string {
   return `cannot run ${display}: ${error.code === 'ENOENT' ? 'command not found' : error.message.split('\n')[0]}`;
@@ -56,29 +56,58 @@ function supervise(spec: SupervisorSpec): void {
   let killTimer: NodeJS.Timeout | undefined;
 
   const [file, ...args] = spec.argv;
+  if (file === undefined) throw new Error('the supervisor was given no command');
   const child = spawn(file, args, {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...spec.env },
   });
+  if (spec.stdin !== undefined) {
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(spec.stdin);
+  }
   if (child.pid) writeFileDurably(spec.pidFile, JSON.stringify({ supervisor: process.pid, command: child.pid } satisfies PidRecord));
 
+  // Lines are written in batches: at OUTPUT_FLUSH_BYTES, or once the output waiting in the pipes
+  // has been read (the next turn of the event loop), so a flood costs one write per batch and a
+  // trickle still reaches the file, and the follower, at once.
+  const pending: string[] = [];
+  let pendingChars = 0;
+  let flushQueued = false;
   // A full disk must not kill the supervisor: the command goes on, and its status names the cause.
   let outputError: string | undefined;
-  const write = (stream: Stream, line: string) => {
+  const flush = () => {
+    flushQueued = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending.length = 0;
+    pendingChars = 0;
     if (outputError) return;
     try {
-      writing(spec.outFile, () => writeSync(out, encodeLine(stream, maskText(line, spec.secrets, spec.mask))));
+      writing(spec.outFile, () => writeSync(out, text));
     } catch (error) {
       outputError = `${(error as Error).message}; the output after that was lost`;
     }
   };
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  const writers = (stream: Stream) => (line: string, continues: boolean) => {
+    const masked = maskText(line, spec.secrets, spec.mask);
+    const record = encodeLine(stream, continues ? masked + LINE_CONTINUES : masked);
+    pending.push(record);
+    pendingChars += record.length;
+    if (pendingChars >= OUTPUT_FLUSH_BYTES) flush();
+    else if (!flushQueued) {
+      flushQueued = true;
+      setImmediate(flush);
+    }
+  };
+  const write = { stdout: writers('stdout'), stderr: writers('stderr') };
+  // A piece of a long line never ends inside a secret: masking works piece by piece.
+  const lookahead = Math.max(0, ...spec.secrets.map((secret) => secret.length));
+  const splitter = () => new LineSplitter(OUTPUT_LINE_MAX_CHARS, cutOutsideSecrets(spec.secrets), lookahead);
+  const splitters = { stdout: splitter(), stderr: splitter() };
   for (const stream of ['stdout', 'stderr'] as const) {
     child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      for (const line of splitters[stream].push(chunk)) write(stream, line);
-    });
+    child[stream]?.on('data', (chunk: string) => splitters[stream].push(chunk, write[stream]));
   }
 
   const stop = () => {
@@ -99,7 +128,8 @@ function supervise(spec: SupervisorSpec): void {
     finished = true;
     clearTimeout(timer);
     clearTimeout(killTimer);
-    for (const stream of ['stdout', 'stderr'] as const) for (const line of splitters[stream].flush()) write(stream, line);
+    for (const stream of ['stdout', 'stderr'] as const) splitters[stream].flush(write[stream]);
+    flush();
     // Anything the command left behind in its group goes with it when it was stopped.
     if (timedOut || aborted) killGroup(child.pid, 'SIGKILL');
     try {
@@ -125,11 +155,20 @@ function supervise(spec: SupervisorSpec): void {
   });
 }
 
-const raw = process.env[SPEC_ENV];
-if (raw) {
-  delete process.env[SPEC_ENV];
+// No terminal to lose: a hangup is not the supervisor's business.
+process.on('SIGHUP', () => {});
+const chunks: Buffer[] = [];
+process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+process.stdin.on('end', () => {
+  let spec: SupervisorSpec;
+  try {
+    spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SupervisorSpec;
+  } catch {
+    // A patchwalk that died while handing over: no claim, so resume sees the command never started.
+    process.exit(1);
+  }
+  chunks.length = 0;
+  process.stdin.destroy();
   setStateRoot(stateDir());
-  // No terminal to lose: a hangup is not the supervisor's business.
-  process.on('SIGHUP', () => {});
-  supervise(JSON.parse(raw) as SupervisorSpec);
-}
+  supervise(spec);
+});

@@ -3,8 +3,7 @@
 // parsing and their commands are tested with recorded output instead of a real hypervisor.
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { connectionError, remoteText } from '../exec/run-command.js';
-import type { SshTransport } from '../exec/ssh-transport.js';
+import { connectionError, remoteText, type SshTransport } from '../exec/ssh-transport.js';
 import { PROVIDER_COMMAND_TIMEOUT_MS, PROVIDER_OUTPUT_MAX_BYTES } from '../limits.js';
 import type { Command } from '../runbook/template.js';
 
@@ -75,11 +74,12 @@ export function runOver(transport: SshTransport): CommandRunner {
 export async function runRemote(transport: SshTransport, command: Command, options: RunOptions = {}): Promise<CommandOutput> {
   {
     await transport.connect();
-    const remote = transport.session(remoteText(command));
+    // A reboot command's secrets ride in the session's stdin, never in ssh's argv.
+    const remote = transport.session(remoteText(command), { env: command.env });
     const [file = 'ssh', ...args] = remote.argv;
     const result = await execa(file, args, {
       reject: false,
-      stdin: 'ignore',
+      ...(remote.stdin === undefined ? { stdin: 'ignore' as const } : { input: remote.stdin }),
       timeout: options.timeoutMs ?? PROVIDER_COMMAND_TIMEOUT_MS,
       cancelSignal: options.signal,
     });

@@ -1,5 +1,5 @@
 // What the run needs from a hypervisor, whichever it is.
-import type { Vm, VmAction, VmResult, VmState } from '../engine/types.js';
+import type { Vm, VmAction, VmResult, VmState, SnapshotAction } from '../engine/types.js';
 import type { Command } from '../runbook/template.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { RemoteFlavour } from '../exec/ssh-transport.js';
@@ -16,7 +16,8 @@ export interface PowerRequest {
   onState: (name: string, state: VmState) => void;
 }
 
-export type SnapshotAction = 'create' | 'revert' | 'delete';
+
+export type { SnapshotAction };
 
 /** Named snapshots of VMs: taken before a patch, reverted after a failed one, deleted at cleanup. */
 export interface SnapshotRequest {

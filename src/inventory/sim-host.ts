@@ -29,7 +29,7 @@ import {
   type RebootResult,
   type SnapshotRequest,
 } from './provider.js';
-import { LINUX_REBOOT } from './ssh-host.js';
+import { LINUX_REBOOT } from './linux-reboot.js';
 import { snapshotNameProblem } from './snapshot-name.js';
 
 export const DEFAULT_SIM_VMS: SimVmSpec[] = [

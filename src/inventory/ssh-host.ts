@@ -10,11 +10,9 @@ import type { HostControl, InventoryProvider, RebootDefaults, RebootRequest, Reb
 
 export type { RebootDefaults };
 
-/** Linux hosts (libvirt, Proxmox); each provider names its own in its registry descriptor. */
-export const LINUX_REBOOT: RebootDefaults = {
-  command: { shell: 'systemctl reboot' },
-  bootId: { shell: 'cat /proc/sys/kernel/random/boot_id' },
-};
+import { LINUX_REBOOT } from './linux-reboot.js';
+
+export { LINUX_REBOOT };
 
 export interface SshHostOptions {
   defaults?: RebootDefaults;

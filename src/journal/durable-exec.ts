@@ -3,8 +3,7 @@
 // is re-attached to, picked up from its status file, or found lost.
 import { claimNotStarted, readPids, runDetached, standing, type DetachedFiles } from '../exec/detached.js';
 import { summarizeOutput } from '../exec/output-file.js';
-import { remoteText, type ExecRequest, type ExecResult } from '../exec/run-command.js';
-import type { RemoteSession } from '../exec/ssh-transport.js';
+import type { ExecRequest, ExecResult } from '../exec/exec-request.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { JournalRecord, RecordOf } from './records.js';
 import type { RunFolder } from './run-folder.js';
@@ -87,13 +86,7 @@ export class DurableExec {
     }
     this.current = { stepId, files };
     try {
-      // An on: host command goes over the run's multiplexed connection, under the remote wrapper.
-      let remote: RemoteSession | undefined;
-      if (request.ssh && request.transport && !attach) {
-        await request.transport.connect();
-        remote = request.transport.session(remoteText(request.command));
-      }
-      const result = await runDetached({ ...request, files, attach, remote, secrets: this.secrets.values(), mask: SECRET_MASK });
+      const result = await runDetached({ ...request, files, attach, secrets: this.secrets.values(), mask: SECRET_MASK });
       this.journal.append({
         type: 'exec-end',
         at: Date.now(),

@@ -11,7 +11,7 @@ export interface Operator {
 
 export function currentOperator(env: NodeJS.ProcessEnv = process.env): Operator {
   const ssh = env.SSH_CLIENT || env.SSH_CONNECTION;
-  return { user: userInfo().username, ssh_client: ssh ? ssh.split(' ')[0] : null, hostname: hostname(), pid: process.pid };
+  return { user: userInfo().username, ssh_client: ssh ? (ssh.split(' ')[0] ?? null) : null, hostname: hostname(), pid: process.pid };
 }
 
 export function describeOperator(operator: Operator): string {

@@ -138,7 +138,7 @@ export function reportData(folder: RunFolder): ReportData {
   const values = (name: string) => start.params[name] ?? (name === 'host' ? (host ?? undefined) : runbook?.params?.[name]?.default);
   const render = (text: string) => {
     try {
-      return renderText(text, (path) => (path.length === 1 ? values(path[0]) : undefined));
+      return renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? values(name) : undefined));
     } catch {
       return text;
     }
@@ -177,7 +177,8 @@ export function reportData(folder: RunFolder): ReportData {
     for (const change of changes.slice(1)) {
       const running = change.to === 'running';
       if (wasRunning && !running) down.push({ from: change.at, to: null });
-      if (!wasRunning && running && down.length && down[down.length - 1].to === null) down[down.length - 1].to = change.at;
+      const open = down.at(-1);
+      if (!wasRunning && running && open && open.to === null) open.to = change.at;
       wasRunning = running;
     }
     const downtime = down.reduce((sum, period) => sum + ((period.to ?? lastAt) - period.from), 0);

@@ -33,6 +33,7 @@ interface Digest {
   covered: number;
   lines: number;
   started_at: number | null;
+  dry_run: boolean;
   operator: string | null;
   runbook: string | null;
   title: string | null;
@@ -51,6 +52,7 @@ export type RunStanding = 'running' | 'interrupted' | 'done' | 'failed' | 'abort
 
 export interface RunSummary extends Omit<IndexEntry, 'steps_total' | 'phase'> {
   state: RunStanding;
+  dry_run: boolean;
   dir: string;
   ended_at: number | null;
   outcome: string | null;
@@ -102,11 +104,24 @@ export function markRunEnded(root: string, id: string, phase: string): void {
   if (runs[id]) writeIndex(root, { ...runs, [id]: { ...runs[id], phase } });
 }
 
+/** Once the params are known: the title with its templates filled in, and the host. */
+export function noteRunTarget(root: string, id: string, target: { title: string; host: string }): void {
+  const { runs } = readIndex(root);
+  if (runs[id]) writeIndex(root, { ...runs, [id]: { ...runs[id], ...target } });
+}
+
+/** A run the operator declined before it did anything is not kept (its folder goes too). */
+export function unindexRun(root: string, id: string): void {
+  const { [id]: _gone, ...runs } = readIndex(root).runs;
+  writeIndex(root, runs);
+}
+
 function emptyDigest(): Digest {
   return {
     covered: 0,
     lines: 0,
     started_at: null,
+    dry_run: false,
     operator: null,
     runbook: null,
     title: null,
@@ -126,6 +141,7 @@ function fold(digest: Digest, record: JournalRecord): void {
     case 'run-start':
       if (digest.started_at !== null) break;
       digest.started_at = record.at;
+      digest.dry_run = Boolean(record.options?.dry_run);
       digest.operator = record.operator?.user ?? null;
       digest.runbook = record.runbook?.path ?? null;
       digest.title = record.runbook?.title ?? null;
@@ -179,7 +195,7 @@ export class StandingTracker {
 
 function titleOf(template: string, params: Record<string, string>, host: string | null): string {
   try {
-    return renderText(template, (path) => (path.length === 1 ? (params[path[0]] ?? (path[0] === 'host' ? (host ?? undefined) : undefined)) : undefined));
+    return renderText(template, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? (params[name] ?? (name === 'host' ? (host ?? undefined) : undefined)) : undefined));
   } catch {
     return template;
   }
@@ -223,6 +239,7 @@ function summaryOf(folder: RunFolder, entry: StoredEntry, digest: Digest): RunSu
     started_at: digest.started_at,
     operator: digest.operator ?? entry.operator ?? '',
     state: standingOfDigest(digest),
+    dry_run: Boolean(digest.dry_run),
     dir: folder.dir,
     ended_at: digest.end?.at ?? null,
     outcome: digest.end?.outcome ?? null,

@@ -42,6 +42,8 @@ export interface KindFacts {
   perVm: boolean;
   /** Changes the world (power, snapshots, the host): a dry run only describes it. */
   destructive: boolean;
+  /** Takes the host down, and every VM still running with it (the VM plan says so). */
+  restartsHost?: boolean;
 }
 
 export interface KindDefinition<K extends string, Schema extends z.ZodType> {
@@ -56,6 +58,10 @@ export interface KindDefinition<K extends string, Schema extends z.ZodType> {
   plan?(step: z.output<Schema>, vm: Vm): string | undefined;
   /** One line saying what the step does, for the step detail and line mode. */
   describe(step: z.output<Schema>, scope: Scope): string;
+  /** Text the step shows in full (a note), as written in the runbook; no "done" line follows it. */
+  text?(step: z.output<Schema>): string;
+  /** Where the step's command runs, for a step that runs one. */
+  runsOn?(step: z.output<Schema>): 'local' | 'host';
   /** Variables the step sets for the steps after it, and whether their values are secret. */
   variables?(step: z.output<Schema>): { name: string; secret: boolean }[];
   /** Runs once every step has ended and the run is closing, e.g. to delete snapshots. */
@@ -69,12 +75,15 @@ export interface ClosingHook {
 }
 
 /** A kind as the registry holds it: its step type erased, checked when the handler is called. */
-export interface StepKindDef<K extends string = string> extends Omit<KindDefinition<K, z.ZodType>, 'handler' | 'selector' | 'plan' | 'describe' | 'variables'> {
+export interface StepKindDef<K extends string = string>
+  extends Omit<KindDefinition<K, z.ZodType>, 'handler' | 'selector' | 'plan' | 'describe' | 'variables' | 'text' | 'runsOn'> {
   handler: KindHandler<unknown>;
   selector(step: unknown): SelectorSpec | undefined;
   plan(step: unknown, vm: Vm): string | undefined;
   describe(step: unknown, scope: Scope): string;
   variables(step: unknown): { name: string; secret: boolean }[];
+  text(step: unknown): string | undefined;
+  runsOn(step: unknown): 'local' | 'host' | undefined;
 }
 
 /** Declares a step kind. The returned definition narrows each step to the kind's type once, here. */
@@ -101,5 +110,7 @@ export function defineKind<K extends string, Schema extends z.ZodType>(
     plan: (step, vm) => def.plan?.(narrow(step), vm),
     describe: (step, scope) => def.describe(narrow(step), scope),
     variables: (step) => def.variables?.(narrow(step)) ?? [],
+    text: (step) => def.text?.(narrow(step)),
+    runsOn: (step) => def.runsOn?.(narrow(step)),
   };
 }

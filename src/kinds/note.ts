@@ -33,4 +33,5 @@ export const note = defineKind({
     answer: () => done(),
   },
   describe: (step, scope) => scope.text(step.note),
+  text: (step) => step.note,
 });

@@ -41,7 +41,7 @@ function issueReboot(ctx: Ctx): Outcome {
 export const reboot = defineKind({
   key: 'reboot',
   schema: RebootStep,
-  facts: { needsInventory: true, showsVmTable: false, perVm: false, destructive: true },
+  facts: { needsInventory: true, showsVmTable: false, perVm: false, destructive: true, restartsHost: true },
   handler: {
     start(ctx) {
       const host = targetName(ctx.run);
@@ -54,8 +54,10 @@ export const reboot = defineKind({
     },
     answer(ctx, { value, awaiting, prompt }) {
       if (prompt.kind === 'type-to-confirm' && value !== prompt.expected) {
-        if (value === '' || value === false) return abort(`operator did not confirm the reboot at step ${ctx.step.id}`);
-        return ask({ ...prompt, error: `"${String(value)}" is not ${prompt.expected}; type the host name exactly, or abort` }, awaiting);
+        if (value === false) return abort(`operator declined the reboot at step ${ctx.step.id}`);
+        // An empty answer or a typo never decides a reboot either way: ask again.
+        const error = value === '' ? 'an empty answer decides nothing here' : `"${String(value)}" is not ${prompt.expected}`;
+        return ask({ ...prompt, error: `${error}; type the host name exactly, or quit` }, awaiting);
       }
       if (value === false) return abort(`operator declined the reboot at step ${ctx.step.id}`);
       return issueReboot(ctx);

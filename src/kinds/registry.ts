@@ -55,3 +55,8 @@ export const SELECTING_KINDS: StepKind[] = KINDS.filter((kind) => 'selector' in 
 export function secretVariables(step: object): string[] {
   return (kindOfStep(step)?.variables(step) ?? []).filter((variable) => variable.secret).map((variable) => variable.name);
 }
+
+/** Kinds whose step shows its text in full and needs no "done" line after it (notes). */
+export function showsTextInFull(key: string): boolean {
+  return Boolean(kindNamed(key)?.spec.text);
+}

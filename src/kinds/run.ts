@@ -34,4 +34,5 @@ export const run = defineKind({
   },
   describe: (step, scope) => scope.command(step.run).display,
   variables: (step) => (step.capture ? [{ name: step.capture, secret: false }] : []),
+  runsOn: (step) => step.on ?? 'local',
 });

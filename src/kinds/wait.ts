@@ -46,4 +46,5 @@ export const wait = defineKind({
     },
   },
   describe: (step, scope) => `waits until this passes: ${scope.command(step.wait.check).display}`,
+  runsOn: (step) => step.wait.on ?? 'local',
 });

@@ -2,6 +2,8 @@
 // waiting is named and the run stops with "input needed".
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { printable } from '../display/printable.js';
+import { listText, promptText } from '../display/prompt-text.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { interpretLine, rulesFor } from '../engine/prompt-model.js';
 import { NoInputError, QuitRequested, type Prompter } from '../run/drive-run.js';
@@ -95,26 +97,30 @@ export class LinePrompter implements Prompter {
   async ask(prompt: Prompt, { signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
     const s = this.style;
     const rules = rulesFor(prompt);
-    if ('error' in prompt && prompt.error) this.say(`  ${s.red('✗')} ${prompt.error}\n`);
-    this.say(`${s.cyan('?')} ${s.bold(prompt.question)}`);
+    // What is drawn comes from the display model: the question printable, long lists summarised.
+    const text = promptText(prompt);
+    if (text.error) this.say(`  ${s.red('✗')} ${text.error}\n`);
+    this.say(`${s.cyan('?')} ${s.bold(text.question)}`);
     if (prompt.kind === 'choice') {
       this.say('\n');
       prompt.options.forEach((option, index) => {
-        const label = option.label === option.value ? option.value : `${option.value}  ${s.dim(option.label)}`;
+        const label = option.label === option.value ? printable(option.value) : `${printable(option.value)}  ${s.dim(printable(option.label))}`;
         this.say(`  ${index + 1}) ${label}\n`);
       });
     } else if (prompt.kind === 'select-vms') {
-      this.say(`: ${prompt.selected.join(', ')}\n`);
+      // Every name stays typeable; the list on screen is summarised with a count.
+      this.say(`: ${listText(prompt.selected)}\n`);
     }
     const secret = prompt.kind === 'input' && prompt.secret;
     for (;;) {
       const listed = prompt.kind === 'choice' || prompt.kind === 'select-vms';
-      if (listed) this.say(`  ${s.dim(rules.hint)}: `);
-      else this.say(rules.hint ? ` ${s.dim(`(${rules.hint})`)}: ` : ': ');
+      const hint = printable(rules.hint);
+      if (listed) this.say(`  ${s.dim(hint)}: `);
+      else this.say(hint ? ` ${s.dim(`(${hint})`)}: ` : ': ');
       const reply = interpretLine(prompt, await this.line(prompt.question, signal, secret));
       if (reply.kind === 'answer') return reply.value;
       if (reply.kind === 'quit') throw new QuitRequested();
-      this.say(`  ${reply.message}\n`);
+      this.say(`  ${printable(reply.message)}\n`);
     }
   }
 }

@@ -5,7 +5,7 @@ import type { Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } fro
 import { commandText } from '../runbook/template.js';
 import { stoppedAndOff } from '../engine/engine.js';
 import { quitQuestion, type QuitChoice } from '../engine/prompt-model.js';
-import type { ExecRequest, ExecResult, Stream } from '../exec/run-command.js';
+import type { ExecRequest, ExecResult, Stream } from '../exec/exec-request.js';
 import type { HostControl, InventoryProvider } from '../inventory/provider.js';
 
 export interface Prompter {

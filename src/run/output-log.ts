@@ -3,7 +3,7 @@
 // Memory stays bounded however much a command prints.
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OUTPUT_FLUSH_BYTES, OUTPUT_RING_LINES, OUTPUT_SEARCH_BLOCK_LINES } from '../limits.js';
+import { OUTPUT_FLUSH_BYTES, OUTPUT_RING_LINES, OUTPUT_SEARCH_BLOCK_LINES, OUTPUT_VIEW_LINE_CHARS } from '../limits.js';
 
 export type LineKind = 'stdout' | 'stderr' | 'info';
 
@@ -35,8 +35,10 @@ export class OutputLog {
     return this.count;
   }
 
-  append(kind: LineKind, text: string): void {
+  append(kind: LineKind, full: string): void {
     if (this.closed) return;
+    // A copy, not a slice: a slice would keep the whole long line alive in the ring.
+    const text = full.length > OUTPUT_VIEW_LINE_CHARS ? Buffer.from(`${full.slice(0, OUTPUT_VIEW_LINE_CHARS)}…`, 'utf16le').toString('utf16le') : full;
     const record = `${KIND_MARK[kind]}${text.replaceAll('\n', ' ')}\n`;
     if (this.count === this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
@@ -66,7 +68,10 @@ export class OutputLog {
     if (end <= start) return [];
     if (start >= this.count - OUTPUT_RING_LINES) {
       const result: OutputLine[] = [];
-      for (let index = start; index < end; index++) result.push(this.ring[index % OUTPUT_RING_LINES]);
+      for (let index = start; index < end; index++) {
+        const line = this.ring[index % OUTPUT_RING_LINES];
+        if (line) result.push(line);
+      }
       return result;
     }
     return this.readBack(start, end);
@@ -74,15 +79,15 @@ export class OutputLog {
 
   private readBack(start: number, end: number): OutputLine[] {
     this.flush();
-    const from = this.offsets[start];
-    const to = end < this.count ? this.offsets[end] : this.written;
+    const from = this.offsets[start] ?? this.written;
+    const to = (end < this.count ? this.offsets[end] : undefined) ?? this.written;
     const buffer = Buffer.alloc(to - from);
     readSync(this.fd, buffer, 0, buffer.length, from);
     return buffer
       .toString('utf8')
       .split('\n')
       .slice(0, end - start)
-      .map((record) => ({ kind: MARK_KIND[record[0]] ?? 'stdout', text: record.slice(1) }));
+      .map((record) => ({ kind: MARK_KIND[record.charAt(0)] ?? 'stdout', text: record.slice(1) }));
   }
 
   /** The nearest line before `before` that contains `term` (case-insensitive), or -1. */
@@ -92,7 +97,7 @@ export class OutputLog {
       const start = Math.max(0, end - OUTPUT_SEARCH_BLOCK_LINES);
       const block = this.lines(start, end - start);
       for (let index = block.length - 1; index >= 0; index--) {
-        if (block[index].text.toLowerCase().includes(needle)) return start + index;
+        if (block[index]?.text.toLowerCase().includes(needle)) return start + index;
       }
     }
     return -1;

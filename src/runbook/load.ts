@@ -3,7 +3,7 @@ import { isScalar, Lexer, visit } from 'yaml';
 import { RUNBOOK_MAX_BYTES, RUNBOOK_MAX_STEPS, RUNBOOK_MAX_YAML_TOKENS, YAML_COLLECTION_TOKEN_WEIGHT } from '../limits.js';
 import { byPosition, type Problem } from './problem.js';
 import { readRunbookFile, tooBig } from './read-runbook.js';
-import { referenceFindings, type ScalarFinding } from './references.js';
+import { HOST_WITHOUT_SSH, referenceFindings, type ScalarFinding } from './references.js';
 import { RunbookSchema, type Runbook } from './schema.js';
 import { structureFindings } from './structure.js';
 import { YamlSource } from './yaml-source.js';
@@ -64,7 +64,12 @@ function reservedNameProblems(source: YamlSource): { line: number; col: number; 
   return problems;
 }
 
-export function loadRunbookText(file: string, text: string): LoadResult {
+export interface LoadOptions {
+  /** A rehearsal executes no command, so an on: host step without target.ssh cannot run anywhere wrong. */
+  rehearsal?: boolean;
+}
+
+export function loadRunbookText(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const whole = (message: string): LoadResult => ({ file, source: text, problems: [{ file, line: 1, col: 1, field: '', message }] });
   // Text that did not come through readRunbookFile (the run's copy, for resume and report).
   const bytes = Buffer.byteLength(text);
@@ -84,7 +89,9 @@ export function loadRunbookText(file: string, text: string): LoadResult {
     const message = `runbook has ${steps.length} steps, and at most ${RUNBOOK_MAX_STEPS} are allowed: split it into smaller runbooks`;
     return { file, source: text, problems: [{ file, ...source.positionAt(['steps'], true), field: 'steps', message }] };
   }
-  const findings: ScalarFinding[] = [...structureFindings(data), ...referenceFindings(data)];
+  const findings: ScalarFinding[] = [...structureFindings(data), ...referenceFindings(data)].filter(
+    (finding) => !(options.rehearsal && finding.message === HOST_WITHOUT_SSH),
+  );
   const problems = findings.map((finding) => {
     const position =
       finding.offset !== undefined ? source.positionInScalar(finding.path, finding.offset) : source.positionAt(finding.path, finding.atKey);
@@ -95,11 +102,11 @@ export function loadRunbookText(file: string, text: string): LoadResult {
   return { file, source: text, runbook: RunbookSchema.parse(data), problems };
 }
 
-export async function loadRunbookFile(file: string): Promise<LoadResult> {
+export async function loadRunbookFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const read = await readRunbookFile(file);
   if ('problem' in read) {
     const { line, col } = read.at ?? { line: 1, col: 1 };
     return { file, source: '', problems: [{ file, line, col, field: '', message: read.problem }] };
   }
-  return loadRunbookText(file, read.text);
+  return loadRunbookText(file, read.text, options);
 }

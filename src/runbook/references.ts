@@ -21,6 +21,10 @@ export interface ScalarFinding extends Finding {
   offset?: number;
 }
 
+/** Lint and run refuse it; only a rehearsal, which executes no command, may let it pass. */
+export const HOST_WITHOUT_SSH =
+  'on: host runs the command over ssh at target.ssh, and this runbook has none: add target: { ssh: "root@{{ host }}" }, or remove on: host to run it on this machine';
+
 export const VM_FIELDS = ['name', 'id', 'state', 'vcpus', 'memory_mib', 'tags', 'autostart'];
 /** What the engine can answer for steps.<id>.<field> (src/engine/context.ts); output is not kept. */
 export const STEP_FIELDS = ['status', 'exit_code', 'duration_ms'];
@@ -244,11 +248,9 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
     else if (index <= here) findings.push({ path: where, message: `the revert step "${target}" must come after this step` });
   }
   const hostAt = step.on === 'host' ? [...path, 'on'] : isRecord(step.wait) && step.wait.on === 'host' ? [...path, 'wait', 'on'] : undefined;
-  const provider = isRecord(data.inventory) ? data.inventory.provider : 'sim';
   const hasSsh = isRecord(data.target) && typeof data.target.ssh === 'string';
-  if (hostAt && !hasSsh && provider !== 'sim') {
-    findings.push({ path: hostAt, message: 'on: host needs target.ssh, the ssh destination where host steps run' });
-  }
+  // Even with simulated VMs: without target.ssh the command would run on the operator's own machine.
+  if (hostAt && !hasSsh) findings.push({ path: hostAt, message: HOST_WITHOUT_SSH });
   return findings;
 }
 

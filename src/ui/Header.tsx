@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { targetName } from '../engine/context.js';
+import { hostName } from '../display/step-text.js';
 import type { RunState } from '../engine/types.js';
 import { WINDOW_ALERT_SHARE, WINDOW_WARN_SHARE } from '../limits.js';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
@@ -44,7 +44,7 @@ export function Header({ run, title, training, width }: Props) {
       </Box>
       <Box>
         <Text wrap="truncate-end">
-          host <Text bold>{targetName(run)}</Text> · step {current} of {run.steps.length}
+          host <Text bold>{hostName(run)}</Text> · step {current} of {run.steps.length}
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
           {training ? <Text color="magenta" bold> · TRAINING</Text> : null}
           {run.options.yes ? <Text dimColor> · --yes</Text> : null}

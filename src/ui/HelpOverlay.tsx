@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { BINDINGS } from './keymap.js';
 
 const PROMPT_KEYS = [
-  { keys: 'y/n', hint: 'answer a yes/no question (Enter: no)' },
+  { keys: 'y/n', hint: 'answer a yes/no question (Enter alone decides nothing)' },
   { keys: 'Space', hint: 'tick or untick a VM' },
   { keys: 'Enter', hint: 'submit an answer or a choice' },
 ];

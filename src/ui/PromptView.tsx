@@ -1,24 +1,33 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
+import { promptText, tickedHint } from '../display/prompt-text.js';
+import { wrapText } from '../display/wrap.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { ChoicePrompt } from './prompts/ChoicePrompt.js';
 import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
+import { questionRows } from './prompts/Question.js';
 import { SelectVmsPrompt } from './prompts/SelectVmsPrompt.js';
 import { TextPrompt } from './prompts/TextPrompt.js';
 
-/** Rows a prompt needs, given how many rows it may take at most. */
-export function promptHeight(prompt: Prompt | undefined, limit: number): number {
+/** Rows a prompt needs at a width: its question wrapped in full, then its field or list. */
+export function promptHeight(prompt: Prompt | undefined, width: number): number {
   if (!prompt) return 0;
+  const { question, hint, error } = promptText(prompt);
+  const shownHint = prompt.kind === 'select-vms' ? tickedHint(prompt.options.length, prompt.options.length) : hint;
+  const asked = prompt.kind === 'continue' ? wrapText(question, width).length : questionRows(question, shownHint, width);
   switch (prompt.kind) {
     case 'continue':
+      return asked;
     case 'confirm':
-      return 1;
+      // And a row for "answer y or n" after an empty Enter.
+      return asked + 1;
     case 'input':
     case 'type-to-confirm':
-      return 3;
+      // The field, and room for the problem with the last answer.
+      return asked + 1 + (error ? wrapText(`✗ ${error}`, width).length : 1);
     case 'choice':
-      return Math.min(limit, 1 + prompt.options.length);
+      return asked + prompt.options.length;
     case 'select-vms':
-      return Math.min(limit, 1 + prompt.options.length);
+      return asked + prompt.options.length;
   }
 }
 
@@ -43,58 +52,84 @@ interface Props {
   id: number;
   prompt: Prompt;
   height: number;
+  width: number;
   isActive: boolean;
   onAnswer: (value: PromptAnswer) => void;
+  onTicked?: (value: string[]) => void;
 }
 
-export function PromptView({ id, prompt, height, isActive, onAnswer }: Props) {
+export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTicked }: Props) {
+  const text = promptText(prompt);
+  // A list takes the rows its question leaves.
+  const listRows = Math.max(1, height - questionRows(text.question, prompt.kind === 'select-vms' ? tickedHint(prompt.selected.length, prompt.options.length) : text.hint, width));
   switch (prompt.kind) {
     case 'continue':
       return (
-        <Text color="cyan" wrap="truncate-end">
-          {prompt.question}
-        </Text>
+        <Box flexDirection="column">
+          {wrapText(text.question, width).map((line, index) => (
+            <Text key={index} color="cyan" wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
+        </Box>
       );
     case 'confirm':
-      return <ConfirmPrompt key={id} question={prompt.question} destructive={prompt.destructive} onAnswer={onAnswer} isActive={isActive} />;
+      return (
+        <ConfirmPrompt
+          key={id}
+          question={text.question}
+          hint={text.hint}
+          emptyAnswer={typeof text.empty === 'boolean' ? text.empty : undefined}
+          destructive={prompt.destructive}
+          onAnswer={onAnswer}
+          isActive={isActive}
+          width={width}
+        />
+      );
     case 'input':
       return (
         <TextPrompt
           key={id}
-          question={prompt.question}
+          question={text.question}
+          hint={text.hint}
           defaultValue={prompt.default}
           pattern={prompt.pattern}
           secret={prompt.secret}
-          error={prompt.error}
+          error={text.error}
           onAnswer={onAnswer}
           isActive={isActive}
+          width={width}
         />
       );
     case 'type-to-confirm':
-      return <TextPrompt key={id} question={prompt.question} expected={prompt.expected} error={prompt.error} onAnswer={onAnswer} isActive={isActive} />;
+      return <TextPrompt key={id} question={text.question} hint={text.hint} expected={prompt.expected} error={text.error} onAnswer={onAnswer} isActive={isActive} width={width} />;
     case 'choice':
       return (
         <ChoicePrompt
           key={id}
-          question={prompt.question}
+          question={text.question}
           options={prompt.options}
           defaultValue={prompt.default}
-          visible={Math.max(1, height - 1)}
+          visible={listRows}
           onAnswer={onAnswer}
           isActive={isActive}
+          width={width}
+          destructive={text.destructive}
         />
       );
     case 'select-vms':
       return (
         <SelectVmsPrompt
           key={id}
-          question={prompt.question}
+          question={text.question}
           options={prompt.options}
           selected={prompt.selected}
           destructive={prompt.destructive}
-          visible={Math.max(1, height - 1)}
+          visible={listRows}
           onAnswer={onAnswer}
+          onTicked={onTicked}
           isActive={isActive}
+          width={width}
         />
       );
   }

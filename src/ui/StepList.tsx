@@ -1,13 +1,6 @@
 import { Box, Text } from 'ink';
-import type { RunState, StepStatus } from '../engine/types.js';
-
-const MARK: Record<StepStatus, { mark: string; color?: string }> = {
-  pending: { mark: '·' },
-  running: { mark: '▶', color: 'cyan' },
-  done: { mark: '✓', color: 'green' },
-  failed: { mark: '✗', color: 'red' },
-  skipped: { mark: '↷', color: 'yellow' },
-};
+import { STATUS_MARK } from '../display/status-marks.js';
+import type { RunState } from '../engine/types.js';
 
 interface Props {
   run: RunState;
@@ -24,11 +17,11 @@ export function StepList({ run, titles, width, height }: Props) {
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       {visible.map((step, offset) => {
         const index = first + offset;
-        const { mark, color } = MARK[step.status];
+        const { mark, tone } = STATUS_MARK[step.status];
         const current = index === run.cursor && run.phase === 'steps';
         return (
           <Text key={step.id} wrap="truncate-end" bold={current} inverse={current} dimColor={step.status === 'pending' && !current}>
-            <Text color={color}>{mark}</Text> {titles[index]}
+            <Text color={tone}>{mark}</Text> {titles[index]}
           </Text>
         );
       })}

@@ -28,7 +28,7 @@ interface Binding {
   command: KeyCommand;
   keys: string;
   hint: string;
-  matches: (input: string, key: Key) => boolean;
+  matches: (input: string, key: Key, context: KeyContext) => boolean;
   contexts: KeyContext[];
 }
 
@@ -38,9 +38,10 @@ export const BINDINGS: Binding[] = [
   { command: 'continue', keys: 'Enter', hint: 'continue', matches: (_i, key) => key.return, contexts: ['browse', 'finished'] },
   { command: 'lineUp', keys: '↑', hint: 'scroll', matches: (_i, key) => key.upArrow, contexts: ['browse', 'finished'] },
   { command: 'lineDown', keys: '↓', hint: 'scroll', matches: (_i, key) => key.downArrow, contexts: ['browse', 'finished'] },
-  { command: 'pageUp', keys: 'PgUp', hint: 'page', matches: (_i, key) => key.pageUp, contexts: ['browse', 'typing', 'choosing', 'finished'] },
-  { command: 'pageDown', keys: 'PgDn', hint: 'page', matches: (_i, key) => key.pageDown, contexts: ['browse', 'typing', 'choosing', 'finished'] },
-  { command: 'follow', keys: 'End', hint: 'follow', matches: (input, key) => key.end || input === 'G', contexts: ['browse', 'choosing', 'finished'] },
+  // Paging and End work at every prompt, a text field's included: they cannot be typed.
+  { command: 'pageUp', keys: 'PgUp', hint: 'page', matches: (_i, key) => key.pageUp, contexts: ALL },
+  { command: 'pageDown', keys: 'PgDn', hint: 'page', matches: (_i, key) => key.pageDown, contexts: ALL },
+  { command: 'follow', keys: 'End', hint: 'follow', matches: (input, key, context) => key.end || (input === 'G' && context !== 'typing' && context !== 'overlay'), contexts: ALL },
   { command: 'search', keys: '/', hint: 'search', matches: (input) => input === '/', contexts: ['browse', 'choosing', 'finished'] },
   { command: 'nextMatch', keys: 'n', hint: 'next/previous match', matches: (input) => input === 'n', contexts: ['browse', 'finished'] },
   { command: 'previousMatch', keys: 'N', hint: 'next/previous match', matches: (input) => input === 'N', contexts: ['browse', 'finished'] },
@@ -48,11 +49,13 @@ export const BINDINGS: Binding[] = [
   { command: 'help', keys: '?', hint: 'help', matches: (input) => input === '?', contexts: ['browse', 'choosing', 'finished'] },
   { command: 'close', keys: 'Esc', hint: 'close', matches: (_i, key) => key.escape, contexts: ['overlay'] },
   { command: 'quit', keys: 'q', hint: 'quit', matches: (input) => input === 'q', contexts: ['browse', 'choosing', 'finished'] },
-  { command: 'interrupt', keys: 'Ctrl-C', hint: 'interrupt', matches: (input, key) => key.ctrl && input === 'c', contexts: ALL },
+  // In a text field q is text: Esc asks the same quit question there.
+  { command: 'quit', keys: 'Esc', hint: 'quit from a text field', matches: (_i, key) => key.escape, contexts: ['typing'] },
+  { command: 'interrupt', keys: 'Ctrl-C', hint: 'quit', matches: (input, key) => key.ctrl && input === 'c', contexts: ALL },
 ];
 
 export function commandFor(input: string, key: Key, context: KeyContext): KeyCommand | undefined {
-  return BINDINGS.find((binding) => binding.contexts.includes(context) && binding.matches(input, key))?.command;
+  return BINDINGS.find((binding) => binding.contexts.includes(context) && binding.matches(input, key, context))?.command;
 }
 
 /** The footer's hints for a context: one per command, keys that share a hint folded together. */

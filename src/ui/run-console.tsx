@@ -1,14 +1,15 @@
 // The full-screen console around a run that someone else drives: mounts Ink on a run store, and
 // leaves the terminal as it found it, even if something throws.
 import { render } from 'ink';
+import { watchSteadyState } from '../bench-report.js';
 import type { RunState } from '../engine/types.js';
 import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
 import { RunStore } from './run-store.js';
 
 export interface ConsoleDriver {
-  interrupt(reason: string): void;
-  abort(reason: string): void;
+  /** q, Ctrl-C or Esc at a text field: the quit question (see RunDriver.requestQuit). */
+  requestQuit(): void;
   readonly commandRunning: boolean;
 }
 
@@ -27,6 +28,7 @@ export function mountConsole(
   options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
 ): MountedConsole {
   const store = new RunStore(initial, options.outputPath);
+  watchSteadyState((listener) => store.subscribe(listener), () => store.commands > 0);
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => {
     exit = resolve;
@@ -35,8 +37,7 @@ export function mountConsole(
   process.once('exit', restore);
   // Until the driver exists, keys that would reach it have nothing to do.
   const proxy: ConsoleDriver = {
-    interrupt: (reason) => driver()?.interrupt(reason),
-    abort: (reason) => driver()?.abort(reason),
+    requestQuit: () => driver()?.requestQuit(),
     get commandRunning() {
       return driver()?.commandRunning ?? false;
     },

@@ -1,12 +1,12 @@
 // The console's view of a run, outside React: the driver reports into it (observer) and asks the
 // operator through it (prompter). Components subscribe through hooks that batch its changes.
-import { scopeFor } from '../engine/context.js';
+import { showsTextInFull } from '../kinds/registry.js';
+import { commandLines, stepHeading, stepOutcome } from '../display/step-text.js';
+import { printable } from '../display/printable.js';
 import { transitions } from '../engine/transitions.js';
 import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
-import type { Stream } from '../exec/run-command.js';
-import { benchSteadyState } from '../bench-report.js';
+import type { Stream } from '../exec/exec-request.js';
 import { OUTPUT_FLUSH_MS } from '../limits.js';
-import { formatDuration } from '../runbook/duration.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
 import { OutputLog } from '../run/output-log.js';
 
@@ -25,6 +25,8 @@ export class RunStore implements RunObserver, Prompter {
   /** Bumped on every state or prompt change; output has its own counter, read at frame rate. */
   version = 0;
   outputVersion = 0;
+  /** Commands started so far: the bench's steady state begins with the first. */
+  commands = 0;
   private promptSeq = 0;
   private answerPrompt: ((value: PromptAnswer) => void) | undefined;
   private readonly listeners = new Set<Listener>();
@@ -69,30 +71,21 @@ export class RunStore implements RunObserver, Prompter {
     this.run = state;
     for (const change of transitions(state, previous)) {
       if (change.type === 'step-started') {
-        const step = state.runbook.steps[change.index];
-        let title = step.title;
-        try {
-          title = scopeFor(state).text(step.title);
-        } catch {
-          // An unresolved template shows as written.
-        }
-        this.info(`── [${change.index + 1}/${state.steps.length}] ${title}`);
+        this.info(stepHeading(state, change.index));
       } else if (change.type === 'effect' && change.effect.type === 'exec') {
-        benchSteadyState();
-        const [first, ...rest] = change.effect.display.trimEnd().split('\n');
-        this.info(`${state.options.dryRun ? 'would run:' : '$'} ${first}`);
+        this.commands++;
+        const { lead, lines } = commandLines(state, change.effect);
+        const [first, ...rest] = lines;
+        this.info(`${lead} ${first ?? ''}`);
         for (const line of rest) this.info(`    ${line}`);
       } else if (change.type === 'step-ended') {
         const step = state.steps[change.index];
-        if (step.kind === 'note' && step.status === 'done') continue;
-        const took = step.startedAt !== undefined && step.endedAt !== undefined ? ` in ${formatDuration(step.endedAt - step.startedAt)}` : '';
-        const code = step.exitCode !== undefined && step.exitCode !== null ? ` · exit ${step.exitCode}` : '';
-        const mark = step.status === 'done' ? '✓' : step.status === 'failed' ? '✗' : '↷';
-        this.info(`${mark} ${step.status}${took}${code}${step.message ? ` · ${step.message}` : ''}`);
+        if (!step || (showsTextInFull(step.kind) && step.status === 'done')) continue;
+        this.info(stepOutcome(step));
       } else if (change.type === 'notice') {
-        this.info(`${change.notice.level === 'warn' ? '! ' : ''}${change.notice.text}`);
+        this.info(`${change.notice.level === 'warn' ? '! ' : ''}${printable(change.notice.text)}`);
       } else if (change.type === 'answer' && change.answer.by !== 'operator') {
-        this.info(`? ${change.answer.question} → ${change.answer.answer} (${change.answer.by === 'yes' ? '--yes' : change.answer.by})`);
+        this.info(`? ${printable(change.answer.question)} → ${printable(change.answer.answer)} (${change.answer.by === 'yes' ? '--yes' : change.answer.by})`);
       }
     }
     this.changed();
@@ -113,7 +106,19 @@ export class RunStore implements RunObserver, Prompter {
     return new Promise((resolve, reject) => {
       this.prompt = { id: ++this.promptSeq, stepId, prompt };
       this.answerPrompt = resolve;
-      signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          // A question taken back (a quit request, an interruption) leaves the screen with it.
+          if (this.answerPrompt === resolve) {
+            this.prompt = undefined;
+            this.answerPrompt = undefined;
+            this.changed();
+          }
+          reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted'));
+        },
+        { once: true },
+      );
       this.changed();
     });
   }

@@ -66,3 +66,19 @@ it('no code casts a step to one kind: each kind narrows its own steps', () => {
   const casts = sources(SRC).filter((file) => /as StepOf</.test(readFileSync(file, 'utf8')));
   expect(casts.map((file) => relative(SRC, file))).toEqual([]);
 });
+
+it('no file outside src/kinds asks whether a step is of a named kind', () => {
+  const kinds = 'note|confirm|input|choice|run|wait|vms|snapshot|shutdown|start|migrate|reboot|revert';
+  const asks = new RegExp(`'(${kinds})' in \\w|\\.kind === '(${kinds})'`);
+  const offenders = sources(SRC)
+    .filter((file) => !relative(SRC, file).startsWith('kinds/'))
+    .flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, index) => ({ line, index }))
+        // A prompt's kind (input, choice, confirm) is not a step kind.
+        .filter(({ line }) => asks.test(line) && !/prompt\??\.kind === /.test(line))
+        .map(({ index }) => `${relative(SRC, file)}:${index + 1}`),
+    );
+  expect(offenders).toEqual([]);
+});

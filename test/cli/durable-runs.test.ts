@@ -93,16 +93,22 @@ describe('host lock', () => {
 
     holder.kill('SIGKILL');
     await holder;
+    // The killed run is interrupted and holds a stale lock: a new run says so and leads to resume.
     const declined = await spawnRun(['run', file, '--plain'], stateDir, 'n\n');
     expect(declined.exitCode).toBe(1);
-    expect(declined.stdout).toContain('has a stale lock (its process is gone)');
-    expect(declined.stderr).toContain('not taken over');
+    expect(declined.stdout).toContain(`patchwalk: lockhost has an interrupted run:\npatchwalk:   run ${lock.run}, "Long on lockhost", started by `);
+    expect(declined.stdout).toContain('stopped at step 1, long (Twenty seconds)');
+    expect(declined.stdout).toContain(`to go on with it: patchwalk resume ${lock.run}`);
+    expect(declined.stdout).toContain(`Nothing was started or recorded. Go on with the interrupted run: patchwalk resume ${lock.run}`);
     const noInput = await spawnRun(['run', file, '--plain'], stateDir);
     expect(noInput.exitCode).toBe(3);
+    expect(noInput.stderr).toContain(`nothing was started. Go on with: patchwalk resume ${lock.run}`);
+    // Neither left a run behind: the killed one is still the only one.
+    expect(onlyRun(stateDir).id).toBe(lock.run);
 
     const file2 = writeRunbook(dir, 'lock2.yaml', 'runbook: 1\ntitle: Quick\ntarget: { name: lockhost }\nsteps:\n  - { id: q, title: Q, run: "echo quick" }\n');
     const confirmed = await spawnRun(['run', file2, '--plain'], stateDir, 'y\n');
-    expect([confirmed.exitCode, confirmed.stdout]).toEqual([0, expect.stringContaining('Take over the stale lock on lockhost?')]);
+    expect([confirmed.exitCode, confirmed.stdout]).toEqual([0, expect.stringContaining(`Start a new run on lockhost anyway (run ${lock.run} stays interrupted)?`)]);
     expect(existsSync(lockFile)).toBe(false);
 
     // Stale again, then taken over from a script.

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { isRunning, waitFor } from '../helpers/processes.js';
@@ -85,8 +86,8 @@ steps:
 `);
     const result = await patchwalk(['run', file, '--dry-run']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain(`would run: touch ${target}`);
-    expect(result.stdout).toContain(`would run: touch '${target}-<output of touch>'`);
+    expect(result.stdout).toContain(`would run on this machine (${hostname()}): touch ${target}`);
+    expect(result.stdout).toContain(`would run on this machine (${hostname()}): touch '${target}-<output of touch>'`);
     expect(result.stdout).toContain('» would shut down: web01, web02, db01, cache01, win-ad01');
     expect(existsSync(target)).toBe(false);
   });

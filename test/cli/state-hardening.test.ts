@@ -70,7 +70,7 @@ describe('a secret shorter than 4 characters (13.4)', () => {
     const { stateDir, id, dir: runDir } = await interruptedRun('short-secret', ['pw=1']);
     const journal = lines(join(runDir, 'journal.jsonl'));
     for (const line of journal) expect(() => JSON.parse(line), line).not.toThrow();
-    const start = JSON.parse(journal[0]);
+    const start = JSON.parse(journal[0] ?? '{}');
     expect(start.params.pw).toBe('********');
     expect(String(start.at)).toMatch(/1/); // timestamps keep their digits
     const runs = await cli(['runs', '--json'], stateDir);
@@ -150,7 +150,7 @@ describe('the state dir (13.7)', () => {
     const walk = (path: string): string[] => [path, ...(statSync(path).isDirectory() ? readdirSync(path).flatMap((name) => walk(join(path, name))) : [])];
     const modes = walk(stateDir).map((path) => [path.slice(stateDir.length) || '/', (statSync(path).mode & 0o777).toString(8)]);
     expect(modes.length).toBeGreaterThan(8);
-    for (const [path, mode] of modes) expect([path, mode]).toEqual([path, statSync(join(stateDir, path)).isDirectory() ? '700' : '600']);
+    for (const [path, mode] of modes) expect([path, mode]).toEqual([path, statSync(join(stateDir, path ?? '')).isDirectory() ? '700' : '600']);
   }, 60_000);
 
   it('refuses a world-writable runs/ with why and how to fix it, exit 1', async () => {

@@ -19,14 +19,15 @@ steps:
     expect(run.expectEffect('prompt').prompt).toMatchObject({ question: 'Host to patch', error: expect.stringContaining('does not match') });
     run.answer('kvm02').answer('s3cret');
     const exec = run.expectEffect('exec');
-    expect(exec.command).toEqual({ shell: 'echo kvm02 s3cret' });
+    // The secret reaches the command through its environment, never its command line.
+    expect(exec.command).toEqual({ shell: 'echo kvm02 "$PW_SECRET_1"', env: { PW_SECRET_1: 's3cret' } });
     expect(exec.display).toBe("echo kvm02 '********'");
     expect(run.state.answers.map((answer) => answer.answer)).toEqual(['KVM 01', 'kvm02', '********']);
   });
 
   it('takes --set values and, under --yes, defaults without asking', () => {
     const run = new Run(yaml, { yes: true }, { token: 't' });
-    expect(run.expectEffect('exec').command).toEqual({ shell: 'echo kvm01 t' });
+    expect(run.expectEffect('exec').command).toEqual({ shell: 'echo kvm01 "$PW_SECRET_1"', env: { PW_SECRET_1: 't' } });
   });
 
   it('still asks under --yes for a param with no default', () => {
@@ -270,7 +271,7 @@ describe('shutdown, reboot and restore', () => {
     const prompt = run.expectEffect('prompt').prompt;
     expect(prompt).toMatchObject({ kind: 'type-to-confirm', expected: 'sim-host' });
     run.answer('sim-hots');
-    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: '"sim-hots" is not sim-host; type the host name exactly, or abort' });
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: '"sim-hots" is not sim-host; type the host name exactly, or quit' });
     run.answer('sim-host');
     expect(run.expectEffect('reboot')).toMatchObject({ host: 'sim-host', waitMs: 600_000 });
     // The host comes back with web01 and cache01 autostarted.

@@ -166,6 +166,8 @@ describe('quitting with VMs down', () => {
 });
 
 describe('selectors that match nothing', () => {
+  // On a real provider only the run can tell: lint checks selectors against simulated inventories.
+  const HEAD = 'runbook: 1\ntitle: T\ninventory: { provider: libvirt, uri: "qemu:///system" }\n';
   it('a mistyped tag stops and asks, listing the VMs and tags that exist; it never passes as "no VMs"', () => {
     const run = new Run(`${HEAD}steps:\n  - { id: stop, title: S, shutdown: { select: "tag:wbe" } }\n  - { id: boot, title: R, reboot: { confirm: none } }\n`).inventory();
     const prompt = run.expectEffect('prompt').prompt;
@@ -186,5 +188,17 @@ describe('selectors that match nothing', () => {
   it('a state word that matches nothing is just nothing to do', () => {
     const run = new Run(`${HEAD}steps:\n  - { id: stop, title: S, shutdown: { select: paused } }\n`).inventory();
     expect(run.step('stop')).toMatchObject({ status: 'done', message: 'no running VMs selected' });
+  });
+});
+
+describe('the typed reboot confirmation', () => {
+  it('an empty answer or a typo asks again, whichever renderer sent it; it never declines', () => {
+    const run = new Run(`${HEAD}target: { name: kvm01 }\nsteps:\n  - { id: boot, title: B, reboot: {} }\n`).inventory();
+    run.answer('');
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ kind: 'type-to-confirm', error: expect.stringContaining('an empty answer decides nothing') });
+    run.answer('kvm1');
+    expect(run.expectEffect('prompt').prompt).toMatchObject({ error: expect.stringContaining('"kvm1" is not kvm01') });
+    run.answer('kvm01');
+    expect(run.expectEffect('reboot')).toMatchObject({ host: 'kvm01' });
   });
 });

@@ -1,34 +1,28 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimNotStarted, readPids, runDetached, standing, type DetachedFiles } from '../../src/exec/detached.js';
-import type { Stream } from '../../src/exec/run-command.js';
+import { argvFor, claimNotStarted, readPids, runDetached, standing } from '../../src/exec/detached.js';
+import type { Stream } from '../../src/exec/exec-request.js';
+import { collect, commandFiles as files } from '../helpers/detached.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'patchwalk-detached-'));
-let serial = 0;
-
-function files(): DetachedFiles {
-  const base = join(dir, `cmd-${++serial}`);
-  return { outFile: `${base}.out`, statusFile: `${base}.status`, pidFile: `${base}.pid` };
-}
-
-function collect() {
-  const lines: { stream: Stream; line: string; at: number }[] = [];
-  return { lines, onLine: (stream: Stream, line: string) => lines.push({ stream, line, at: Date.now() }) };
-}
 
 const fileWith = (path: string) => () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '';
 
 describe('runDetached', () => {
   it('streams each line as it is printed, and keeps stdout and stderr apart in the output file', async () => {
+    // The command goes on only once the follower has delivered its first line: streaming, shown by events.
+    const go = join(dir, 'stream-go');
     const { lines, onLine } = collect();
+    const seen = (stream: Stream, line: string) => {
+      onLine(stream, line);
+      if (line === 'first') writeFileSync(go, '');
+    };
     const f = files();
-    const started = Date.now();
-    const result = await runDetached({ command: { shell: 'echo first; echo oops >&2; sleep 1; echo second; exit 7' }, files: f, onLine });
+    const result = await runDetached({ command: { shell: `echo first; echo oops >&2; while [ ! -e ${go} ]; do sleep 0.05; done; echo second; exit 7` }, files: f, onLine: seen });
     expect(lines.map((entry) => `${entry.stream}:${entry.line}`)).toEqual(['stdout:first', 'stderr:oops', 'stdout:second']);
-    expect(lines[0].at - started).toBeLessThan(Date.now() - started - 500);
     expect(result).toMatchObject({ exitCode: 7, timedOut: false, aborted: false });
     expect(readFileSync(f.outFile, 'utf8')).toBe('O first\nE oops\nO second\n');
     expect(JSON.parse(readFileSync(f.statusFile, 'utf8'))).toMatchObject({ exitCode: 7 });
@@ -90,5 +84,10 @@ describe('runDetached', () => {
     expect(standing(f)).toBe('not-started');
     expect(await claimNotStarted(f, 100)).toBe(true);
     expect(standing(f)).toBe('not-started');
+  });
+
+  it('sends host commands through ssh as one quoted string', () => {
+    expect(argvFor({ argv: ['virsh', 'shutdown', 'web 01'] }, 'root@kvm01')).toEqual(['ssh', '-o', 'BatchMode=yes', '--', 'root@kvm01', "virsh shutdown 'web 01'"]);
+    expect(argvFor({ shell: 'apt list --upgradable' })).toEqual(['/bin/sh', '-c', 'apt list --upgradable']);
   });
 });

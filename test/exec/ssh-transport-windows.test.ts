@@ -111,12 +111,11 @@ describe('Windows remote commands', () => {
     const { transport } = windowsHost();
     writeFileSync(log, '');
     const base = join(dir, 'step');
-    const remote = transport.session('powershell -NoProfile -Command "Install-WindowsUpdate -AcceptAll"');
+    // runDetached opens the session over the transport itself, as production does.
     const result = await runDetached({
       command: { shell: 'powershell -NoProfile -Command "Install-WindowsUpdate -AcceptAll"' },
       ssh: 'administrator@hv01',
       transport,
-      remote,
       timeoutMs: 800,
       files: { outFile: `${base}.out`, statusFile: `${base}.status`, pidFile: `${base}.pid` },
       onLine: () => {},

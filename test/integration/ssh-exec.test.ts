@@ -1,10 +1,14 @@
-// `on: host` steps against a real sshd on 127.0.0.1: streaming, exit codes, a timeout that ends the
+// `on: host` steps against a real sshd on 127.0.0.1, through the detached runner production uses: streaming, exit codes, a timeout that ends the
 // remote process, and a dropped connection reported as such.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, type Stream } from '../../src/exec/run-command.js';
+import type { Stream } from '../../src/exec/exec-request.js';
 import { SshTransport } from '../../src/exec/ssh-transport.js';
+import { readPids } from '../../src/exec/detached.js';
+import { renderCommand } from '../../src/runbook/template.js';
+import { collect, commandFiles, environOf, processesShowing, run } from '../helpers/detached.js';
 import { isRunning, waitFor } from '../helpers/processes.js';
 import { integrationRequired, sshdUnavailable, startSshd, type TestSshd } from '../helpers/sshd.js';
 
@@ -25,31 +29,30 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     sshd?.stop();
   });
 
-  function collect() {
-    const lines: { stream: Stream; line: string; at: number }[] = [];
-    return { lines, onLine: (stream: Stream, line: string) => lines.push({ stream, line, at: Date.now() }) };
-  }
-
   it('streams remote output line by line as it is printed', async () => {
+    // The command goes on only once the test has seen its first line: streaming, shown by events.
+    const go = join(sshd.dir, 'stream-go');
     const { lines, onLine } = collect();
-    const started = Date.now();
-    const result = await runCommand({ command: { shell: 'echo first; sleep 1; echo second >&2' }, ssh: sshd.destination, transport, onLine });
+    const seen = (stream: Stream, line: string) => {
+      onLine(stream, line);
+      if (line === 'first') writeFileSync(go, '');
+    };
+    const result = await run({ command: { shell: `echo first; while [ ! -e ${go} ]; do sleep 0.05; done; echo second >&2` }, ssh: sshd.destination, transport, onLine: seen });
     expect(lines.map((entry) => `${entry.stream}:${entry.line}`)).toEqual(['stdout:first', 'stderr:second']);
-    expect(lines[0].at - started).toBeLessThan(result.durationMs - 500);
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
     expect(result.connectionLost).toBeUndefined();
   });
 
   it('reports the remote exit code, even 255, as the command’s own', async () => {
-    const seven = await runCommand({ command: { shell: 'exit 7' }, ssh: sshd.destination, transport, onLine: () => {} });
+    const seven = await run({ command: { shell: 'exit 7' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(seven).toMatchObject({ exitCode: 7 });
-    const own255 = await runCommand({ command: { shell: 'echo bye; exit 255' }, ssh: sshd.destination, transport, onLine: () => {} });
+    const own255 = await run({ command: { shell: 'echo bye; exit 255' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(own255).toMatchObject({ exitCode: 255 });
     expect(own255.connectionLost).toBeUndefined();
   });
 
   it('keeps an argv word by word on the remote side; a hostile value is just text', async () => {
-    const result = await runCommand({
+    const result = await run({
       command: { argv: ['printf', '%s|', 'evil;$(touch pwned)', "o'brien"] },
       ssh: sshd.destination,
       transport,
@@ -60,13 +63,13 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   });
 
   it('uses one multiplexed connection for the whole run', async () => {
-    await runCommand({ command: { shell: 'true' }, ssh: sshd.destination, transport, onLine: () => {} });
+    await run({ command: { shell: 'true' }, ssh: sshd.destination, transport, onLine: () => {} });
     expect(await transport.alive()).toBe(true);
   });
 
   it('a timeout ends the remote process, not just the local ssh', async () => {
     const pidFile = join(sshd.dir, 'remote-timeout.pid');
-    const result = await runCommand({
+    const result = await run({
       command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` },
       ssh: sshd.destination,
       transport,
@@ -81,7 +84,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
   it('an abort ends the remote process too', async () => {
     const pidFile = join(sshd.dir, 'remote-abort.pid');
     const controller = new AbortController();
-    const running = runCommand({ command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` }, ssh: sshd.destination, transport, signal: controller.signal, onLine: () => {} });
+    const running = run({ command: { shell: `sleep 300 & echo $! > ${pidFile}; wait` }, ssh: sshd.destination, transport, signal: controller.signal, onLine: () => {} });
     await waitFor(() => {
       try {
         return readFileSync(pidFile, 'utf8').trim() !== '';
@@ -99,7 +102,7 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     // The remote command kills the sshd process that carries its connection (the parent of the
     // wrapper shell): the link goes while the command is still running.
     const own = new SshTransport(sshd.destination, { extraArgs: ['-F', sshd.configFile] });
-    const result = await runCommand({
+    const result = await run({
       command: { shell: "echo working; sleep 0.3; kill -9 $(awk '{print $4}' /proc/$PPID/stat); sleep 5" },
       ssh: sshd.destination,
       transport: own,
@@ -112,9 +115,28 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('on: host over a
     expect(result.error).toMatch(/^lost the ssh connection to 127\.0\.0\.1/);
   });
 
+  it('secrets and env: reach the remote command through the session’s stdin, never an argv or the supervisor’s environment', async () => {
+    const secret = `pw-${randomBytes(6).toString('hex')} it's`;
+    const got = join(sshd.dir, 'secret-got');
+    const go = join(sshd.dir, 'secret-go');
+    const command = renderCommand(
+      `printf '%s|%s' {{ pw }} "$PGPASSWORD" > ${got}; sh -c 'while [ ! -e ${go} ]; do sleep 0.05; done'`,
+      (path) => (path[0] === 'pw' ? secret : undefined),
+      { secret: (path) => path[0] === 'pw', env: { PGPASSWORD: '{{ pw }}' } },
+    );
+    const files = commandFiles();
+    const running = run({ command, files, ssh: sshd.destination, transport, secrets: [secret] });
+    expect(await waitFor(() => existsSync(got), 10_000)).toBe(true);
+    expect(processesShowing(secret)).toEqual([]);
+    expect(environOf(readPids(files)?.supervisor ?? 0)).not.toContain(secret);
+    writeFileSync(go, '');
+    expect(await running).toMatchObject({ exitCode: 0 });
+    expect(readFileSync(got, 'utf8')).toBe(`${secret}|${secret}`);
+  });
+
   it('a host that cannot be reached is reported as a connection failure', async () => {
     const nowhere = new SshTransport(`nobody@127.0.0.1`, { extraArgs: ['-F', sshd.configFile, '-p', '1'] });
-    const result = await runCommand({ command: { shell: 'true' }, ssh: 'nobody@127.0.0.1', transport: nowhere, onLine: () => {} });
+    const result = await run({ command: { shell: 'true' }, ssh: 'nobody@127.0.0.1', transport: nowhere, onLine: () => {} });
     await nowhere.close();
     expect(result.connectionLost).toBe(true);
     expect(result.error).toMatch(/^cannot connect to 127\.0\.0\.1 over ssh/);

@@ -47,9 +47,9 @@ describe('host lock takeover (13.6)', () => {
     const lost = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect(lost[0].reason).toBeInstanceOf(LockRefused);
+    expect(lost[0]?.reason).toBeInstanceOf(LockRefused);
     const holder = readLock(lockPath(root, 'h1'))!;
-    expect(lost[0].reason.message).toContain(`another patchwalk took over the stale lock first: run ${holder.run}`);
+    expect(lost[0]?.reason.message).toContain(`another patchwalk took over the stale lock first: run ${holder.run}`);
     expect(readdirSync(join(root, 'locks'))).toEqual(['h1.lock']);
   });
 
@@ -81,9 +81,9 @@ describe('host lock takeover (13.6)', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     writeFileSync(barrier, '');
-    const [a, b] = (await Promise.all(racers)).map((result) => JSON.parse(String(result.stdout)) as Record<string, string>);
+    const [a = {}, b = {}] = (await Promise.all(racers)).map((result) => JSON.parse(String(result.stdout)) as Record<string, string>);
     for (const host of hosts) {
-      const outcomes = [a[host], b[host]];
+      const outcomes = [a[host] ?? 'missing', b[host] ?? 'missing'];
       expect(outcomes.filter((outcome) => outcome === 'taken-over'), `${host}: ${outcomes.join(' / ')}`).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome.startsWith('refused')), host).toHaveLength(1);
       const winner = a[host] === 'taken-over' ? 'aaaa' : 'bbbb';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { OUTPUT_RING_LINES } from '../../src/limits.js';
+import { OUTPUT_RING_LINES, OUTPUT_VIEW_LINE_CHARS } from '../../src/limits.js';
 import { OutputLog } from '../../src/run/output-log.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -28,5 +28,12 @@ it('searches backwards and forwards through the whole output', () => {
   expect(log.searchBackward('unable to locate', 15_000)).toBe(123);
   expect(log.searchBackward('unable to locate', 123)).toBe(-1);
   expect(log.searchForward('unable to locate', 123)).toBe(15_000);
+  log.close();
+});
+
+it('keeps only the start of a very long line: the console never measures or holds 64 KiB lines', () => {
+  const log = new OutputLog(join(tempDir(), 'console.log'));
+  log.append('stdout', 'x'.repeat(64 * 1024));
+  expect(log.lines(0, 1)[0]?.text).toBe(`${'x'.repeat(OUTPUT_VIEW_LINE_CHARS)}…`);
   log.close();
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/exec/run-command.js';
+import { run } from '../helpers/detached.js';
 import { commandText, renderCommand, renderText, shellQuote, templateRefs, TemplateError } from '../../src/runbook/template.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'patchwalk-template-'));
@@ -13,7 +13,7 @@ const resolve = (path: string[]) => values[path.join('.')];
 
 async function output(command: ReturnType<typeof renderCommand>): Promise<string[]> {
   const lines: string[] = [];
-  const result = await runCommand({ command, onLine: (_stream, line) => lines.push(line) });
+  const result = await run({ command, onLine: (_stream: string, line: string) => lines.push(line) });
   expect(result.exitCode).toBe(0);
   return lines;
 }

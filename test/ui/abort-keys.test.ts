@@ -21,25 +21,39 @@ async function childOf(pidFile: string): Promise<number> {
   return Number(readFileSync(pidFile, 'utf8'));
 }
 
-describe.each([['the console', [] as string[]]])('aborting a running command in %s', (_name, extra) => {
-  it('Ctrl-C asks first; no keeps the command, yes ends it and everything it started (exit 130)', async () => {
+describe('the quit question in the console', () => {
+  it('Ctrl-C asks it while a command runs: back keeps the command, end ends it and everything it started (exit 1)', async () => {
     const { file, pidFile, state } = longRunbook();
-    session = new PtySession(['run', file, ...extra], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+    session = new PtySession(['run', file], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
     const s = session;
     const child = await childOf(pidFile);
     await s.waitFor('started');
     await s.press(KEY.ctrlC);
-    await s.waitFor('Abort the running command');
-    await s.press('n');
-    if (extra.length) await s.press(KEY.enter);
+    await s.waitFor('Quit?');
+    // Leave (the default), end, back: back is two down.
+    await s.press(KEY.down, KEY.down, KEY.enter);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(isRunning(child)).toBe(true);
-    await s.press(KEY.ctrlC);
-    await s.waitFor('Abort the running command');
-    await s.press('y');
-    if (extra.length) await s.press(KEY.enter);
-    expect(await s.wait()).toBe(130);
+    expect(s.text()).not.toContain('Quit?');
+    await s.press('q');
+    await s.waitFor('Quit?');
+    await s.press(KEY.down, KEY.enter);
+    expect(await s.wait()).toBe(1);
     expect(await waitFor(() => !isRunning(child))).toBe(true);
+  }, 40_000);
+
+  it('q then Enter leaves the run resumable with its command still running (exit 130)', async () => {
+    const { file, pidFile, state } = longRunbook();
+    session = new PtySession(['run', file], { cols: 100, rows: 30, env: { PATCHWALK_STATE_DIR: state } });
+    const s = session;
+    const child = await childOf(pidFile);
+    await s.waitFor('started');
+    await s.press('q');
+    await s.waitFor('Quit?');
+    await s.press(KEY.enter);
+    expect(await s.wait()).toBe(130);
+    expect(isRunning(child)).toBe(true);
+    process.kill(child);
   }, 40_000);
 });
 

@@ -96,14 +96,19 @@ describe('patchwalk demo in a terminal', () => {
     expectWholeFrame(s);
     expect(s.screen().filter((line) => line.startsWith('patchwalk '))).toHaveLength(1);
     expect(s.screen().findIndex((line) => line.startsWith('Enter continue'))).toBe(38);
+    // q asks; "end now" (one down from "leave") ends the run.
     await s.press('q');
+    await s.waitFor('Quit?');
+    await s.press(KEY.down, KEY.enter);
     expect(await s.wait()).toBe(1);
   }, 60_000);
 
-  it('Ctrl-C leaves at once with exit 130 and the cursor shown again', async () => {
+  it('Ctrl-C asks; Enter leaves the run resumable with exit 130 and the cursor shown again', async () => {
     const s = start(80, 24);
     await s.waitFor('Host to patch');
     await s.press(KEY.ctrlC);
+    await s.waitFor('Quit?');
+    await s.press(KEY.enter);
     expect(await s.wait()).toBe(130);
     expect(s.tail.lastIndexOf('\u001B[?25h')).toBeGreaterThan(s.tail.lastIndexOf('\u001B[?25l'));
   }, 30_000);

@@ -17,13 +17,25 @@ async function type(stdin: { write: (data: string) => void }, ...keys: string[])
 }
 
 describe('confirm', () => {
-  it('asks y/N, answers on y, and takes Enter as no', async () => {
+  it('asks y/n, answers on y or n, and an empty Enter decides nothing', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(<ConfirmPrompt question="Go on?" destructive={false} onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toBe('? Go on? [y/N]');
+    expect(lastFrame()).toBe('? Go on? [y/n]');
     await tick();
-    await type(stdin, 'x', ENTER, 'y');
-    expect(onAnswer.mock.calls).toEqual([[false], [true]]);
+    await type(stdin, 'x', ENTER);
+    expect(onAnswer).not.toHaveBeenCalled();
+    expect(lastFrame()).toContain('an empty answer decides nothing here: answer y or n');
+    await type(stdin, 'y', 'n');
+    expect(onAnswer.mock.calls).toEqual([[true], [false]]);
+  });
+
+  it('takes Enter as no where no is the safe default (ending a running command)', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<ConfirmPrompt question="Abort?" destructive emptyAnswer={false} hint="[y/N]" onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toBe('? Abort? [y/N]');
+    await tick();
+    await type(stdin, ENTER);
+    expect(onAnswer.mock.calls).toEqual([[false]]);
   });
 });
 
@@ -67,7 +79,7 @@ describe('text input', () => {
     await type(stdin, 'k', 'v', 'm', '0', '2', ENTER);
     expect(lastFrame()).toContain('"kvm02" is not kvm01; type the host name exactly');
     await type(stdin, ENTER);
-    expect(lastFrame()).toContain('type kvm01 to go on, or q to quit');
+    expect(lastFrame()).toContain('✗ type kvm01 to go on');
     await type(stdin, 'K', 'V', 'M', '0', '1', ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
     await type(stdin, 'kvm01\r');
@@ -89,6 +101,19 @@ describe('choice', () => {
     await type(stdin, DOWN, ENTER);
     expect(onAnswer).toHaveBeenCalledWith('wait');
   });
+
+  it('Enter alone answers the default, which is listed first (the quit question leaves the run resumable)', async () => {
+    const onAnswer = vi.fn();
+    const options = [
+      { value: 'end', label: 'End now' },
+      { value: 'leave', label: 'Leave the run interrupted' },
+    ];
+    const { lastFrame, stdin } = render(<ChoicePrompt question="Quit?" options={options} defaultValue="leave" visible={3} onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('❯ Leave the run interrupted');
+    await tick();
+    await type(stdin, ENTER);
+    expect(onAnswer).toHaveBeenCalledWith('leave');
+  });
 });
 
 describe('VM multi-select', () => {
@@ -108,6 +133,6 @@ describe('VM multi-select', () => {
     const { lastFrame } = render(<SelectVmsPrompt question="Shut down" options={names} selected={names} destructive={false} visible={5} onAnswer={() => {}} isActive />);
     const frame = lastFrame() ?? '';
     expect(frame.split('\n')).toHaveLength(6);
-    expect(frame).toContain('(200 offered)');
+    expect(frame).toContain('(200 of 200 ticked)');
   });
 });

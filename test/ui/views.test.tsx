@@ -50,7 +50,7 @@ describe('step list', () => {
 
 describe('footer', () => {
   it('lists the keys that work in the current context, from the keymap', () => {
-    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page');
+    expect(render(<Footer context="typing" extra={[{ keys: 'Enter', hint: 'submit' }]} width={100} />).lastFrame()).toBe('Enter submit  PgUp/PgDn page  End follow  Esc quit from a text field');
     expect(render(<Footer context="browse" hide={['nextMatch', 'previousMatch']} width={120} />).lastFrame()).toBe(
       'Enter continue  ↑↓ scroll  PgUp/PgDn page  End follow  / search  v VMs  ? help  q quit',
     );
@@ -58,7 +58,7 @@ describe('footer', () => {
 });
 
 describe('VM table', () => {
-  const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[index % 4], name: `vm${String(index).padStart(3, '0')}` }));
+  const many: Vm[] = Array.from({ length: 300 }, (_, index) => ({ ...VMS[index % 4]!, name: `vm${String(index).padStart(3, '0')}` }));
   const plans = many.map((vm) => ({ vm, action: vm.state === 'running' ? 'shut down' : 'stays off' }));
 
   it('shows name, state, vCPU, memory, tags and the planned action', () => {
@@ -71,7 +71,7 @@ describe('VM table', () => {
     const frame = render(<VmTable plans={plans} top={100} height={12} width={100} />).lastFrame() ?? '';
     const lines = frame.split('\n');
     expect(lines).toHaveLength(12);
-    expect(lines[0]).toBe('── VMs on this host · 300 VMs, 225 running · 101-108 of 300, ↑↓ scroll');
+    expect(lines[0]).toBe('── VMs 101-108 of 300 · 225 running · ↑↓ scroll');
     expect(frame).toContain('vm100');
     expect(frame).not.toContain('vm099');
   });
@@ -116,12 +116,22 @@ describe('help', () => {
   it('lists every key of the keymap and the prompt keys, in two columns when one would not fit', async () => {
     const { HelpOverlay } = await import('../../src/ui/HelpOverlay.js');
     const tall = render(<HelpOverlay width={70} height={30} />).lastFrame() ?? '';
-    for (const text of ['Enter     continue', '↑/↓       scroll', 'PgUp/PgDn page', '/         search', 'q         quit', 'Ctrl-C    interrupt', 'Space     tick']) {
+    for (const text of ['Enter     continue', '↑/↓       scroll', 'PgUp/PgDn page', '/         search', 'q/Ctrl-C  quit', 'Esc       quit from a text field', 'Space     tick']) {
       expect(tall).toContain(text);
     }
     const short = render(<HelpOverlay width={70} height={10} />).lastFrame() ?? '';
     expect(short.split('\n')).toHaveLength(10);
     expect(short).toContain('quit');
     expect(short).toContain('continue');
+  });
+});
+
+describe('search matches without colour', () => {
+  it('are drawn in inverse video by hand, since NO_COLOR turns Ink styles off', () => {
+    const store = new RunStore(initialState(RUNBOOK, options), join(tempDir(), 'out.log'));
+    for (let index = 0; index < 20; index++) store.output('up', 'stdout', `Unpacking package ${index}`);
+    const frame = render(<OutputPane store={store} view={{ follow: false, top: 0, match: 1, term: 'package 1' }} width={60} height={4} noColour />).lastFrame() ?? '';
+    expect(frame.split('\n')[2]).toBe('\u001B[7m  Unpacking package 1\u001B[27m');
+    store.close();
   });
 });

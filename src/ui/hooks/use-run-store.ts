@@ -1,13 +1,36 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { OUTPUT_FRAME_MS } from '../../limits.js';
+import { useEffect, useState } from 'react';
+import { OUTPUT_FRAME_MS, STATE_FRAME_MS } from '../../limits.js';
 import type { RunStore } from '../run-store.js';
 
-/** Re-renders on every run-state or prompt change; those are few. */
+/**
+ * Re-renders for run-state and prompt changes: the first at once, then at most one a frame, the
+ * last always drawn. A prompt shows without delay; a flood of VM changes costs one render a frame.
+ */
 export function useRunVersion(store: RunStore): number {
-  return useSyncExternalStore(
-    (listener) => store.subscribe(listener),
-    () => store.version,
-  );
+  const [version, setVersion] = useState(store.version);
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    let drawnAt = 0;
+    const draw = () => {
+      timer = undefined;
+      drawnAt = Date.now();
+      setVersion(store.version);
+    };
+    // A change between the first render and this subscription is not lost.
+    if (store.version !== version) draw();
+    const unsubscribe = store.subscribe(() => {
+      if (timer) return;
+      const wait = drawnAt + STATE_FRAME_MS - Date.now();
+      if (wait <= 0) draw();
+      else timer = setTimeout(draw, wait);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+    // Subscribed once per store; `version` is only the starting point.
+  }, [store]);
+  return version;
 }
 
 /**

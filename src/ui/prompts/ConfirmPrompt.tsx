@@ -1,30 +1,38 @@
 import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import { Question } from './Question.js';
 
 interface Props {
   question: string;
   destructive: boolean;
   onAnswer: (value: boolean) => void;
   isActive: boolean;
+  width?: number;
+  /** What Enter alone answers (the prompt model's); without one, Enter asks again. */
+  emptyAnswer?: boolean;
+  hint?: string;
 }
 
-/** y or n; anything else is ignored, and Enter means no: a destructive default is never yes. */
-export function ConfirmPrompt({ question, destructive, onAnswer, isActive }: Props) {
+/** y or n; anything else is ignored. Enter alone decides only where the prompt model says it may. */
+export function ConfirmPrompt({ question, destructive, onAnswer, isActive, width, emptyAnswer, hint }: Props) {
+  const [again, setAgain] = useState(false);
   useInput(
     (input, key) => {
       const first = input.charAt(0).toLowerCase();
       if (first === 'y') onAnswer(true);
-      else if (first === 'n' || key.return || first === '\r') onAnswer(false);
+      else if (first === 'n') onAnswer(false);
+      else if (key.return || first === '\r') {
+        if (emptyAnswer === undefined) setAgain(true);
+        else onAnswer(emptyAnswer);
+      }
     },
     { isActive },
   );
+  const shown = hint ?? (emptyAnswer === undefined ? '[y/n]' : emptyAnswer ? '[Y/n]' : '[y/N]');
   return (
-    <Box>
-      <Text wrap="truncate-end">
-        <Text color={destructive ? 'red' : 'cyan'} bold>
-          ?{' '}
-        </Text>
-        <Text bold>{question}</Text> <Text dimColor>[y/N]</Text>
-      </Text>
+    <Box flexDirection="column">
+      <Question question={question} hint={shown} tone={destructive ? 'red' : 'cyan'} width={width} />
+      {again ? <Text color="yellow">an empty answer decides nothing here: answer y or n</Text> : null}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vm } from '../../src/engine/types.js';
-import { stateText } from '../../src/inventory/vm-rows.js';
+import { stateText } from '../../src/display/vm-rows.js';
 
 const vm = (fields: Partial<Vm>): Vm => ({ name: 'x', id: '1', state: 'running', vcpus: 1, memory_mib: 1024, tags: [], autostart: false, ...fields });
 

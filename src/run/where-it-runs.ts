@@ -1,0 +1,24 @@
+// Where a step's command runs, said the same way by the console and line mode. A command with
+// `on: host` goes over ssh to target.ssh; anything else runs on the operator's own machine, and
+// the label names that machine so nobody mistakes it for the host being patched.
+import { hostname } from 'node:os';
+import { scopeFor, withParamDefaults } from '../engine/context.js';
+import type { RunState } from '../engine/types.js';
+import { kindOfStep } from '../kinds/registry.js';
+
+export function whereItRuns(state: RunState, on: 'local' | 'host' | undefined): string {
+  const ssh = state.runbook.target?.ssh;
+  if (on === 'host' && ssh) {
+    try {
+      return `on ${scopeFor(withParamDefaults(state)).text(ssh)}`;
+    } catch {
+      return `on ${ssh}`;
+    }
+  }
+  return `on this machine (${hostname()})`;
+}
+
+/** The `on:` of a step that runs a command (run, wait), or undefined for other kinds. */
+export function commandPlace(step: object): 'local' | 'host' | undefined {
+  return kindOfStep(step)?.runsOn(step);
+}
