@@ -9,7 +9,7 @@ import { JOURNAL_VERSION } from '../journal/records.js';
 import { RunFolder } from '../journal/run-folder.js';
 import { indexRun } from '../journal/run-index.js';
 import { SECRET_MASK, Secrets } from '../journal/secrets.js';
-import { stateDir } from '../journal/state-dir.js';
+import { prepareStateDir, stateDir } from '../journal/state-dir.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
@@ -62,7 +62,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
-  const root = stateDir();
+  const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);
   let prompt: ReturnType<typeof makePrompter> | undefined;

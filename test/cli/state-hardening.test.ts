@@ -190,7 +190,7 @@ steps:
   - { id: noisy, title: Noisy, run: "echo one; echo two; echo three; exit 4", on_failure: abort }
 `,
     );
-    const result = await cli(['run', file, '--plain', '--yes'], stateDir, { env: { PATCHWALK_TEST_WRITE_FAULT: 'EROFS:.out:1' } });
+    const result = await cli(['run', file, '--plain', '--yes'], stateDir, { env: { PATCHWALK_TEST_WRITE_FAULT: 'EROFS:.out:0' } });
     const { id } = onlyRun(stateDir);
     const out = `${result.stdout}${result.stderr}`;
     expect(result.exitCode).toBe(1);
