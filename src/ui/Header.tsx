@@ -48,6 +48,7 @@ export function Header({ run, title, training, width }: Props) {
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
           {training ? <Text color="magenta" bold> · TRAINING</Text> : null}
           {run.options.yes ? <Text dimColor> · --yes</Text> : null}
+          <Text dimColor> · run {run.options.runId}</Text>
         </Text>
       </Box>
     </Box>
