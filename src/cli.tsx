@@ -62,8 +62,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 function one(args: string[], what: string, command: string): string {
-  if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}; see patchwalk --help`);
-  return args[0];
+  const [only] = args;
+  if (args.length !== 1 || only === undefined) throw new UsageError(`${command} takes exactly one ${what}; see patchwalk --help`);
+  return only;
 }
 
 // Each command is loaded only when chosen: `--help`, `runs` and `schema` must not pay for Ink,

@@ -11,7 +11,7 @@ import type { JournalRecord } from './records.js';
 import { SECRET_MASK, type Secrets } from './secrets.js';
 
 function title(state: RunState, index: number): string {
-  const template = state.runbook.steps[index].title;
+  const template = state.runbook.steps[index]?.title ?? '';
   try {
     return scopeFor(state).text(template);
   } catch {
@@ -67,6 +67,7 @@ export function derivedRecords(state: RunState, previous: RunState, at: number):
   const records: JournalRecord[] = [];
   state.steps.forEach((step, index) => {
     const before = previous.steps[index];
+    if (!before) return;
     if (before.status === 'pending' && step.status !== 'pending' && step.startedAt !== undefined) {
       records.push({ type: 'step-start', at: step.startedAt, step: step.id, index, title: title(state, index) });
     }
