@@ -40,7 +40,7 @@ function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
-    const ch = source[i];
+    const ch = source.charAt(i);
     if (/\s/.test(ch)) {
       i++;
       continue;
@@ -67,7 +67,7 @@ function tokenize(source: string): Token[] {
     }
     if (NAME_START.test(ch)) {
       const start = i;
-      while (i < source.length && NAME_PART.test(source[i])) i++;
+      while (i < source.length && NAME_PART.test(source.charAt(i))) i++;
       tokens.push({ kind: 'name', value: source.slice(start, i), offset: start });
       continue;
     }
@@ -115,8 +115,16 @@ class Parser {
     return expr;
   }
 
+  /** The next token; past the last one (tokenize always ends with one) it is the end token. */
   private peek(): Token {
-    return this.tokens[this.index];
+    return this.tokens[this.index] ?? { kind: 'end', offset: this.tokens.at(-1)?.offset ?? 0 };
+  }
+
+  /** The next token, consumed. */
+  private take(): Token {
+    const token = this.peek();
+    this.index++;
+    return token;
   }
 
   /** The operator spelling of the next token, treating and/or/not/in/matches as operators. */
@@ -164,7 +172,7 @@ class Parser {
   }
 
   private primary(): Expr {
-    const token = this.tokens[this.index++];
+    const token = this.take();
     switch (token.kind) {
       case 'string':
       case 'number':
@@ -196,7 +204,7 @@ class Parser {
    * captured output could choose the pattern and so decide the condition.
    */
   private pattern(): Expr {
-    const token = this.tokens[this.index++];
+    const token = this.take();
     if (token.kind !== 'string') {
       const found = token.kind === 'end' ? 'the expression ends' : `found ${describe(token)}`;
       throw new ExpressionError(
@@ -213,7 +221,7 @@ class Parser {
     const path = [first.value];
     while (this.peek().kind === 'op' && (this.peek() as { value: string }).value === '.') {
       this.index++;
-      const part = this.tokens[this.index++];
+      const part = this.take();
       if (part.kind !== 'name') throw new ExpressionError('expected a name after "."', part.offset);
       path.push(part.value);
     }
@@ -231,7 +239,7 @@ class Parser {
   }
 
   private expect(op: string): void {
-    const token = this.tokens[this.index++];
+    const token = this.take();
     if (this.opOf(token) !== op) throw new ExpressionError(`expected "${op}", found ${describe(token)}`, token.offset);
   }
 }

@@ -76,7 +76,7 @@ export function decode(bytes: Uint8Array): ReadResult {
   let line = 1;
   for (let index = 0; index < lineStart; index++) if (bytes[index] === 0x0a) line++;
   const col = Buffer.from(bytes.subarray(lineStart, offset)).toString('utf8').length + 1;
-  const hex = bytes[offset].toString(16).padStart(2, '0');
+  const hex = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
   return {
     problem: `runbook is not valid UTF-8: byte 0x${hex} at offset ${offset} is not part of a UTF-8 character; save the file as UTF-8`,
     at: { line, col },
@@ -87,14 +87,14 @@ export function decode(bytes: Uint8Array): ReadResult {
 function firstInvalidByte(bytes: Uint8Array): number {
   let index = 0;
   while (index < bytes.length) {
-    const lead = bytes[index];
+    const lead = bytes[index]!; // index < bytes.length, checked by the loop
     if (lead < 0x80) {
       index++;
       continue;
     }
     // [length, lowest allowed second byte, highest]: this excludes overlong forms, surrogates and
     // code points past U+10FFFF, as the standard's table of well-formed sequences does.
-    const form =
+    const form: [length: number, low: number, high: number] | undefined =
       lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
       : lead === 0xe0 ? [3, 0xa0, 0xbf]
       : lead === 0xed ? [3, 0x80, 0x9f]

@@ -81,6 +81,8 @@ interface Scope {
 
 function checkName(name: string[], scope: Scope, what: string): string | undefined {
   const [root, field, ...rest] = name;
+  // Template and expression parsers only hand over names with at least one part.
+  if (root === undefined) return `${what} is empty: expected a name`;
   if (root === 'vm') {
     if (!scope.perVm) return `${what} "${name.join('.')}" is only defined inside a per-VM step (each_vm)`;
     if (field === undefined || rest.length > 0 || !VM_FIELDS.includes(field)) {
@@ -104,8 +106,8 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     if (index >= scope.stepIndex) return `${what} "${name.join('.')}" reads step "${field}", which does not run until later`;
     return undefined;
   }
-  if (Object.hasOwn(BUILTIN_ROOTS, root)) {
-    const fields = BUILTIN_ROOTS[root];
+  const fields = Object.hasOwn(BUILTIN_ROOTS, root) ? BUILTIN_ROOTS[root] : undefined;
+  if (fields !== undefined) {
     if (field === undefined || rest.length > 0 || !fields.includes(field)) {
       return `${what} "${name.join('.')}": ${root} has ${fields.join(', ')}${field ? didYouMean(field, fields) : ''}`;
     }

@@ -118,10 +118,12 @@ function unionFindings(issue: Issue & { code: 'invalid_union' }, value: unknown,
   // The value has the right shape for one branch ({ retry: 3, then: … }, an argv list) and is wrong
   // inside it: say what is wrong there, not that the whole value has the wrong type.
   const matching = branchesForValue(issue);
-  if (matching.length === 1) {
+  const [only] = matching;
+  if (only !== undefined && matching.length === 1) {
     const union = schemaAt(schema, issue.path as PathSegment[]) as { def?: { type?: string; options?: z.ZodType[] } } | undefined;
-    const option = union?.def?.type === 'union' ? union.def.options?.[matching[0]] : undefined;
-    return issue.errors[matching[0]].flatMap((inner) => issueFindings(inner as Issue, data, path, (unwrap(option) as z.ZodType | undefined) ?? schema, option === undefined));
+    const option = union?.def?.type === 'union' ? union.def.options?.[only] : undefined;
+    // branchesForValue returns indexes into issue.errors, so the branch is there.
+    return (issue.errors[only] ?? []).flatMap((inner) => issueFindings(inner as Issue, data, path, (unwrap(option) as z.ZodType | undefined) ?? schema, option === undefined));
   }
   const expected = new Set<string>();
   for (const branch of branches) {
@@ -146,7 +148,7 @@ const DURATION_UNITS: [RegExp, string][] = [
 /** "5min" -> "5m", "2 hours" -> "2h": the duration the operator most likely meant. */
 function durationHint(text: string): string {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
-  const unit = match && DURATION_UNITS.find(([words]) => words.test(match[2].toLowerCase()))?.[1];
+  const unit = match && DURATION_UNITS.find(([words]) => words.test(match[2]!.toLowerCase()))?.[1];
   return match && unit ? ` (did you mean "${match[1]}${unit}"?)` : '';
 }
 
@@ -237,17 +239,20 @@ function stepFindings(step: unknown, index: number, data: unknown): Finding[] {
     return [{ path, message: `expected a step (a mapping with id, title and an action), got ${kindOfValue(step)}` }];
   }
   const kinds = stepKindsIn(step);
-  if (kinds.length === 1) {
+  const [kind, second] = kinds;
+  // Every kind in STEP_KINDS has its schema in STEP_SCHEMAS: both come from the same registry.
+  const kindSchema = kind === undefined ? undefined : STEP_SCHEMAS[kind];
+  if (kind !== undefined && kindSchema !== undefined && kinds.length === 1) {
     // on, capture and env are run-step keys; elsewhere say so rather than "unknown key".
-    return schemaFindings(STEP_SCHEMAS[kinds[0]], step, data, path).map((finding) => {
+    return schemaFindings(kindSchema, step, data, path).map((finding) => {
       const key = finding.path[2];
       if (!finding.atKey || finding.path.length !== 3 || typeof key !== 'string' || !STEP_EXTRA_KEYS.includes(key)) return finding;
-      if (kinds[0] === 'wait' && key === 'on') return { ...finding, message: 'in a wait step, "on" goes inside wait:' };
-      return { ...finding, message: `"${key}" only works on run steps, not on ${kinds[0]}` };
+      if (kind === 'wait' && key === 'on') return { ...finding, message: 'in a wait step, "on" goes inside wait:' };
+      return { ...finding, message: `"${key}" only works on run steps, not on ${kind}` };
     });
   }
-  if (kinds.length > 1) {
-    return [{ path: [...path, kinds[1]], atKey: true, message: `a step does one thing, but this one has both ${kinds[0]} and ${kinds[1]}` }];
+  if (kind !== undefined && second !== undefined) {
+    return [{ path: [...path, second], atKey: true, message: `a step does one thing, but this one has both ${kind} and ${second}` }];
   }
   const findings: Finding[] = Object.keys(step)
     .filter((key) => !ALL_STEP_KEYS.includes(key))

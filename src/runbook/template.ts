@@ -16,7 +16,7 @@ export interface TemplateRef {
 export function templateRefs(text: string): TemplateRef[] {
   const refs: TemplateRef[] = [];
   for (const match of text.matchAll(TEMPLATE)) {
-    const raw = match[1].trim();
+    const raw = match[1]!.trim(); // TEMPLATE always captures group 1
     refs.push({ raw, path: PATH.test(raw) ? raw.split('.') : [], offset: match.index ?? 0 });
   }
   return refs;
@@ -111,7 +111,7 @@ export function renderCommand(spec: CommandSpec, resolve: Resolve, options: Comm
     let at = 0;
     for (const match of part.matchAll(TEMPLATE)) {
       if (match.index > at) pieces.push(shellQuote(part.slice(at, match.index)));
-      const raw = match[1].trim();
+      const raw = match[1]!.trim(); // TEMPLATE always captures group 1
       const value = PATH.test(raw) ? resolve(raw.split('.')) : undefined;
       if (!isData(value)) throw new TemplateError(raw);
       pieces.push(isSecret(raw) ? reference(valueText(value)) : shellQuote(valueText(value)));

@@ -161,7 +161,7 @@ export class YamlSource {
   private lineStart(offset: number): Position {
     const { line } = this.positionOf(offset);
     let at = this.lines.lineStarts[line - 1] ?? 0;
-    while (at < this.text.length && this.text[at] !== '\n' && /\s/.test(this.text[at])) at++;
+    while (at < this.text.length && this.text[at] !== '\n' && /\s/.test(this.text.charAt(at))) at++;
     return { line, col: at - (this.lines.lineStarts[line - 1] ?? 0) + 1 };
   }
 
@@ -254,6 +254,6 @@ function quotedOffset(raw: string, offset: number): number {
 function syntaxMessage(message: string): string {
   // The parser recurses per level of [ and {, and reports running out of stack as its message.
   if (/maximum call stack size exceeded/i.test(message)) return 'YAML syntax: lists or mappings nested too deeply';
-  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const first = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }

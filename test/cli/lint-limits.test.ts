@@ -14,7 +14,7 @@ const CLEAN = 'runbook: 1\ntitle: Clean\nsteps:\n  - { id: a, title: A, note: hi
 const GUARD = { timeout: 60_000 };
 
 /** The heap flags the installed CLI runs with, from its shebang. */
-const HEAP_FLAGS = readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).filter((word) => word.startsWith('--max-'));
+const HEAP_FLAGS = (readFileSync(CLI, 'utf8').split('\n')[0] ?? '').split(/\s+/).filter((word) => word.startsWith('--max-'));
 
 interface Report {
   ok: boolean;

@@ -101,7 +101,7 @@ describe('hostile expressions', () => {
 
 describe('lookups that reach Object.prototype', () => {
   it('read as undefined', () => {
-    const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0]] as Value;
+    const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0] ?? ''] as Value;
     expect(evaluate(parseExpression('constructor'), plain)).toBeUndefined();
     expect(truthy(evaluate(parseExpression('__proto__ == null and toString == null'), plain))).toBe(true);
     expect(evaluate(parseExpression('host'), plain)).toBe('kvm01');

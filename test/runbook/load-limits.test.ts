@@ -17,7 +17,7 @@ describe('runbook limits', () => {
   });
 
   it('text over the byte cap (a run copy read for resume) is refused', () => {
-    expect(problems(`# ${'x'.repeat(RUNBOOK_MAX_BYTES)}\n`)[0].message).toMatch(/^runbook is too big: \d+ bytes; a runbook may be at most 2 MB/);
+    expect(problems(`# ${'x'.repeat(RUNBOOK_MAX_BYTES)}\n`)[0]?.message).toMatch(/^runbook is too big: \d+ bytes; a runbook may be at most 2 MB/);
   });
 
   it('too many YAML tokens is refused before the document is built', () => {

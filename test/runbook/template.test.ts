@@ -57,7 +57,7 @@ describe('templates', () => {
 
 describe('names that are Object.prototype properties', () => {
   // A lookup over a plain object finds Object.prototype's members; what comes back is not data.
-  const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0]];
+  const plain = (path: string[]) => ({ host: 'kvm01' } as Record<string, unknown>)[path[0] ?? ''];
 
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('{{ %s }} is undefined, never a function\'s source', (name) => {
     expect(() => renderText(`x {{ ${name} }}`, plain)).toThrow(new TemplateError(name));
