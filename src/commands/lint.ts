@@ -53,16 +53,19 @@ export async function lintPaths(paths: string[], format: string, out: NodeJS.Wri
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format ${format}: expected text or json`);
   const files = await runbookFiles(paths);
   if (files.length === 0) throw new UsageError(`no runbooks (*.yaml, *.yml) found in ${paths.join(', ')}`);
-  const results: { file: string; problems: Problem[] }[] = [];
+  const results: { file: string; problems: Problem[]; hints: Problem[] }[] = [];
   for (const file of files) {
-    const { problems } = await loadRunbookFile(file);
-    results.push({ file, problems });
+    const { problems, hints = [] } = await loadRunbookFile(file);
+    results.push({ file, problems, hints });
   }
   const total = results.reduce((sum, result) => sum + result.problems.length, 0);
   if (format === 'json') {
-    out.write(`${JSON.stringify({ ok: total === 0, files: results.length, problems: results.flatMap((result) => result.problems) }, null, 2)}\n`);
+    const hints = results.flatMap((result) => result.hints);
+    out.write(`${JSON.stringify({ ok: total === 0, files: results.length, problems: results.flatMap((result) => result.problems), hints }, null, 2)}\n`);
   } else {
     for (const result of results) for (const problem of result.problems) out.write(`${formatProblem(problem)}\n`);
+    // Hints are advice: printed, never failing the lint.
+    for (const result of results) for (const hint of result.hints) out.write(`${formatProblem({ ...hint, message: `hint: ${hint.message}` })}\n`);
     const bad = results.filter((result) => result.problems.length > 0).length;
     out.write(total === 0 ? `${files.length} runbook(s) OK\n` : `${total} problem(s) in ${bad} of ${files.length} runbook(s)\n`);
   }

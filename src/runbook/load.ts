@@ -13,6 +13,8 @@ export interface LoadResult {
   source: string;
   runbook?: Runbook;
   problems: Problem[];
+  /** Advice that does not stop the runbook from running. */
+  hints?: Problem[];
 }
 
 function fieldName(path: readonly (string | number)[], data: unknown): string {
@@ -92,14 +94,15 @@ export function loadRunbookText(file: string, text: string, options: LoadOptions
   const findings: ScalarFinding[] = [...structureFindings(data), ...referenceFindings(data)].filter(
     (finding) => !(options.rehearsal && finding.message === HOST_WITHOUT_SSH),
   );
-  const problems = findings.map((finding) => {
+  const placed = (finding: ScalarFinding): Problem => {
     const position =
       finding.offset !== undefined ? source.positionInScalar(finding.path, finding.offset) : source.positionAt(finding.path, finding.atKey);
     return { file, ...position, field: fieldName(finding.path, data), message: finding.message };
-  });
-  problems.sort(byPosition);
-  if (problems.length > 0) return { file, source: text, problems };
-  return { file, source: text, runbook: RunbookSchema.parse(data), problems };
+  };
+  const problems = findings.filter((finding) => !finding.hint).map(placed).sort(byPosition);
+  const hints = findings.filter((finding) => finding.hint).map(placed).sort(byPosition);
+  if (problems.length > 0) return { file, source: text, problems, hints };
+  return { file, source: text, runbook: RunbookSchema.parse(data), problems, hints };
 }
 
 export async function loadRunbookFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {

@@ -292,6 +292,46 @@ function selectorFindings(step: Raw, path: PathSegment[], vms: Vm[]): ScalarFind
   return findings;
 }
 
+/**
+ * Advice about the order of steps: a note right before a step that changes the world is read and
+ * passed, so a decision wants a confirm; and when the VMs must be shut down for the patch, a
+ * reboot with VMs still running takes them down hard.
+ */
+function orderHints(data: Raw, steps: Raw[], vms: Vm[] | undefined): ScalarFinding[] {
+  const hints: ScalarFinding[] = [];
+  const shutdownRequired = isRecord(data.patch) && data.patch.vm_shutdown === 'required';
+  const stillRunning = new Set((vms ?? []).filter((vm) => vm.state === 'running').map((vm) => vm.name));
+  let shutdownSeen = false;
+  steps.forEach((step, index) => {
+    const kind = kindOfStep(step);
+    const next = steps[index + 1];
+    const nextKind = next ? kindOfStep(next) : undefined;
+    if (kind?.spec.text && nextKind?.facts.destructive) {
+      hints.push({ path: ['steps', index, kind.key], message: `a note before ${nextKind.key} is read and passed; if the operator must decide something first, use confirm: instead`, hint: true });
+    }
+    if (kind?.facts.destructive && !kind.facts.restartsHost) {
+      shutdownSeen = true;
+      const selector = (() => {
+        try {
+          return kind.selector(step);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (vms && selector !== undefined) for (const vm of selectVms(vms, selector, [])) stillRunning.delete(vm.name);
+    }
+    if (shutdownRequired && kind?.facts.restartsHost) {
+      const names = [...stillRunning];
+      if (!vms && !shutdownSeen) {
+        hints.push({ path: ['steps', index, kind.key], message: 'patch.vm_shutdown is required, but no step before this reboot shuts VMs down: they would go down hard', hint: true });
+      } else if (vms && names.length > 0) {
+        hints.push({ path: ['steps', index, kind.key], message: `patch.vm_shutdown is required, but ${names.join(', ')} would still be running at this reboot and go down hard`, hint: true });
+      }
+    }
+  });
+  return hints;
+}
+
 export function referenceFindings(data: unknown): ScalarFinding[] {
   if (!isRecord(data)) return [];
   const steps = stepList(data);
@@ -319,6 +359,8 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     findings.push(...stepRuleFindings(step, path, data));
     if (vms) findings.push(...selectorFindings(step, path, vms));
   });
+
+  findings.push(...orderHints(data, steps, vms));
 
   const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true };
   for (const key of ['title', 'summary', 'inventory', 'target']) {

@@ -18,6 +18,8 @@ export interface Finding {
   /** Point at the key rather than the value (unknown keys). */
   atKey?: boolean;
   message: string;
+  /** Advice, not an error: lint prints it, and the runbook still runs. */
+  hint?: boolean;
 }
 
 type Issue = z.core.$ZodIssue;
