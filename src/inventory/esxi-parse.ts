@@ -59,14 +59,14 @@ export function parseGetAllVms(text: string): GetAllVms {
   const headerAt = lines.findIndex((line) => HEADER.test(line));
   for (const line of lines) {
     const skipped = /^Skipping invalid VM '(\d+)'/.exec(line);
-    if (skipped) result.skipped.push(skipped[1]);
+    if (skipped) result.skipped.push(skipped[1]!);
   }
   if (headerAt < 0) {
     const other = lines.find((line) => line.trim() && !/^Skipping invalid VM/.test(line));
     if (other) throw new Error(`vim-cmd vmsvc/getallvms printed no table: ${asText(other).slice(0, 120)}`);
     return result;
   }
-  const header = lines[headerAt];
+  const header = lines[headerAt]!; // headerAt >= 0 was checked just above
   const body = lines.slice(headerAt + 1);
   const rowLike = body.filter((line) => ROW_START.test(line));
   const versionAt = mostCommon(
@@ -100,8 +100,8 @@ function columns(line: string, versionAt: number): { before: string; guestOs: st
   let before = line.slice(0, versionAt).trimEnd();
   let guestOs = '';
   const guest = / {2,}(\S+)$/.exec(before);
-  if (guest && !/\.vmt?x$/.test(guest[1])) {
-    guestOs = guest[1];
+  if (guest && !/\.vmt?x$/.test(guest[1]!)) {
+    guestOs = guest[1]!;
     before = before.slice(0, guest.index);
   }
   // After three spaces of padding, a `[…] ` that runs to the `.vmx`.
@@ -170,7 +170,7 @@ export function splitByVm(text: string): { head: string; byVmid: Map<string, str
     const newline = section.indexOf('\n');
     byVmid.set((newline < 0 ? section : section.slice(0, newline)).trim(), newline < 0 ? '' : section.slice(newline + 1));
   }
-  return { head, byVmid };
+  return { head: head ?? '', byVmid };
 }
 
 /** `vim-cmd vmsvc/get.summary VMID`: numCpu and memorySizeMB from the config section. */

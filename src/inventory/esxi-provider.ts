@@ -58,7 +58,7 @@ export class EsxiProvider implements InventoryProvider {
     if (table.unparsed.length > 0) {
       // A VM missing from the list would be left running through the host's reboot.
       throw new Error(
-        `vim-cmd vmsvc/getallvms: cannot read ${table.unparsed.length === 1 ? 'this row' : `${table.unparsed.length} rows, the first`}, so the VM list would be incomplete: ${table.unparsed[0].slice(0, 160)}`,
+        `vim-cmd vmsvc/getallvms: cannot read ${table.unparsed.length === 1 ? 'this row' : `${table.unparsed.length} rows, the first`}, so the VM list would be incomplete: ${table.unparsed[0]!.slice(0, 160)}`,
       );
     }
     const vms = table.vms.filter((vm) => !vm.template);
@@ -104,7 +104,7 @@ export class EsxiProvider implements InventoryProvider {
     const ids = this.vmids.get(name) ?? [];
     if (ids.length === 0) throw new Error(`no VM named ${name} on this ESXi host`);
     if (ids.length > 1) throw new Error(`${ids.length} VMs are named ${name} (vmids ${ids.join(', ')}); rename one first`);
-    return ids[0];
+    return ids[0]!; // exactly one, checked just above
   }
 
   static powerArgs(action: Exclude<VmAction, 'migrate'>, vmid: string): string[] {

@@ -29,7 +29,9 @@ export function powershellArgv(script: string): string[] {
 
 /** Decodes an -EncodedCommand argument back to the script, for tests. */
 export function decodeScript(argv: string[]): string {
-  return Buffer.from(argv[argv.length - 1], 'base64').toString('utf16le');
+  const encoded = argv.at(-1);
+  if (encoded === undefined) throw new TypeError('decodeScript: empty argv');
+  return Buffer.from(encoded, 'base64').toString('utf16le');
 }
 
 export const LIST_SCRIPT =
@@ -56,7 +58,9 @@ const STATE_BY_NUMBER: Record<number, string> = {
 };
 
 export function hypervState(value: unknown): VmState {
-  const name = (typeof value === 'number' ? STATE_BY_NUMBER[value] : String(value ?? '')).replace(/Critical$/, '');
+  const raw = typeof value === 'number' ? STATE_BY_NUMBER[value] : String(value ?? '');
+  if (raw === undefined) throw new TypeError(`unknown Hyper-V VM state number ${String(value)}`);
+  const name = raw.replace(/Critical$/, '');
   switch (name) {
     case 'Running':
       return 'running';
@@ -101,7 +105,7 @@ export function parseGetVm(text: string): Vm[] {
   try {
     data = JSON.parse(trimmed);
   } catch {
-    throw new Error(`Get-VM printed something that is not JSON: ${trimmed.split('\n')[0].slice(0, 120)}`);
+    throw new Error(`Get-VM printed something that is not JSON: ${(trimmed.split('\n')[0] ?? '').slice(0, 120)}`);
   }
   const items = (Array.isArray(data) ? data : [data]) as Record<string, unknown>[];
   const garbled = items.find((item) => String(item.Name ?? item.VMName ?? '').includes('\uFFFD'));
@@ -127,7 +131,7 @@ export function parseGetVm(text: string): Vm[] {
 export function powershellError(stderr: string): string {
   if (stderr.includes('#< CLIXML')) {
     const parts = [...stderr.matchAll(/<S S="Error">([\s\S]*?)<\/S>/g)].map((match) =>
-      match[1].replace(/_x000D__x000A_/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+      match[1]!.replace(/_x000D__x000A_/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
     );
     return parts.join('').split('\n').map((line) => line.trim()).find(Boolean) ?? 'PowerShell failed';
   }

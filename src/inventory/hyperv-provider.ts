@@ -71,7 +71,7 @@ export class HypervProvider implements InventoryProvider {
         state: async (name) => {
           const states = (await this.states.get(name)) ?? [];
           if (states.length !== 1) throw new Error(`Hyper-V has ${states.length} virtual machines named '${name}'`);
-          return states[0];
+          return states[0]!; // exactly one, checked just above
         },
       },
       this.pollMs,

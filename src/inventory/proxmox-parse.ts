@@ -81,7 +81,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text.trim() || '[]');
   } catch {
-    throw new Error(`${what} printed something that is not JSON: ${text.trim().split('\n')[0].slice(0, 120)}`);
+    throw new Error(`${what} printed something that is not JSON: ${(text.trim().split('\n')[0] ?? '').slice(0, 120)}`);
   }
 }
 

@@ -71,7 +71,7 @@ export class ProxmoxProvider implements InventoryProvider {
     const ids = this.vmids.get(name) ?? [];
     if (ids.length === 0) throw new Error(`no VM named ${name} on node ${this.node}`);
     if (ids.length > 1) throw new Error(`${ids.length} VMs are named ${name} (vmids ${ids.join(', ')}); rename one first`);
-    return ids[0];
+    return ids[0]!; // exactly one, checked just above
   }
 
   /**
@@ -178,5 +178,5 @@ export const proxmoxProvider: ProviderDescriptor = {
   flavour: 'posix',
   reboot: LINUX_REBOOT,
   snapshots: true,
-  create: ({ run, node, destination }) => new ProxmoxProvider(node ?? (destination ?? '').replace(/^.*@/, '').split('.')[0], run),
+  create: ({ run, node, destination }) => new ProxmoxProvider(node ?? (destination ?? '').replace(/^.*@/, '').split('.')[0] ?? '', run),
 };

@@ -43,14 +43,17 @@ export async function domstate(name: string): Promise<string> {
 /** The <domain> elements of a <node> fixture file, each as its own XML text. */
 export function fixtureDomains(file: string): { name: string; xml: string }[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/<domain[\s\S]*?<\/domain>/g)].map((match) => ({
-    xml: match[0],
-    name: /<name>([\s\S]*?)<\/name>/
-      .exec(match[0])![1]
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&'),
-  }));
+  return [...text.matchAll(/<domain[\s\S]*?<\/domain>/g)].map((match) => {
+    const named = /<name>([\s\S]*?)<\/name>/.exec(match[0]);
+    if (!named) throw new Error(`a <domain> in ${file} has no <name>`);
+    return {
+      xml: match[0],
+      name: named[1]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    };
+  });
 }
 
 export interface TestHost {

@@ -6,7 +6,8 @@ import { parseJournal, type JournalRead } from '../../src/journal/journal-reader
 export function onlyRun(stateDir: string): { id: string; dir: string } {
   const ids = readdirSync(join(stateDir, 'runs'));
   if (ids.length !== 1) throw new Error(`expected one run in ${stateDir}, found ${ids.length}`);
-  return { id: ids[0], dir: join(stateDir, 'runs', ids[0]) };
+  const id = ids[0]!; // exactly one, checked just above
+  return { id, dir: join(stateDir, 'runs', id) };
 }
 
 export function journalOf(runDir: string): JournalRead {

@@ -22,6 +22,12 @@ import { patchwalk, tempDir, writeRunbook, ROOT } from '../helpers/cli.js';
 import { domstate, ensureLibvirtd, libvirtUnavailable, loadTestHost, TEST_URI, virsh, type TestHost } from '../helpers/libvirt.js';
 import { integrationRequired } from '../helpers/sshd.js';
 
+function first<T>(list: T[]): T {
+  const item = list[0];
+  if (!item) throw new Error('empty');
+  return item;
+}
+
 const unavailable = libvirtUnavailable();
 if (unavailable && !integrationRequired()) console.warn(`libvirt integration tests skipped: ${unavailable}`);
 
@@ -84,8 +90,9 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('libvirt provide
 
   it('names the VM and the command when virsh refuses', async () => {
     const results = await provider.power({ action: 'start', vms: ['no-such-vm'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
-    expect(results[0].outcome).toBe('error');
-    expect(results[0].message).toBe(`no domain named no-such-vm on ${TEST_URI}`);
+    const result = first(results);
+    expect(result.outcome).toBe('error');
+    expect(result.message).toBe(`no domain named no-such-vm on ${TEST_URI}`);
   });
 
   it('a VM named "1" is controlled by its UUID, and domain id 1 (another VM) is left alone', async () => {

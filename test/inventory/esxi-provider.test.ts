@@ -3,6 +3,12 @@ import { EsxiProvider } from '../../src/inventory/esxi-provider.js';
 import { parseAutostart, parseGetAllVms, parsePowerState, parseSummary, splitByVm, vimFault } from '../../src/inventory/esxi-parse.js';
 import { fixture, recorded } from './recorded.js';
 
+function at<T>(list: T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`no item at index ${index}`);
+  return item;
+}
+
 describe('ESXi parsing (recorded vim-cmd output)', () => {
   it('reads getallvms: names with spaces and shell characters, multi-line annotations, skipped VMs', () => {
     const { vms, unparsed, skipped } = parseGetAllVms(fixture('esxi/getallvms.txt'));
@@ -12,8 +18,8 @@ describe('ESXi parsing (recorded vim-cmd output)', () => {
       ['4', 'evil;$(touch pwned)'],
       ['12', 'db01'],
     ]);
-    expect(vms[3].annotation).toBe('Primary database\ntags: db prod\nPatch with the application team.');
-    expect(vms[1].file).toBe('[datastore1] web 01 (prod)/web 01 (prod).vmx');
+    expect(at(vms, 3).annotation).toBe('Primary database\ntags: db prod\nPatch with the application team.');
+    expect(at(vms, 1).file).toBe('[datastore1] web 01 (prod)/web 01 (prod).vmx');
     expect([unparsed, skipped]).toEqual([[], ['7']]);
     expect(parseGetAllVms(fixture('esxi/getallvms-empty.txt')).vms).toEqual([]);
   });
@@ -33,11 +39,11 @@ describe('ESXi parsing (recorded vim-cmd output)', () => {
       ['1698', 'vCLS-6b723342-8292-1962-f970-0422f48bc6ea', 'crxSys1Guest', false, true],
     ]);
     // Nothing glued onto db01: its annotation is its own three lines.
-    expect(vms[3].annotation).toBe('Primary database\ntags: db prod\nPatch with the application team.');
-    expect(vms[5].file).toBe('[datastore1] win-214/win-214.vmx');
-    expect(vms[6].annotation).toBe('tags: lab');
-    expect(vms[7].file).toBe('[datastore1] Büro-Server/Büro-Server.vmx');
-    expect(vms[8].file).toMatch(/^\[\] \/var\/run\/crx\/infra\/vCLS-.*\.vmx$/);
+    expect(at(vms, 3).annotation).toBe('Primary database\ntags: db prod\nPatch with the application team.');
+    expect(at(vms, 5).file).toBe('[datastore1] win-214/win-214.vmx');
+    expect(at(vms, 6).annotation).toBe('tags: lab');
+    expect(at(vms, 7).file).toBe('[datastore1] Büro-Server/Büro-Server.vmx');
+    expect(at(vms, 8).file).toMatch(/^\[\] \/var\/run\/crx\/infra\/vCLS-.*\.vmx$/);
   });
 
   it('reports a row it cannot split instead of hiding it in an annotation', () => {
@@ -71,15 +77,15 @@ function esxiHost(states: Record<string, string>, overrides: (argv: string[]) =>
   return recorded((argv) => {
     const special = overrides(argv);
     if (special) return special;
-    if (argv[0] === 'sh' && argv[2].includes('get.summary')) {
+    if (argv[0] === 'sh' && (argv[2] ?? '').includes('get.summary')) {
       const ids = argv.slice(4);
       const stdout = summaries.head + ids.map((id) => `@pw-vm ${id}\n${(summaries.byVmid.get(id) ?? fixture('esxi/power-getstate-not-found.txt')).replace(/powerState = "\w+"/, `powerState = "${states[id] === 'on' ? 'poweredOn' : states[id] === 'off' ? 'poweredOff' : 'suspended'}"`)}`).join('');
       return { stdout };
     }
-    if (argv[0] === 'sh' && argv[2].includes('power.getstate')) {
+    if (argv[0] === 'sh' && (argv[2] ?? '').includes('power.getstate')) {
       return { stdout: argv.slice(4).map((id) => `@pw-vm ${id}\nRetrieved runtime info\nPowered ${states[id]}\n`).join('') };
     }
-    const [, verb, vmid] = argv;
+    const [, verb, vmid = ''] = argv;
     if (verb === 'vmsvc/getallvms') return { stdout: fixture(table) };
     if (verb === 'vmsvc/power.shutdown' || verb === 'vmsvc/power.off') return (states[vmid] = 'off'), {};
     if (verb === 'vmsvc/power.on') return (states[vmid] = 'on'), {};
@@ -94,8 +100,8 @@ describe('ESXi provider', () => {
     const { run, calls } = esxiHost({ ...everyOn(), 4: 'off', 18: 'suspended' });
     const vms = await new EsxiProvider(run).list();
     expect(calls).toHaveLength(2);
-    expect(calls[1].slice(0, 2)).toEqual(['sh', '-c']);
-    expect(calls[1].slice(3)).toEqual(['patchwalk', '1', '3', '4', '12', '18', '21', '24', '1698']);
+    expect(at(calls, 1).slice(0, 2)).toEqual(['sh', '-c']);
+    expect(at(calls, 1).slice(3)).toEqual(['patchwalk', '1', '3', '4', '12', '18', '21', '24', '1698']);
     expect(vms.map((vm) => [vm.name, vm.id, vm.state, vm.autostart, vm.system ?? false])).toEqual([
       ['vcenter01', '1', 'running', true, false],
       ['web 01 (prod)', '3', 'running', false, false],
@@ -107,7 +113,7 @@ describe('ESXi provider', () => {
       ['vCLS-6b723342-8292-1962-f970-0422f48bc6ea', '1698', 'running', false, true],
     ]);
     expect(vms[1]).toMatchObject({ tags: ['web', 'prod'], vcpus: 2, memory_mib: 4096 });
-    expect(vms[3].tags).toEqual(['db', 'prod']);
+    expect(at(vms, 3).tags).toEqual(['db', 'prod']);
   });
 
   it('a row that cannot be read fails the listing, naming the row', async () => {
@@ -119,7 +125,7 @@ describe('ESXi provider', () => {
 
   it('never powers a vCLS VM', async () => {
     const { run, calls } = esxiHost(everyOn());
-    const [result] = await new EsxiProvider(run, 5).power({ action: 'shutdown', vms: ['vCLS-6b723342-8292-1962-f970-0422f48bc6ea'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
+    const result = at(await new EsxiProvider(run, 5).power({ action: 'shutdown', vms: ['vCLS-6b723342-8292-1962-f970-0422f48bc6ea'], timeoutMs: 1000, concurrency: 1, onState: () => {} }), 0);
     expect(result.outcome).toBe('error');
     expect(result.message).toMatch(/is a vSphere Cluster Services VM that vCenter runs on this host; patchwalk never powers it/);
     expect(calls.some((argv) => argv[1]?.startsWith('vmsvc/power.shutdown'))).toBe(false);
@@ -136,7 +142,7 @@ describe('ESXi provider', () => {
     expect(results.every((result) => result.outcome === 'ok')).toBe(true);
     const polls = calls.filter((argv) => argv[0] === 'sh');
     expect(polls).toHaveLength(2);
-    expect(polls[0].slice(4)).toEqual(['1', '3', '4', '12', '18', '21', '24']);
+    expect(at(polls, 0).slice(4)).toEqual(['1', '3', '4', '12', '18', '21', '24']);
     expect(calls.filter((argv) => argv[1] === 'vmsvc/power.shutdown')).toHaveLength(7);
   });
 
@@ -156,19 +162,19 @@ describe('ESXi provider', () => {
 
   it('a graceful shutdown without VMware Tools fails with the fault message and the VM name', async () => {
     const { run } = esxiHost(everyOn(), (argv) => (argv[1] === 'vmsvc/power.shutdown' ? { stdout: fixture('esxi/power-shutdown-no-tools.txt') } : undefined));
-    const [result] = await new EsxiProvider(run, 5).power({ action: 'shutdown', vms: ['db01'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
+    const result = at(await new EsxiProvider(run, 5).power({ action: 'shutdown', vms: ['db01'], timeoutMs: 1000, concurrency: 1, onState: () => {} }), 0);
     expect(result.outcome).toBe('error');
     expect(result.message).toBe('vim-cmd vmsvc/power.shutdown db01 failed: ToolsUnavailable: Cannot complete operation because VMware Tools is not running in this virtual machine.');
   });
 
   it('an unknown VM and a vanished one get clear messages', async () => {
     const { run } = esxiHost({}, (argv) =>
-      argv[0] === 'sh' && argv[2].includes('power.getstate') ? { stdout: `@pw-vm 3\n${fixture('esxi/power-getstate-not-found.txt')}` } : undefined,
+      argv[0] === 'sh' && (argv[2] ?? '').includes('power.getstate') ? { stdout: `@pw-vm 3\n${fixture('esxi/power-getstate-not-found.txt')}` } : undefined,
     );
     const provider = new EsxiProvider(run, 5);
-    const [missing] = await provider.power({ action: 'start', vms: ['web99'], timeoutMs: 500, concurrency: 1, onState: () => {} });
+    const missing = at(await provider.power({ action: 'start', vms: ['web99'], timeoutMs: 500, concurrency: 1, onState: () => {} }), 0);
     expect(missing.message).toBe('no VM named web99 on this ESXi host');
-    const [gone] = await provider.power({ action: 'start', vms: ['web 01 (prod)'], timeoutMs: 500, concurrency: 1, onState: () => {} });
+    const gone = at(await provider.power({ action: 'start', vms: ['web 01 (prod)'], timeoutMs: 500, concurrency: 1, onState: () => {} }), 0);
     expect(gone.message).toBe('vim-cmd vmsvc/power.getstate web 01 (prod) failed: NotFound: Unable to find a VM corresponding to "99"');
   });
 });

@@ -3,6 +3,12 @@ import { HypervProvider } from '../../src/inventory/hyperv-provider.js';
 import { decodeScript, parseGetVm, powershellArgv, powershellError, psQuote, STATES_SCRIPT } from '../../src/inventory/hyperv-parse.js';
 import { fixture, recorded } from './recorded.js';
 
+function at<T>(list: T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`no item at index ${index}`);
+  return item;
+}
+
 describe('Hyper-V parsing (recorded Get-VM | ConvertTo-Json)', () => {
   it('reads Windows PowerShell 5.1 output: numeric enums, odd names, notes tags', () => {
     const vms = parseGetVm(fixture('hyperv/get-vm-ps51.json'));
@@ -13,7 +19,7 @@ describe('Hyper-V parsing (recorded Get-VM | ConvertTo-Json)', () => {
       ['sql01 [old]', 'paused', false],
     ]);
     expect(vms[0]).toMatchObject({ id: '3f8a1c2e-5b7d-4e21-9c3a-0d1e2f3a4b5c', vcpus: 2, memory_mib: 4096, tags: ['web', 'prod'] });
-    expect(vms[2].tags).toEqual(['lab']);
+    expect(at(vms, 2).tags).toEqual(['lab']);
   });
 
   it('reads one VM (a bare object) with enums as strings, and an empty host', () => {
@@ -97,7 +103,7 @@ describe('Hyper-V provider', () => {
     });
     const results = await new HypervProvider(run, 5).power({ action: 'shutdown', vms: ['legacy01'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
     expect(results[0]).toMatchObject({ outcome: 'error' });
-    expect(results[0].message).toMatch(/^Stop-VM legacy01 failed: The virtual machine 'legacy01' could not be shut down/);
+    expect(at(results, 0).message).toMatch(/^Stop-VM legacy01 failed: The virtual machine 'legacy01' could not be shut down/);
   });
 
   it('lists Büro-Server and stops it by its exact name, polling all VMs with one Get-VM at a time', async () => {
@@ -107,7 +113,7 @@ describe('Hyper-V provider', () => {
       if (script.includes('Get-VM | Select-Object Name, Id, State')) return { stdout: fixture('hyperv/get-vm-ps51-utf8.json') };
       if (script.includes(STATES_SCRIPT)) return { stdout: JSON.stringify(Object.entries(states).map(([Name, State]) => ({ Name, State }))) };
       const stopped = /-ceq '((?:[^']|'')*)'.*Stop-VM/.exec(script);
-      if (stopped) return (states[stopped[1].replaceAll("''", "'")] = 3), {};
+      if (stopped) return (states[stopped[1]!.replaceAll("''", "'")] = 3), {};
       return undefined;
     });
     const provider = new HypervProvider(run, 5);

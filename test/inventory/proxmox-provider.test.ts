@@ -3,6 +3,12 @@ import { ProxmoxProvider } from '../../src/inventory/proxmox-provider.js';
 import { parseConfigDump, parseQemuConfig, parseQemuList, parseQmStatus, proxmoxState } from '../../src/inventory/proxmox-parse.js';
 import { fixture, recorded } from './recorded.js';
 
+function at<T>(list: T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`no item at index ${index}`);
+  return item;
+}
+
 describe('Proxmox parsing (recorded pvesh and qm output)', () => {
   it('reads the qemu list sorted by vmid, with tags, templates marked, and an empty node', () => {
     const vms = parseQemuList(fixture('proxmox/qemu-list.json'));
@@ -54,7 +60,7 @@ describe('Proxmox parsing (recorded pvesh and qm output)', () => {
 });
 
 const isList = (argv: string[]) => argv[0] === 'pvesh' && argv[1] === 'get' && /^\/nodes\/[^/]+\/qemu$/.test(argv[2] ?? '');
-const isConfigDump = (argv: string[]) => argv[0] === 'sh' && argv[1] === '-c' && argv[2].includes('/etc/pve/nodes/$1/qemu-server');
+const isConfigDump = (argv: string[]) => argv[0] === 'sh' && argv[1] === '-c' && (argv[2] ?? '').includes('/etc/pve/nodes/$1/qemu-server');
 
 function node(states: Record<string, string>, list = 'proxmox/qemu-list.json', configs = 'proxmox/qemu-server-configs.txt') {
   return recorded((argv) => {
@@ -70,8 +76,8 @@ function node(states: Record<string, string>, list = 'proxmox/qemu-list.json', c
       return { stdout: JSON.stringify(rows) };
     }
     if (isConfigDump(argv)) return { stdout: fixture(configs) };
-    if (argv[0] === 'qm' && (argv[1] === 'shutdown' || argv[1] === 'stop')) return (states[argv[2]] = 'stopped'), {};
-    if (argv[0] === 'qm' && argv[1] === 'start') return (states[argv[2]] = 'running'), {};
+    if (argv[0] === 'qm' && (argv[1] === 'shutdown' || argv[1] === 'stop')) return (states[argv[2] ?? ''] = 'stopped'), {};
+    if (argv[0] === 'qm' && argv[1] === 'start') return (states[argv[2] ?? ''] = 'running'), {};
     if (argv[0] === 'qm' && argv[1] === 'migrate') return {};
     return undefined;
   });
@@ -87,8 +93,8 @@ function bigNode(count: number) {
       return { stdout: JSON.stringify(rows) };
     }
     if (isConfigDump(argv)) return { stdout: Object.keys(states).map((vmid) => `@pw-conf ${vmid}\nonboot: 1\n`).join('') };
-    if (argv[0] === 'qm' && argv[1] === 'shutdown') return (states[argv[2]] = 'stopped'), {};
-    if (argv[0] === 'qm' && argv[1] === 'start') return (states[argv[2]] = 'running'), {};
+    if (argv[0] === 'qm' && argv[1] === 'shutdown') return (states[argv[2] ?? ''] = 'stopped'), {};
+    if (argv[0] === 'qm' && argv[1] === 'start') return (states[argv[2] ?? ''] = 'running'), {};
     return undefined;
   });
 }
@@ -181,7 +187,7 @@ describe('Proxmox provider', () => {
     const base = node(states);
     const failing = recorded((argv) => (argv[0] === 'qm' && argv[1] === 'shutdown' ? { exitCode: 2, stderr: fixture('proxmox/qm-error-no-vm.txt') } : undefined));
     const mixed = async (argv: string[], options?: object) => (argv[1] === 'shutdown' ? failing.run(argv, options) : base.run(argv, options));
-    const [result] = await new ProxmoxProvider('pve1', mixed, 5).power({ action: 'shutdown', vms: ['web01'], timeoutMs: 1000, concurrency: 1, onState: () => {} });
+    const result = at(await new ProxmoxProvider('pve1', mixed, 5).power({ action: 'shutdown', vms: ['web01'], timeoutMs: 1000, concurrency: 1, onState: () => {} }), 0);
     expect(result.message).toBe("qm shutdown web01 (101) failed: Configuration file 'nodes/pve1/qemu-server/999.conf' does not exist");
   });
 });
