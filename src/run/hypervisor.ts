@@ -11,7 +11,7 @@ import type {
   RebootRequest,
   SnapshotRequest,
 } from '../inventory/provider.js';
-import { UsageError } from '../exit-codes.js';
+import { KnownCauseError, UsageError } from '../exit-codes.js';
 import { renderText } from '../runbook/template.js';
 import { SshConnections, type RemoteFlavour } from '../exec/ssh-transport.js';
 import { runLocal, runOver } from '../inventory/provider-exec.js';
@@ -60,10 +60,16 @@ class LazyProvider implements InventoryProvider {
     }
   }
   private call<T>(use: (real: InventoryProvider) => Promise<T>): Promise<T> {
-    return Promise.resolve().then(() => {
-      this.built ??= this.build();
-      return use(this.built);
-    });
+    return Promise.resolve()
+      .then(() => {
+        this.built ??= this.build();
+        return use(this.built);
+      })
+      .catch((error: unknown) => {
+        // A host that cannot be reached or a tool that fails is a cause outside patchwalk: it is
+        // named as such, never reported as an internal error.
+        throw error instanceof KnownCauseError || error instanceof UsageError || !(error instanceof Error) ? error : new KnownCauseError(error.message, { cause: error });
+      });
   }
   list(options?: Parameters<InventoryProvider['list']>[0]): Promise<Vm[]> {
     return this.call((real) => real.list(options));

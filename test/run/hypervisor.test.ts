@@ -39,3 +39,10 @@ ${steps}`),
     ]);
   });
 });
+
+it('a host that cannot be reached is a named cause, not an internal error', async () => {
+  const { KnownCauseError } = await import('../../src/exit-codes.js');
+  const runbook = runbookFrom('runbook: 1\ntitle: T\ninventory: { provider: libvirt, uri: "qemu+ssh://root@127.0.0.1:1/system" }\nsteps:\n  - { id: v, title: V, vms: {} }\n');
+  const { provider } = hypervisorFor(runbook);
+  await expect(provider.list()).rejects.toBeInstanceOf(KnownCauseError);
+});
