@@ -33,7 +33,7 @@ describe('lint reads only regular files', () => {
     execFileSync('mkfifo', [join(dir, 'a.yaml')]);
     writeRunbook(dir, 'b.yaml', CLEAN);
     const message = 'cannot read runbook: is a named pipe (FIFO), not a regular file';
-    expect(await lintJson([dir])).toEqual({ exitCode: 2, report: { ok: false, files: 2, problems: [{ file: join(dir, 'a.yaml'), line: 1, col: 1, field: '', message }] } });
+    expect(await lintJson([dir])).toEqual({ exitCode: 2, report: { ok: false, files: 2, problems: [{ file: join(dir, 'a.yaml'), line: 1, col: 1, field: '', message }], hints: [] } });
     const alone = await patchwalk(['lint', join(dir, 'a.yaml')], GUARD);
     expect([alone.exitCode, alone.stdout]).toEqual([2, `${join(dir, 'a.yaml')}:1:1: ${message}\n1 problem(s) in 1 of 1 runbook(s)`]);
   });
