@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 // component tests (ink-testing-library, *.test.tsx). No processes, daemons or pseudo-terminals.
 export default defineConfig({
   test: {
+    // Nothing here starts processes that outlive a test: threads start faster than forks.
+    pool: 'threads',
+    // These tests share no global state, so one module graph per worker serves them all: most of
+    // the time of a small test file is loading zod, yaml and Ink again.
+    isolate: false,
     include: [
       'test/engine/**/*.test.ts',
       'test/runbook/**/*.test.ts',
