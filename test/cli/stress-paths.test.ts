@@ -18,14 +18,23 @@ const PROMPTS = {
 } as const;
 
 /** Each answer, then stdin closes. */
-const ANSWERS = { empty: '\n', garbage: 'maybe\n', q: 'q\n', eof: '' } as const;
+const ANSWERS = { empty: '\n', yes: 'y\n', no: 'n\n', garbage: 'maybe\n', q: 'q\n', eof: '' } as const;
+
+/** The one explicit decline among them: "none of these VMs" at the shutdown set, before anything is off. */
+const DECLINES = new Set(['select-vms (shutdown)/no']);
 
 const cases = Object.entries(PROMPTS).flatMap(([prompt, reach]) => Object.entries(ANSWERS).map(([answer, text]) => [prompt, answer, reach, text] as const));
 
 describe('line mode under stress', () => {
-  it.each(cases)('%s, %s: the run stays resumable', async (_prompt, answer, reach, text) => {
+  it.each(cases)('%s, %s: the run stays resumable, or ends by an explicit no with nothing off', async (prompt, answer, reach, text) => {
     const state = tempDir('patchwalk-stress-');
     const result = await patchwalk([...ARGS, ...reach.args], { input: reach.before + text, env: { PATCHWALK_STATE_DIR: state } });
+    if (DECLINES.has(`${prompt}/${answer}`)) {
+      expect(result.exitCode).toBe(1);
+      expect(String(result.stdout)).toContain('operator declined the shutdown');
+      expect(String(result.stdout)).not.toMatch(/NOT BACK/);
+      return;
+    }
     // An input param accepts any text (and q is text there): it goes on to the next question.
     expect(result.exitCode, `${String(result.stdout)}\n${String(result.stderr)}`).toBe(3);
     expect(String(result.stderr)).toContain('the run is kept; go on with: patchwalk resume');
