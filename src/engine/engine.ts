@@ -12,7 +12,7 @@ import { scopeFor } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
-import { indexVms, namesSomething, noMatch } from './run-vms.js';
+import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
@@ -360,8 +360,7 @@ function enterStep(d: RunState, step: Step, at: number): void {
 /** The VM of the per-VM pass in progress, if the step is per-VM. */
 function currentItemVm(d: RunState): Vm | undefined {
   const item = d.steps[d.cursor]?.items?.find((candidate) => candidate.status === 'pending' || candidate.status === 'running');
-  const position = item ? d.vmIndex?.[item.vm] : undefined;
-  return position === undefined ? undefined : d.vms?.[position];
+  return item ? vmNamed(d, item.vm) : undefined;
 }
 
 function startAction(d: RunState, at: number): void {
@@ -508,8 +507,7 @@ function abortRun(d: RunState, reason: string, at: number, interrupted = false):
 /** The VMs this run stopped that are still off. */
 export function stoppedAndOff(state: RunState): string[] {
   return state.stoppedByRun.filter((name) => {
-    const position = state.vmIndex?.[name];
-    const vm = position === undefined ? undefined : state.vms?.[position];
+    const vm = vmNamed(state, name);
     return vm?.state === 'shut-off' || vm?.state === 'paused';
   });
 }
@@ -531,11 +529,7 @@ function restored(d: RunState, event: EngineEvent & { at: number }, at: number):
   const failures = event.type === 'vm-power-done' ? event.results.filter((result) => result.outcome !== 'ok') : [];
   for (const failure of failures) d.notices.push({ at, level: 'warn', text: `${failure.name} did not start: ${failure.message ?? failure.outcome}` });
   if (event.type === 'vm-power-done') {
-    for (const result of event.results) {
-      const position = result.outcome === 'ok' ? d.vmIndex?.[result.name] : undefined;
-      const vm = position === undefined ? undefined : d.vms?.[position];
-      if (vm) vm.state = 'running';
-    }
+    for (const result of event.results) if (result.outcome === 'ok') setVmState(d, result.name, 'running');
   }
   const started = event.type === 'vm-power-done' ? event.results.length - failures.length : 0;
   d.phase = 'aborted';

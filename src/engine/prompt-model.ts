@@ -105,6 +105,7 @@ export const QUIT_CHOICES = {
   leave: 'Leave the run interrupted, to resume later',
   restore: 'Start the VMs this run stopped, then end',
   end: 'End now and leave them as they are',
+  back: 'Go back to the run',
 } as const;
 export type QuitChoice = keyof typeof QUIT_CHOICES;
 

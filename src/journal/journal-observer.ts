@@ -5,6 +5,7 @@ import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
 import type { Effect, EngineEvent, RunState } from '../engine/types.js';
 import { describeEffect } from '../engine/effects.js';
+import { vmNamed } from '../engine/run-vms.js';
 import { kindOfStep } from '../kinds/registry.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { JournalRecord } from './records.js';
@@ -100,14 +101,9 @@ function vmStateRecords(state: RunState, previous: RunState, at: number): Journa
   const records: JournalRecord[] = [];
   const sameList = previous.vms !== undefined && previous.vms.length === vms.length && state.vmIndex === previous.vmIndex;
   vms.forEach((vm, position) => {
-    const before = sameList ? previous.vms?.[position] : vmBefore(previous, vm.name);
+    const before = sameList ? previous.vms?.[position] : vmNamed(previous, vm.name);
     if (before === vm) return;
     if (before?.state !== vm.state) records.push({ type: 'vm-state', at, vm: vm.name, from: before?.state ?? null, to: vm.state });
   });
   return records;
-}
-
-function vmBefore(previous: RunState, name: string) {
-  const position = previous.vmIndex?.[name];
-  return position === undefined ? undefined : previous.vms?.[position];
 }

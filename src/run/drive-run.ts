@@ -20,8 +20,6 @@ export class QuitRequested extends Error {
   }
 }
 
-/** What the operator decided at the quit question; `back` returns to the run. */
-export type QuitDecision = QuitChoice | 'back';
 
 export class NoInputError extends Error {
   constructor(readonly question: string) {
@@ -111,13 +109,12 @@ export class RunDriver {
       .finally(() => (this.quitPending = undefined));
   }
 
-  private async askQuit(): Promise<QuitDecision> {
+  private async askQuit(): Promise<QuitChoice> {
     this.quitAsking = true;
     const prompt = quitQuestion(stoppedAndOff(this.state));
-    prompt.options.push({ value: 'back', label: 'Go back to the run' });
     try {
       const answer = await this.deps.prompter.ask(prompt, { stepId: 'quit', signal: this.controller.signal });
-      return String(answer) as QuitDecision;
+      return String(answer) as QuitChoice;
     } catch (error) {
       // q again at the quit question means what Enter means: leave, resumable.
       if (error instanceof QuitRequested) return 'leave';
@@ -128,7 +125,7 @@ export class RunDriver {
   }
 
   /** While an action runs: end it and everything it started, or leave it running and go. */
-  private actOnQuit(decision: QuitDecision): void {
+  private actOnQuit(decision: QuitChoice): void {
     if (decision === 'back') return;
     if (decision === 'end') this.abort('the operator quit and ended the run');
     else if (decision === 'restore') {

@@ -76,11 +76,11 @@ describe('the quit question', () => {
     const prompt = quitQuestion(['web01', 'web02', 'db01']);
     expect(prompt.question).toBe('web01, web02, db01 are off because of this run. Quit?');
     expect(prompt.default).toBe('leave');
-    expect(prompt.options.map((option) => option.value)).toEqual(['leave', 'restore', 'end']);
+    expect(prompt.options.map((option) => option.value)).toEqual(['leave', 'restore', 'end', 'back']);
     expect(interpretLine(prompt, '')).toEqual({ kind: 'answer', value: 'leave' });
   });
 
   it('offers no restore when the run has stopped nothing', () => {
-    expect(quitQuestion([]).options.map((option) => option.value)).toEqual(['leave', 'end']);
+    expect(quitQuestion([]).options.map((option) => option.value)).toEqual(['leave', 'end', 'back']);
   });
 });
