@@ -21,6 +21,9 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk watch [RUN|latest] [--plain]  follow a run read-only from another session (default: the
+                                              run being driven now, else the newest); q leaves
+    $ patchwalk resume RUN --take-over --reason "…"  take a run over from the operator driving it
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -29,7 +32,9 @@ const HELP = `
     --plain       line-by-line output even on a terminal
     --format      lint: text or json; report: md or json
     --json        machine-readable output
-    --take-over   take over a stale host lock (its process is gone) without asking
+    --take-over   take over a stale host lock (its process is gone) without asking; with resume, take
+                  the run over from its driver even while they drive it (journaled as a handover)
+    --reason      why: journaled with a handover (resume --take-over)
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -50,6 +55,7 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  reason: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -91,9 +97,12 @@ async function main(): Promise<number> {
       return (await import('./commands/runs.js')).printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
+      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain, reason: flags.reason }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'watch':
+      if (args.length > 1) throw new UsageError('watch takes at most one run id; see patchwalk --help');
+      return (await import('./commands/watch.js')).watchRun(args[0], { plain: flags.plain }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

@@ -172,3 +172,16 @@ export const REGEX_CACHE_ENTRIES = 256;
 
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
+
+// Watching a run, and handing it over ----------------------------------------------------------
+
+/** How often a watcher looks for appended journal and output bytes when fs.watch says nothing. */
+export const WATCH_POLL_MS = 250;
+/** Most bytes a watcher reads from a journal or output file in one go; the rest on the next turn. */
+export const WATCH_READ_CHUNK_BYTES = 256 * 1024;
+/** How long `resume --take-over` waits for a live driver to let go of the run before taking it anyway. */
+export const HANDOVER_WAIT_MS = 10_000;
+/** How often the taking-over session looks whether the previous driver has let go. */
+export const HANDOVER_POLL_MS = 100;
+/** Longest handover reason kept in the journal. */
+export const HANDOVER_REASON_MAX_CHARS = 500;

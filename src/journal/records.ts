@@ -51,6 +51,8 @@ export type JournalRecord =
   | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
   | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
   | { type: 'torn-record'; at: number; bytes: number; line: number }
-  | { type: 'run-end'; at: number; phase: string; outcome?: string };
+  | { type: 'run-end'; at: number; phase: string; outcome?: string }
+  /** `resume --take-over`: who took the run from whom, and why; `live` when the previous driver was still at it. */
+  | { type: 'handover'; at: number; from: Operator; to: Operator; reason: string; live: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;
