@@ -92,7 +92,7 @@ describe('resume --take-over --reason', () => {
     const report = await patchwalk(['report', run.id], { env: { PATCHWALK_STATE_DIR: state } });
     expect(report.stdout).toMatch(/Handed over \|[^\n]*to [^\n]*\(from 192\.0\.2\.7\)[^\n]*shift change at 02:00/);
     const json = await patchwalk(['report', run.id, '--format', 'json'], { env: { PATCHWALK_STATE_DIR: state } });
-    expect(JSON.parse(json.stdout).run.handovers).toEqual([expect.objectContaining({ reason: 'shift change at 02:00', live: true })]);
+    expect(JSON.parse(String(json.stdout)).run.handovers).toEqual([expect.objectContaining({ reason: 'shift change at 02:00', live: true })]);
   }, 90_000);
 
   it('a line-mode driver that is taken over says so and ends with 130', async () => {

@@ -109,7 +109,7 @@ describe('patchwalk watch --plain', () => {
     await driver.press('y');
     const result = await watching;
     expect(result.exitCode).toBe(0);
-    const out = result.stdout;
+    const out = String(result.stdout);
     expect(out).toContain('hello-from-driver');
     expect(out).toContain('waiting for');
     expect(out).toContain('Go on with the last step?');
