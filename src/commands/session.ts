@@ -26,6 +26,7 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { HandoverDetector } from '../watch/handover.js';
+import { printable } from '../display/printable.js';
 import { driverName, RunFollower } from '../watch/run-follower.js';
 import { followLive } from '../watch/live.js';
 import type { RecordOf } from '../journal/records.js';
@@ -303,7 +304,7 @@ export class Session {
     closeConsole: () => Promise<void>,
   ): Promise<never> {
     const { io, folder } = this.setup;
-    const by = `${driverName(record.to)}${record.reason ? ` (${record.reason})` : ''}`;
+    const by = printable(`${driverName(record.to)}${record.reason ? ` (${record.reason})` : ''}`);
     if (console) {
       const state = this.driver?.current ?? this.state;
       const current = this.exec.current;
@@ -433,6 +434,7 @@ export class Session {
       }
       throw error;
     } finally {
+      detector.stop();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onDetach);
       process.off('SIGHUP', onDetach);

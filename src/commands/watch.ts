@@ -11,6 +11,7 @@ import type { RecordOf } from '../journal/records.js';
 import { Replayer } from '../journal/replay.js';
 import { RunFolder } from '../journal/run-folder.js';
 import { stateDir } from '../journal/state-dir.js';
+import { printable } from '../display/printable.js';
 import { PlainRenderer } from '../plain/plain-renderer.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
 import { loadRunbookText } from '../runbook/load.js';
@@ -79,8 +80,9 @@ async function watchPlain(folder: RunFolder, initial: Parameters<typeof PlainRen
     progress: (stepId, text) => renderer.progress(stepId, text),
     standing: (standing: WatchStanding) => {
       const driver = standing.driver ? `${standing.driver.user}${standing.driver.ssh_client ? ` from ${standing.driver.ssh_client}` : ''}` : '';
-      if (driver && driver !== said.driver) io.stdout.write(`  ${style.dim('driven by')} ${driver}\n`);
-      if (standing.waiting && standing.waiting !== said.waiting) io.stdout.write(`  ${style.cyan('…')} ${standing.waiting}\n`);
+      // Journal text may hold anything a runbook or another session wrote: shown as printable text only.
+      if (driver && driver !== said.driver) io.stdout.write(`  ${style.dim('driven by')} ${printable(driver)}\n`);
+      if (standing.waiting && standing.waiting !== said.waiting) io.stdout.write(`  ${style.cyan('…')} ${printable(standing.waiting)}\n`);
       said = { driver, waiting: standing.waiting ?? '', handover: standing.handover?.at ?? 0 };
     },
   };

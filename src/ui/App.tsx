@@ -4,6 +4,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { colourDisabled } from '../display/colour.js';
+import { printable } from '../display/printable.js';
 import { describeStep, runbookTitle, stepTitles } from '../display/step-text.js';
 import { isFinished } from '../engine/engine.js';
 import { withParamDefaults } from '../engine/context.js';
@@ -215,7 +216,7 @@ export function App({ store, driver, training, onExit }: Props) {
   if (open?.prompt.kind !== 'continue' && !finished) footerHidden.push('continue');
   if (finished) footerHidden.push('continue', 'quit');
   const footerExtra = watching
-    ? [{ keys: '', hint: `watching · driven by ${driverName(watching.driver)}` }, ...(finished ? [{ keys: 'Enter/q', hint: 'exit' }] : [])]
+    ? [{ keys: '', hint: `watching · driven by ${printable(driverName(watching.driver))}` }, ...(finished ? [{ keys: 'Enter/q', hint: 'exit' }] : [])]
     : finished
       ? [{ keys: 'Enter/q', hint: 'exit' }]
       : open?.prompt.kind === 'continue'

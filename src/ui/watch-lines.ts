@@ -6,7 +6,7 @@ import { driverName, type WatchStanding } from '../watch/run-follower.js';
 export function watchLines(standing: WatchStanding): string[] {
   const lines: string[] = [];
   const handover = standing.handover;
-  if (handover) lines.push(`taken over by ${driverName(handover.to)}${handover.reason ? ` (${printable(handover.reason)})` : ''}`);
+  if (handover) lines.push(`taken over by ${printable(driverName(handover.to))}${handover.reason ? ` (${printable(handover.reason)})` : ''}`);
   if (standing.waiting && !standing.ended) lines.push(printable(standing.waiting));
   return lines;
 }
