@@ -2,6 +2,7 @@
 // The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
 // is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB.
 // Parses the command line and hands off; each command lives in src/commands/.
+import './argv-mask.js';
 import './v8-flags.js';
 import './process-env.js';
 import './bench-report.js';
