@@ -125,12 +125,19 @@ async function watchConsole(folder: RunFolder, initial: Parameters<typeof PlainR
   follower.pump();
   const mounted = mountWatcher(store, { stdin: io.stdin as NodeJS.ReadStream, stdout: io.stdout as NodeJS.WriteStream });
   const live = followLive(follower, folder);
+  // Ctrl-C comes as a key in the console; a dropped session (SIGHUP) or SIGTERM leaves like q.
   const onSignal = () => undefined;
+  let leave: () => void = () => {};
+  const left = new Promise<void>((resolve) => (leave = resolve));
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', leave);
+  process.on('SIGTERM', leave);
   try {
-    await mounted.exited;
+    await Promise.race([mounted.exited, left]);
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGHUP', leave);
+    process.off('SIGTERM', leave);
     live.stop();
     await mounted.close();
     rmSync(scratch, { recursive: true, force: true });
