@@ -34,6 +34,9 @@ describe('patchwalk watch, in a terminal', () => {
     const driver = open(['run', file], state);
     await driver.waitFor('Go on with the last step?');
     const run = onlyRun(state);
+    // The whole state dir as the driver left it: the watcher must add or change nothing, not even the run index.
+    const stateBefore = allFiles(state).sort();
+    const indexBefore = readFileSync(join(state, 'index.json'), 'utf8');
 
     const watcher = open(['watch'], state);
     let screen = await watcher.waitFor('waiting for');
@@ -52,6 +55,8 @@ describe('patchwalk watch, in a terminal', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(readFileSync(join(run.dir, 'journal.jsonl'), 'utf8')).toBe(journalBefore);
     expect(allFiles(run.dir).sort()).toEqual(filesBefore);
+    expect(allFiles(state).sort()).toEqual(stateBefore);
+    expect(readFileSync(join(state, 'index.json'), 'utf8')).toBe(indexBefore);
     expect(driver.text()).toContain('Go on with the last step?');
     expect(watcher.exitCode).toBeUndefined();
 
