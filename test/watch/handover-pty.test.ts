@@ -95,6 +95,31 @@ describe('resume --take-over --reason', () => {
     expect(JSON.parse(String(json.stdout)).run.handovers).toEqual([expect.objectContaining({ reason: 'shift change at 02:00', live: true })]);
   }, 90_000);
 
+  it('taken over while a command runs: the command goes on, the new driver attaches to it and runs the rest, the old one runs nothing more', async () => {
+    const dir = tempDir('patchwalk-handover-');
+    const state = join(dir, 'state');
+    const marker = join(dir, 'after.txt');
+    const file = writeRunbook(
+      dir,
+      'running.yaml',
+      `runbook: 1\ntitle: Running\nsteps:\n  - { id: slow, title: Slow, run: "echo slow-started; sleep 3; echo slow-finished" }\n  - { id: after, title: After, run: "echo $PPID >> ${marker}" }\n`,
+    );
+    const a = open(['run', file, '--plain'], state);
+    await a.waitFor('slow-started');
+    const run = onlyRun(state);
+    const b = await patchwalk(['resume', run.id, '--take-over', '--reason', 'pager duty'], { env: { PATCHWALK_STATE_DIR: state } });
+    expect(b.exitCode).toBe(0);
+    expect(String(b.stdout)).toContain('slow-finished');
+    expect(await a.wait()).toBe(130);
+    // The step after ran once, by the new driver.
+    expect(readFileSync(marker, 'utf8').trim().split('\n')).toHaveLength(1);
+    const all = records(run.dir);
+    expect(all.filter((record) => record.type === 'exec-start' && record.step === 'slow')).toHaveLength(1);
+    expect(all.filter((record) => record.type === 'exec-attach' && record.step === 'slow')).toHaveLength(1);
+    const stopped = all.findIndex((record) => record.type === 'interrupted' && record.signal === 'handover');
+    expect(all.slice(stopped + 1).every((record) => !('pid' in record) || record.pid !== a.process.pid)).toBe(true);
+  }, 60_000);
+
   it('a line-mode driver that is taken over says so and ends with 130', async () => {
     const dir = tempDir('patchwalk-handover-');
     const state = join(dir, 'state');
