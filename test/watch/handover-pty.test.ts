@@ -120,6 +120,28 @@ describe('resume --take-over --reason', () => {
     expect(all.slice(stopped + 1).every((record) => !('pid' in record) || record.pid !== a.process.pid)).toBe(true);
   }, 60_000);
 
+  it('a driver that does not let go (a frozen process) is taken over after the wait, and writes nothing once it wakes', async () => {
+    const dir = tempDir('patchwalk-handover-');
+    const state = join(dir, 'state');
+    const file = writeRunbook(dir, 'handover.yaml', RUNBOOK);
+    const a = open(['run', file, '--plain'], state);
+    await a.waitFor('Go on with the last step?');
+    const run = onlyRun(state);
+    process.kill(a.process.pid, 'SIGSTOP');
+    try {
+      const b = await patchwalk(['resume', run.id, '--take-over', '--reason', 'frozen session'], { env: { PATCHWALK_STATE_DIR: state }, input: 'y\n' });
+      expect(b.stderr).toContain('did not let go');
+      expect(b.exitCode).toBe(0);
+    } finally {
+      process.kill(a.process.pid, 'SIGCONT');
+    }
+    expect(await a.wait()).toBe(130);
+    const all = records(run.dir);
+    const resumed = all.findIndex((record) => record.type === 'resume');
+    expect(all.some((record) => record.type === 'interrupted')).toBe(false);
+    expect(all.slice(resumed).some((record) => record.type === 'run-end')).toBe(true);
+  }, 60_000);
+
   it('a line-mode driver that is taken over says so and ends with 130', async () => {
     const dir = tempDir('patchwalk-handover-');
     const state = join(dir, 'state');
