@@ -27,8 +27,8 @@ import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { HandoverDetector } from '../watch/handover.js';
 import { printable } from '../display/printable.js';
-import { driverName, RunFollower } from '../watch/run-follower.js';
-import { followLive } from '../watch/live.js';
+import { driverName } from '../watch/run-follower.js';
+import { watchAfterHandover, type TakenOverConsole } from '../watch/after-handover.js';
 import type { RecordOf } from '../journal/records.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
 
@@ -239,7 +239,7 @@ export class Session {
   private async frontEnd(): Promise<{
     view: Required<Pick<RunObserver, 'state' | 'output' | 'progress'>>;
     /** The console, for a session whose run is taken over: it goes on as a watcher. */
-    watch: { store: import('../ui/run-store.js').RunStore; exited: Promise<void> } | undefined;
+    watch: TakenOverConsole | undefined;
     finish(end: RunState): Promise<void>;
     abandon(): Promise<void>;
   }> {
@@ -297,34 +297,24 @@ export class Session {
   }
 
   /** The console goes on as a watcher until its operator quits; line mode says so and ends. */
-  private async watchAfterHandover(
+  private async afterHandover(
     record: RecordOf<'handover'>,
     detector: HandoverDetector,
-    console: { store: import('../ui/run-store.js').RunStore; exited: Promise<void> } | undefined,
+    console: TakenOverConsole | undefined,
     closeConsole: () => Promise<void>,
   ): Promise<never> {
     const { io, folder } = this.setup;
     const by = printable(`${driverName(record.to)}${record.reason ? ` (${record.reason})` : ''}`);
     if (console) {
-      const state = this.driver?.current ?? this.state;
       const current = this.exec.current;
-      let outputAt = 0;
-      try {
-        outputAt = current ? statSync(current.files.outFile).size : 0;
-      } catch {
-        // Not written yet.
-      }
-      const store = console.store;
-      const follower = new RunFollower(folder, state, { state: (next, previous) => store.state(next, previous), output: (stepId, stream, line) => store.output(stepId, stream, line), progress: (stepId, text) => store.progress(stepId, text), standing: (standing) => store.watch(standing) }, {
+      await watchAfterHandover(console, {
+        folder,
+        state: this.driver?.current ?? this.state,
+        handover: record,
         offset: detector.offset,
-        driver: record.to,
-        output: current ? { file: folder.relative(current.files.outFile), step: current.stepId, offset: outputAt } : undefined,
+        command: current ? { outFile: current.files.outFile, stepId: current.stepId } : undefined,
+        takenOverBy: by,
       });
-      store.watch({ driver: record.to, waiting: undefined, handover: record, interrupted: false, ended: false });
-      store.progress('', `taken over by ${by}; this console only watches now (q leaves)`);
-      const live = followLive(follower, folder);
-      await console.exited;
-      live.stop();
     }
     await closeConsole();
     safeWrite(io.stderr, `\npatchwalk: run ${this.runId} was taken over by ${by}; this session no longer drives it. Follow it with: patchwalk watch ${this.runId}\n`);
@@ -352,7 +342,7 @@ export class Session {
     const observer: RunObserver = {
       event: (event, state, previous) => this.journalObserver.event(event, state, previous),
       beforeEffect: async (effect, state) => {
-        // Checked before every effect, not only when fs.watch wakes: no effect runs after a handover.
+        // Checked before every effect, not only when the poll comes round: no effect runs after a handover.
         if (handover || detector.check()) {
           if (detector.found) letGo(detector.found);
           await new Promise(() => {});
@@ -388,7 +378,7 @@ export class Session {
     process.on('SIGHUP', onDetach);
     try {
       const ended = await Promise.race([driver.run(), handedOver]);
-      if ('type' in ended) return await this.watchAfterHandover(ended, detector, front.watch, front.abandon);
+      if ('type' in ended) return await this.afterHandover(ended, detector, front.watch, front.abandon);
       const end = ended;
       this.state = end;
       if (driver.left) {
