@@ -40,7 +40,7 @@ const HELP = `
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
-    3 input needed but none available · 130 interrupted
+    3 input needed but none available · 130 interrupted (or the run was taken over)
 
   State
     Runs, journals and locks live in $PATCHWALK_STATE_DIR

@@ -25,7 +25,7 @@ import { makePrompter, Session } from './session.js';
 import type { LinePrompter } from '../plain/line-prompter.js';
 import type { RecordOf } from '../journal/records.js';
 import { HANDOVER_REASON_MAX_CHARS, HANDOVER_WAIT_MS } from '../limits.js';
-import { waitForLetGo } from '../watch/handover.js';
+import { appendHandover, waitForLetGo } from '../watch/handover.js';
 
 export interface ResumeFlags {
   set: string[];
@@ -69,9 +69,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   if (!facts.end && facts.standing === 'running' && flags.takeOver) {
     if (!reason) throw new UsageError(`run ${id} is being driven by ${describeOperator(facts.driver.operator)}: taking it over needs --reason "…", which is journaled with the handover`);
     handover = { type: 'handover', at: Date.now(), from: facts.driver.operator, to: currentOperator(), reason, live: true };
-    const writer = new JournalWriter(folder.journal);
-    writer.append(handover);
-    writer.close();
+    appendHandover(folder.journal, handover);
     io.stderr.write(`patchwalk: taking run ${id} over from ${describeOperator(facts.driver.operator)}; waiting for their session to let go…\n`);
     if (!(await waitForLetGo(folder.journal, facts.scan.validBytes, facts.driver.operator))) {
       io.stderr.write(`patchwalk: their session did not let go within ${HANDOVER_WAIT_MS / 1000}s; taking the run over anyway (it writes nothing more once it looks)\n`);

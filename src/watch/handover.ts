@@ -9,6 +9,8 @@ import type { Operator } from '../journal/operator.js';
 import type { JournalRecord, RecordOf } from '../journal/records.js';
 import { HANDOVER_POLL_MS, HANDOVER_WAIT_MS, JOURNAL_RECORD_MAX_BYTES, WATCH_POLL_MS } from '../limits.js';
 import { FileTail } from './file-tail.js';
+import { closeSync } from 'node:fs';
+import { openForWrite, writeAll } from '../journal/state-io.js';
 
 function parse(line: string): JournalRecord | undefined {
   try {
@@ -97,5 +99,19 @@ export async function waitForLetGo(journalFile: string, from: number, driver: Op
     if (driver.hostname === hostname() && !pidAlive(driver.pid)) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, HANDOVER_POLL_MS));
+  }
+}
+
+/**
+ * Appends the handover record while the driver may still be writing: one O_APPEND write of one
+ * whole line, without the JournalWriter's repair of a last line missing its newline, which would
+ * cut into a record the driver is writing at that moment.
+ */
+export function appendHandover(journalFile: string, record: RecordOf<'handover'>): void {
+  const fd = openForWrite(journalFile, 'a');
+  try {
+    writeAll(fd, `${JSON.stringify(record)}\n`, journalFile);
+  } finally {
+    closeSync(fd);
   }
 }
