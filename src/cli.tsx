@@ -21,6 +21,9 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
+    $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
+                                              for approve/deny typed out; never your own run)
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -30,6 +33,7 @@ const HELP = `
     --format      lint: text or json; report: md or json
     --json        machine-readable output
     --take-over   take over a stale host lock (its process is gone) without asking
+    --reason      approve/deny: why, for the journal and the report
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -50,6 +54,7 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  reason: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -94,6 +99,9 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'approve':
+    case 'deny':
+      return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;
