@@ -10,7 +10,7 @@ type Raw = Record<string, unknown>;
 const isRecord = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function refusal(kind: string): string {
-  return `approval works on ${APPROVABLE_KINDS.join(', ')} steps, not on ${kind}: a ${kind} step changes nothing a second operator could approve`;
+  return `approval works on ${APPROVABLE_KINDS.join(', ')} steps, not on ${kind}: that step changes nothing a second operator could approve`;
 }
 
 export function approvalFindings(data: unknown): Finding[] {

@@ -109,11 +109,11 @@ const checked = new Set<string>();
  */
 export function prepareStateDir(root: string, { create = false, policy = {} as StatePolicy } = {}): string {
   setStateRoot(root);
-  const key = `${root}\0${create}`;
-  if (checked.has(key)) return root;
   const group = policy.sharedGroup ?? sharedGroupOf(root);
   if (group !== undefined) policy = { ...policy, sharedGroup: group };
   setSharedState(group !== undefined);
+  const key = `${root}\0${create}`;
+  if (checked.has(key)) return root;
   for (const path of [root, runsDir(root), locksDir(root)]) {
     const problem = checkStateFolder(path, policy);
     if (problem) throw new UnsafeStateDir(`refusing the state dir: ${problem}`);
