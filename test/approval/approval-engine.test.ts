@@ -85,4 +85,19 @@ describe('two-person approval in the engine', () => {
     decide(run, 'granted', undefined, { user: 'root', uid: 0, ssh_client: '10.0.0.9', hostname: 'h', same_account: true, name: 'Alice' });
     expect(run.state.notices.at(-1)).toMatchObject({ level: 'warn', text: 'step hello approved by Alice (same account root, from SSH client 10.0.0.9)' });
   });
+
+  it('a per-VM step is approved once, listing the command of each VM expanded', () => {
+    const run = new Run(`runbook: 1
+title: T
+steps:
+  - { id: each, title: Each, run: "echo {{ vm.name }}", each_vm: running, approval: two-person }
+`).inventory();
+    const wait = run.expectEffect('approval');
+    expect(wait.request.vms).toEqual(['web01', 'db01', 'cache01']);
+    expect(wait.request.commands).toEqual(['web01: echo web01', 'db01: echo db01', 'cache01: echo cache01']);
+    expect(wait.request.summary).toBe('step each "Each": runs a command once per VM (3 listed). VMs (3): web01, db01, cache01.');
+    decide(run, 'granted');
+    run.exec(0);
+    expect(run.expectEffect('exec').display).toBe('echo db01');
+  });
 });
