@@ -14,6 +14,9 @@ import type { RunFolder } from '../journal/run-folder.js';
 import { JOURNAL_RECORD_MAX_BYTES } from '../limits.js';
 import { FileTail } from './file-tail.js';
 
+/** Records that change neither who drives nor what they wait for. */
+const QUIET_RECORDS = new Set<string>(['step-start', 'step-end', 'effect-start', 'prompt', 'answer', 'vm-state', 'notice', 'lock', 'torn-record', 'exec-start', 'exec-attach', 'exec-end', 'exec-cancelled']);
+
 /** What a watcher shows besides the run itself: who drives, and what they are asked. */
 export interface WatchStanding {
   driver: Operator | undefined;
@@ -145,8 +148,7 @@ export class RunFollower {
   private take(record: JournalRecord): void {
     this.takeRecord(record);
     // Who drives and what they are asked change with these; the view hears it in order with the rest.
-    if (['run-start', 'resume', 'handover', 'interrupted', 'event', 'run-end'].includes(record.type)) this.tellStanding();
-    else if (!['step-start', 'step-end', 'effect-start', 'prompt', 'answer', 'vm-state', 'notice', 'lock', 'torn-record', 'exec-start', 'exec-attach', 'exec-end', 'exec-cancelled'].includes(record.type)) this.tellStanding();
+    if (!QUIET_RECORDS.has(record.type)) this.tellStanding();
   }
 
   private takeRecord(record: JournalRecord): void {
@@ -186,6 +188,15 @@ export class RunFollower {
       case 'run-end':
         this.ended = true;
         return;
+      case 'approval-requested':
+        this.view.progress(record.step, `waiting for approval: ${record.summary}`);
+        return;
+      case 'approval-granted':
+      case 'approval-denied': {
+        const who = record.approver.same_account ? `${record.approver.name ?? record.approver.user} (same account as the driver${record.approver.ssh_client ? `, from ${record.approver.ssh_client}` : ''})` : `${record.approver.user}${record.approver.ssh_client ? ` (from ${record.approver.ssh_client})` : ''}`;
+        this.view.progress(record.step, `${record.type === 'approval-granted' ? 'approved' : 'denied'} by ${who}${record.reason ? `: ${record.reason}` : ''}`);
+        return;
+      }
       case 'vm-state':
         // The driver's progress lines, as its provider reported each change.
         if (record.from !== null) this.view.progress('', `${record.vm}: ${record.to}`);
@@ -215,7 +226,9 @@ export class RunFollower {
   private waiting(): string | undefined {
     if (this.pending) return `waiting: ${this.pending}`;
     const effect = this.state.effect;
-    if (isFinished(this.state) || effect?.type !== 'prompt') return undefined;
+    if (isFinished(this.state)) return undefined;
+    if (effect?.type === 'approval') return `waiting for a second operator to approve: ${effect.request.summary} (patchwalk approve ${this.state.options.runId})`;
+    if (effect?.type !== 'prompt') return undefined;
     if (this.interrupted) return `nobody is driving; the run waits for patchwalk resume ${this.state.options.runId} to answer: ${effect.prompt.question}`;
     return `waiting for ${driverName(this.driver)} to answer: ${effect.prompt.question}`;
   }

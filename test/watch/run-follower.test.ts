@@ -128,6 +128,30 @@ describe('RunFollower', () => {
   });
 });
 
+describe('RunFollower and two-person approval', () => {
+  it('shows a run waiting for approval as waiting for a second operator, and who answered', () => {
+    const root = tempDir('patchwalk-follow-');
+    const folder = new RunFolder(root, '20260101-120000-abce');
+    mkdirSync(folder.stepsDir, { recursive: true });
+    const runbook = runbookFrom(`runbook: 1\ntitle: Approved\nsteps:\n  - { id: up, title: Up, run: "echo x", approval: two-person }\n`);
+    const journal = new JournalWriter(folder.journal);
+    const observer = new JournalObserver(journal, new Secrets());
+    const initial = initialState(runbook, { yes: false, dryRun: false, pauseToRead: false, pauseNotes: false, runId: folder.id, operator: 'alice' }, {});
+    const started = reduce(initial, { type: 'start', at: 1 });
+    observer.event({ type: 'start', at: 1 }, started, initial);
+    observer.beforeEffect(started.effect!, started);
+    const notes: string[] = [];
+    const standings: WatchStanding[] = [];
+    const follower = new RunFollower(folder, initial, { state: () => {}, output: () => {}, progress: (_s, text) => notes.push(text), standing: (standing) => standings.push(standing) });
+    follower.pump();
+    expect(notes).toContain('waiting for approval: step up "Up": runs: echo x');
+    expect(standings.at(-1)?.waiting).toBe(`waiting for a second operator to approve: step up "Up": runs: echo x (patchwalk approve ${folder.id})`);
+    journal.append({ type: 'approval-granted', at: 2, step: 'up', effect: started.effect!.id, request: 'r', summary: 's', approver: { user: 'bob', uid: 1001, ssh_client: '203.0.113.9', hostname: 'box', same_account: false }, reason: 'looks right' });
+    follower.pump();
+    expect(notes).toContain('approved by bob (from 203.0.113.9): looks right');
+  });
+});
+
 describe('HandoverDetector', () => {
   it('notices only a handover from this process, after where it started reading', () => {
     const run = recordedRun();
