@@ -14,6 +14,9 @@ import type { RunFolder } from '../journal/run-folder.js';
 import { JOURNAL_RECORD_MAX_BYTES } from '../limits.js';
 import { FileTail } from './file-tail.js';
 
+/** How the driver's progress lines name a VM power change (drive-run.ts); other actions as journaled. */
+const ACTION_WORDS: Record<string, string> = { shutdown: 'shut down', poweroff: 'force power-off', start: 'start', migrate: 'live-migrate' };
+
 /** Records that change neither who drives nor what they wait for. */
 const QUIET_RECORDS = new Set<string>(['step-start', 'step-end', 'effect-start', 'prompt', 'answer', 'vm-state', 'notice', 'lock', 'torn-record', 'exec-start', 'exec-attach', 'exec-end', 'exec-cancelled']);
 
@@ -201,9 +204,12 @@ export class RunFollower {
         // The driver's progress lines, as its provider reported each change.
         if (record.from !== null) this.view.progress('', `${record.vm}: ${record.to}`);
         return;
+      case 'effect-start':
+        // As the driver's progress line says it: "shut down: web01, web02".
+        this.view.progress(record.step, `${ACTION_WORDS[record.action] ?? record.action}: ${record.detail}`);
+        return;
       case 'step-start':
       case 'step-end':
-      case 'effect-start':
       case 'prompt':
       case 'answer':
       case 'notice':
