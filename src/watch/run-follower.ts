@@ -12,6 +12,7 @@ import { describeOperator, type Operator } from '../journal/operator.js';
 import type { JournalRecord, RecordOf } from '../journal/records.js';
 import type { RunFolder } from '../journal/run-folder.js';
 import { JOURNAL_RECORD_MAX_BYTES } from '../limits.js';
+import { isAbsolute } from 'node:path';
 import { FileTail } from './file-tail.js';
 
 /** How the driver's progress lines name a VM power change (drive-run.ts); other actions as journaled. */
@@ -104,6 +105,8 @@ export class RunFollower {
   }
 
   private openOutput(file: string, step: string, offset = 0): void {
+    // Output files live in the run folder; a journal line naming anything else is not followed.
+    if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) return;
     // One file per command start; an attach after a resume goes on where the watcher was.
     let open = this.outputs.get(file);
     if (!open) {
@@ -126,9 +129,10 @@ export class RunFollower {
   private closeOutput(file: string): void {
     const open = this.outputs.get(file);
     if (!open) return;
-    if (this.open === open) this.drainOutput();
-    this.outputs.delete(file);
-    if (this.open === open) this.open = undefined;
+    if (this.open !== open) return;
+    this.drainOutput();
+    // Kept in the map: a resume that attaches to the same file again goes on from here.
+    this.open = undefined;
   }
 
   private apply(record: RecordOf<'event'>): void {

@@ -128,6 +128,23 @@ describe('RunFollower', () => {
   });
 });
 
+describe('RunFollower and output files', () => {
+  it('goes on where it was when a resume attaches to a command again, and never reads outside the run folder', () => {
+    const run = recordedRun();
+    writeFileSync(join(run.root, 'outside.txt'), 'O secret-outside\n');
+    run.journal.append({ type: 'exec-start', at: 3, step: 'hello', effect: 1, command: 'x', output: '../../outside.txt', status_file: 's', pid_file: 'p' });
+    run.journal.append({ type: 'exec-start', at: 3, step: 'hello', effect: 1, command: 'echo hi', output: 'steps/001-hello.out', status_file: 's', pid_file: 'p' });
+    writeFileSync(run.folder.resolve('steps/001-hello.out'), 'O one\n');
+    run.journal.append({ type: 'exec-end', at: 4, step: 'hello', effect: 1, exit_code: 0, timed_out: false, aborted: false, duration_ms: 1, output: { file: 'steps/001-hello.out', bytes: 1, sha256: 'x', lines: 1 } });
+    run.journal.append({ type: 'exec-attach', at: 5, step: 'hello', effect: 1, output: 'steps/001-hello.out' });
+    appendFileSync(run.folder.resolve('steps/001-hello.out'), 'O two\n');
+    const output: string[] = [];
+    const follower = new RunFollower(run.folder, run.initial, { state: () => {}, output: (_s, _stream, line) => output.push(line), progress: () => {} });
+    follower.pump();
+    expect(output).toEqual(['one', 'two']);
+  });
+});
+
 describe('RunFollower and two-person approval', () => {
   it('shows a run waiting for approval as waiting for a second operator, and who answered', () => {
     const root = tempDir('patchwalk-follow-');
