@@ -21,6 +21,8 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max), behind the ETA
+    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  show or edit your settings (notify targets), with their path
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -94,6 +96,10 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'history':
+      return (await import('./commands/history.js')).printHistory(one(args, 'runbook file', 'history'), flags.json, io.stdout);
+    case 'config':
+      return (await import('./commands/config.js')).configCommand(args, { json: flags.json }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

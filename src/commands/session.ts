@@ -26,6 +26,9 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
+import { vmsBeforeAfter } from '../display/vm-rows.js';
+import { NOTIFY_FLUSH_MS } from '../limits.js';
 
 /** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
 export function makePrompter(io: Io, style: Style) {
@@ -263,8 +266,38 @@ export class Session {
     };
   }
 
+  /** Notifications (runbook `notify:` and the user's settings) follow the journal from here on. */
+  private startNotifying(): RunNotifier | undefined {
+    const { io, journal, secrets } = this.setup;
+    const current = () => this.driver?.current ?? this.state;
+    const notifier = startRunNotifier({
+      state: this.state,
+      journal,
+      mask: secrets.mask,
+      stderr: io.stderr,
+      lineMode: !this.setup.console,
+      env: io.env,
+      notBack: () => vmsBeforeAfter(current()).flatMap((vm) => (vm.back ? [] : [vm.name])),
+      facts: () => {
+        const state = current();
+        let title = state.runbook.title;
+        try {
+          title = scopeFor(state).text(title);
+        } catch {
+          // Shown as written.
+        }
+        return { run: this.runId, runbook: title, host: targetName(state), operator: state.options.operator };
+      },
+    });
+    if (notifier && this.setup.records.length === 0 && this.state.startedAt === undefined) {
+      notifier.notifier.notify({ event: 'run-started', say: 'the run started' });
+    }
+    return notifier;
+  }
+
   async run(): Promise<number> {
     const { io, journal } = this.setup;
+    const notifying = this.startNotifying();
     const front = await this.frontEnd();
     const view = front.view;
     const observer: RunObserver = {
@@ -351,6 +384,7 @@ export class Session {
       await front.abandon();
       this.controller.abort();
       this.linePrompter?.close();
+      await notifying?.finish(NOTIFY_FLUSH_MS);
       journal.close();
       await this.connections.closeAll();
     }
