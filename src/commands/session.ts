@@ -1,7 +1,7 @@
 // One sitting at a run, fresh (`run`) or resumed (`resume`): the driver with its journal, the host
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
-import { scopeFor, targetName } from '../engine/context.js';
+import { scopeFor, targetName, withParamDefaults } from '../engine/context.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -279,7 +279,8 @@ export class Session {
       env: io.env,
       notBack: () => vmsBeforeAfter(current()).flatMap((vm) => (vm.back ? [] : [vm.name])),
       facts: () => {
-        const state = current();
+        // The run may be told before every param is answered: defaults stand in for the rest.
+        const state = withParamDefaults(current());
         let title = state.runbook.title;
         try {
           title = scopeFor(state).text(title);

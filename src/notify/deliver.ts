@@ -6,9 +6,10 @@ import { NOTIFY_OUTPUT_MAX_BYTES, NOTIFY_TIMEOUT_MS } from '../limits.js';
 import type { NotifyTargetSpec } from './notify-spec.js';
 import type { NotifyEvent } from './notify-events.js';
 
-export type Deliver = (target: NotifyTargetSpec, event: NotifyEvent) => Promise<void>;
+/** `signal` ends a send that patchwalk no longer waits for (it is exiting). */
+export type Deliver = (target: NotifyTargetSpec, event: NotifyEvent, signal?: AbortSignal) => Promise<void>;
 
-export const deliver: Deliver = async (target, event) => {
+export const deliver: Deliver = async (target, event, signal) => {
   if ('command' in target) {
     const [file, ...args] = target.command;
     if (!file) throw new Error('the command is empty');
@@ -19,6 +20,7 @@ export const deliver: Deliver = async (target, event) => {
       maxBuffer: NOTIFY_OUTPUT_MAX_BYTES,
       reject: false,
       forceKillAfterDelay: 1000,
+      ...(signal ? { cancelSignal: signal } : {}),
     });
     if (result.timedOut) throw new Error(`timed out after ${NOTIFY_TIMEOUT_MS / 1000}s`);
     if (result.failed) {
@@ -31,7 +33,7 @@ export const deliver: Deliver = async (target, event) => {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text: event.text, patchwalk: event }),
-    signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(NOTIFY_TIMEOUT_MS)]) : AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
     redirect: 'error',
   });
   // The body is not needed (and not bounded): cancelling it frees the connection.

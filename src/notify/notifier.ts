@@ -52,6 +52,7 @@ class TargetQueue {
   constructor(
     readonly target: NotifyTargetSpec,
     private readonly options: Required<Pick<NotifierOptions, 'deliver' | 'sleep' | 'onFailure'>>,
+    private readonly signal: AbortSignal,
   ) {}
 
   push(event: NotifyEvent): void {
@@ -72,12 +73,13 @@ class TargetQueue {
   }
 
   private async drain(): Promise<void> {
-    for (let event = this.items[0]; event; event = this.items[0]) {
+    for (let event = this.items[0]; event && !this.signal.aborted; event = this.items[0]) {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.options.deliver(this.target, event);
+          await this.options.deliver(this.target, event, this.signal);
           break;
         } catch (error) {
+          if (this.signal.aborted) return;
           const final = attempt >= NOTIFY_ATTEMPTS;
           this.options.onFailure({ event: event.event, target: describeTarget(this.target), error: reason(error), attempt, final });
           if (final) break;
@@ -93,11 +95,13 @@ export class Notifier {
   private readonly queues: TargetQueue[];
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /** Ends sends still under way once patchwalk stops waiting for them. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: NotifierOptions) {
     this.now = options.now ?? Date.now;
     const settings = { deliver: options.deliver ?? realDeliver, sleep: options.sleep ?? sleepUnref, onFailure: options.onFailure };
-    this.queues = options.targets.map((target) => new TargetQueue(target, settings));
+    this.queues = options.targets.map((target) => new TargetQueue(target, settings, this.closing.signal));
   }
 
   /** Hands over journal records as they are written; returns at once. */
@@ -142,5 +146,11 @@ export class Notifier {
     await Promise.race([Promise.all(this.queues.map((queue) => queue.idle)), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
     return this.queues.reduce((sum, queue) => sum + queue.pending, 0);
+  }
+
+  /** Ends every send under way and sends nothing more: a hung webhook must not keep patchwalk alive. */
+  close(): void {
+    this.stopWaiting();
+    this.closing.abort();
   }
 }

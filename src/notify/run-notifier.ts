@@ -83,6 +83,7 @@ export function startRunNotifier(setup: RunNotifierSetup): RunNotifier | undefin
     finish: async (ms) => {
       const unsent = await notifier.flush(ms);
       journalOpen = false;
+      notifier.close();
       if (unsent > 0) say(`${unsent} notification(s) could not be sent before patchwalk exits`);
     },
   };

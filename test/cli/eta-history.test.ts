@@ -3,7 +3,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { patchwalk, tempDir, writeRunbook } from '../helpers/cli.js';
+import { patchwalk as run, tempDir, writeRunbook } from '../helpers/cli.js';
+
+/** The CLI's result with its output as text. */
+async function patchwalk(...args: Parameters<typeof run>) {
+  const result = await run(...args);
+  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
 
 const dir = tempDir('patchwalk-eta-');
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateEnd, etaText } from '../../src/history/eta.js';
 import { engineFigures, median, stepFigures } from '../../src/history/step-figures.js';
 import { Run } from '../engine/harness.js';
+import type { History } from '../../src/history/history-store.js';
 
 const RUNBOOK = `
 runbook: 1
@@ -16,8 +17,8 @@ steps:
 
 describe('step figures', () => {
   it('takes the median, min and max over the runs that finished the step', () => {
-    const history = {
-      v: 1 as const,
+    const history: History = {
+      v: 1,
       runbook: '/r.yaml',
       runs: [
         { run: '1', at: 1, steps: { a: 1000, b: 5000 } },
