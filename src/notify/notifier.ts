@@ -57,8 +57,11 @@ class TargetQueue {
 
   push(event: NotifyEvent): void {
     if (this.items.length >= NOTIFY_QUEUE_MAX) {
-      this.items.shift();
-      this.dropped++;
+      // The one being sent stays; the oldest waiting one goes, and the first drop is said.
+      const [dropped] = this.items.splice(1, 1);
+      if (this.dropped++ === 0 && dropped) {
+        this.options.onFailure({ event: dropped.event, target: describeTarget(this.target), error: `more than ${NOTIFY_QUEUE_MAX} waiting: the oldest are dropped`, attempt: 0, final: true });
+      }
     }
     this.items.push(event);
     this.running ??= this.drain().finally(() => (this.running = undefined));
