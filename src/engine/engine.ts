@@ -170,8 +170,9 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     const step = currentStep(d);
     if (!step) return;
     // No-go asks again: the driver then offers the quit question, whose answers end or leave the run.
+    // No-go starts nothing: the question stands (with fresh figures) until go, or a quit ends the run.
     if (value === 'go') beginStep(d, step, at);
-    else askGoNoGo(d, step, at, prompt);
+    else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
@@ -351,14 +352,10 @@ function enterStep(d: RunState, step: Step, at: number): void {
 }
 
 /** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
-function askGoNoGo(d: RunState, step: Step, at: number, asked?: Prompt): boolean {
+function askGoNoGo(d: RunState, step: Step, at: number): boolean {
   const gate = goNoGoFor(d, step, kindOf(step).key, at);
-  if (!gate) {
-    if (asked?.kind === 'go-no-go') askNow(d, step.id, asked, { purpose: 'go-no-go' }, at);
-    return Boolean(asked);
-  }
-  askNow(d, step.id, { kind: 'go-no-go', question: gate.question, figures: gate.figures }, { purpose: 'go-no-go' }, at);
-  return true;
+  if (gate) askNow(d, step.id, { kind: 'go-no-go', question: gate.question, figures: gate.figures }, { purpose: 'go-no-go' }, at);
+  return gate !== undefined;
 }
 
 function beginStep(d: RunState, step: Step, at: number): void {
