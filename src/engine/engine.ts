@@ -169,8 +169,7 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
   if (awaiting.purpose === 'go-no-go') {
     const step = currentStep(d);
     if (!step) return;
-    // No-go asks again: the driver then offers the quit question, whose answers end or leave the run.
-    // No-go starts nothing: the question stands (with fresh figures) until go, or a quit ends the run.
+    // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
     if (value === 'go') beginStep(d, step, at);
     else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
