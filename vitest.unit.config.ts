@@ -20,6 +20,7 @@ export default defineConfig({
       'test/ui/console-state.test.ts',
       'test/inventory/**/*.test.ts',
       'test/history/**/*.test.ts',
+      'test/notify/notifier.test.ts',
       'test/**/*.test.tsx',
     ],
   },

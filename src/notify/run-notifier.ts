@@ -66,7 +66,8 @@ export function startRunNotifier(setup: RunNotifierSetup): RunNotifier | undefin
         journalOpen = false;
       }
     }
-    if (!journalOpen || setup.lineMode) say(line);
+    // On stderr the first failure and the giving up are enough; the journal keeps every attempt.
+    if (!journalOpen || (setup.lineMode && (failure.attempt <= 1 || failure.final))) say(line);
   };
   const notifier = new Notifier({
     targets: settings.targets,
