@@ -19,12 +19,13 @@ export interface StepHistory {
   runs: number;
 }
 
-export async function printHistory(file: string, json: boolean, out: NodeJS.WritableStream): Promise<number> {
+export async function printHistory(file: string, json: boolean, out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`${file}: no such runbook file`);
   const history = readHistory(prepareStateDir(stateDir()), file);
   // Titles come from the runbook as it is now; a step that is gone from it keeps its figures.
   const loaded = await loadRunbookFile(file);
   const steps = loaded.runbook?.steps ?? [];
+  if (!loaded.runbook) err.write(`patchwalk: ${file} does not load as it is now (${loaded.problems.length} problem(s); \`patchwalk lint ${file}\` lists them): the steps are shown without titles\n`);
   const figures = stepFigures(history);
   const order = [...steps.map((step) => step.id), ...[...figures.keys()].filter((id) => !steps.some((step) => step.id === id))];
   const rows: StepHistory[] = order.flatMap((id) => {
@@ -40,7 +41,7 @@ export async function printHistory(file: string, json: boolean, out: NodeJS.Writ
     return EXIT.ok;
   }
   out.write(`${runbookKey(file)}: ${history.runs.length} recorded run${history.runs.length === 1 ? '' : 's'}\n`);
-  const table = rows.map((row) => [row.id, formatDuration(row.median_ms), formatDuration(row.min_ms), formatDuration(row.max_ms), String(row.runs), row.title === null ? '(no longer in the runbook)' : printable(row.title)]);
+  const table = rows.map((row) => [row.id, formatDuration(row.median_ms), formatDuration(row.min_ms), formatDuration(row.max_ms), String(row.runs), row.title === null ? (loaded.runbook ? '(no longer in the runbook)' : '') : printable(row.title)]);
   for (const line of textTable(['step', 'median', 'min', 'max', 'runs', 'title'], table)) out.write(`${line}\n`);
   return EXIT.ok;
 }
