@@ -148,3 +148,40 @@ steps:
     expect(resumed.stdout).toContain('Run complete');
   }, 60_000);
 });
+
+describe('go/no-go before a reboot', () => {
+  const REBOOT = `
+runbook: 1
+title: Reboot the sim host
+unattended: true
+inventory:
+  provider: sim
+  reboot_time: 1s
+  vms:
+    - { name: web01, state: running, shutdown_time: 1s }
+steps:
+  - id: down
+    title: Shut down
+    shutdown: { select: running }
+  - id: reboot
+    title: Reboot the host
+    reboot: { confirm: yes-no }
+  - id: up
+    title: Start them again
+    start: { select: stopped-by-this-run }
+`;
+
+  it('no-go, then "start the VMs this run stopped" brings them back and ends the run without rebooting', async () => {
+    const state = tempDir('patchwalk-gonogo-reboot-');
+    const env = { PATCHWALK_STATE_DIR: state };
+    const file = writeRunbook(dir, 'reboot.yaml', REBOOT);
+    expect((await patchwalk(['run', file, '--plain', '--yes'], { env })).exitCode).toBe(0);
+    const stopped = await patchwalk(['run', file, '--plain'], { env, input: 'y\nno-go\nrestore\n' });
+    expect(stopped.exitCode, stopped.stderr).toBe(1);
+    expect(stopped.stdout).toMatch(/Go or no-go for step reboot\? reboot took a median of \S+ in 1 run \(the host reboots\)/);
+    expect(stopped.stdout).toContain('web01 is off because of this run. Quit?');
+    expect(stopped.stdout).toContain('started 1 VM(s) this run had stopped');
+    expect(stopped.stdout).not.toContain('is going down');
+    expect(stopped.stdout).toMatch(/web01 +running +running +ok/);
+  }, 60_000);
+});
