@@ -24,19 +24,31 @@ export const deliver: Deliver = async (target, event, signal) => {
     });
     if (result.timedOut) throw new Error(`timed out after ${NOTIFY_TIMEOUT_MS / 1000}s`);
     if (result.failed) {
-      const said = typeof result.stderr === 'string' ? result.stderr.trim().split('\n').at(-1) : '';
+      const said = typeof result.stderr === 'string' ? (result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 200) : '';
       throw new Error(result.exitCode !== undefined ? `exit ${result.exitCode}${said ? `: ${said}` : ''}` : result.shortMessage);
     }
     return;
   }
-  const response = await fetch(target.webhook, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: event.text, patchwalk: event }),
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(NOTIFY_TIMEOUT_MS)]) : AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
-    redirect: 'error',
-  });
-  // The body is not needed (and not bounded): cancelling it frees the connection.
-  await response.body?.cancel().catch(() => undefined);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  // One signal for both the timeout and patchwalk giving up (AbortSignal.any needs Node 20.3).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${NOTIFY_TIMEOUT_MS / 1000}s`)), NOTIFY_TIMEOUT_MS);
+  const giveUp = () => controller.abort(new Error('patchwalk stopped waiting'));
+  signal?.addEventListener('abort', giveUp, { once: true });
+  try {
+    const response = await fetch(target.webhook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: event.text, patchwalk: event }),
+      signal: controller.signal,
+      redirect: 'error',
+    });
+    // The body is not needed (and not bounded): cancelling it frees the connection.
+    await response.body?.cancel().catch(() => undefined);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  } catch (error) {
+    throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', giveUp);
+  }
 };
