@@ -71,6 +71,11 @@ class TargetQueue {
     return this.items.length;
   }
 
+  /** What is still waiting (or being sent), by event name. */
+  get waiting(): string[] {
+    return this.items.map((item) => item.event);
+  }
+
   get idle(): Promise<void> {
     return this.running ?? Promise.resolve();
   }
@@ -149,6 +154,11 @@ export class Notifier {
     await Promise.race([Promise.all(this.queues.map((queue) => queue.idle)), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
     return this.queues.reduce((sum, queue) => sum + queue.pending, 0);
+  }
+
+  /** The notifications not sent yet, per target. */
+  unsent(): { event: string; target: string }[] {
+    return this.queues.flatMap((queue) => queue.waiting.map((event) => ({ event, target: describeTarget(queue.target) })));
   }
 
   /** Ends every send under way and sends nothing more: a hung webhook must not keep patchwalk alive. */

@@ -83,8 +83,17 @@ export function startRunNotifier(setup: RunNotifierSetup): RunNotifier | undefin
     notifier,
     finish: async (ms) => {
       const unsent = await notifier.flush(ms);
-      journalOpen = false;
+      const left = notifier.unsent();
       notifier.close();
+      // What never got through is journaled as given up on, so the report can name it.
+      if (journalOpen && left.length > 0) {
+        try {
+          setup.journal.appendAll(left.map(({ event, target }) => ({ type: 'notify-failed', at: Date.now(), event, target, error: 'not sent before patchwalk exited', attempt: 0, final: true })));
+        } catch {
+          // Said on stderr below either way.
+        }
+      }
+      journalOpen = false;
       if (unsent > 0) say(`${unsent} notification(s) could not be sent before patchwalk exits`);
     },
   };

@@ -142,6 +142,9 @@ describe('notifications', () => {
     const failed = journal(state).filter((record) => record.type === 'notify-failed');
     expect(failed).toContainEqual(expect.objectContaining({ event: 'run-started', target: `webhook http://127.0.0.1:${port}`, error: 'ECONNREFUSED', attempt: 1, final: false }));
     expect(failed).toContainEqual(expect.objectContaining({ event: 'run-started', target: `webhook ${url}`, error: 'HTTP 500' }));
+    // The report names what never got through.
+    const report = await patchwalk(['report', 'latest', '--format', 'json'], { env });
+    expect(report.stdout).toContain(`the \\"run-started\\" notification to webhook ${url} was not delivered: not sent before patchwalk exited`);
     // Line mode says so on stderr too, and how many were never sent.
     expect(result.stderr).toContain('notification "run-started" to webhook');
     expect(result.stderr).toMatch(/\d+ notification\(s\) could not be sent before patchwalk exits/);
