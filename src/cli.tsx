@@ -24,6 +24,9 @@ const HELP = `
     $ patchwalk schema                        print the runbook JSON Schema
     $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max), behind the ETA
     $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  show or edit your settings (notify targets), with their path
+    $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
+    $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
+                                              for approve/deny typed out; never your own run)
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -34,6 +37,7 @@ const HELP = `
     --json        machine-readable output
     --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
     --take-over   take over a stale host lock (its process is gone) without asking
+    --reason      approve/deny: why, for the journal and the report
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -55,6 +59,7 @@ const FLAGS = {
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
   record: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -103,6 +108,9 @@ async function main(): Promise<number> {
       return (await import('./commands/history.js')).printHistory(one(args, 'runbook file', 'history'), flags.json, io.stdout);
     case 'config':
       return (await import('./commands/config.js')).configCommand(args, { json: flags.json }, io);
+    case 'approve':
+    case 'deny':
+      return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

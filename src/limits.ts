@@ -175,6 +175,18 @@ export const REGEX_CACHE_ENTRIES = 256;
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
 
+/** Two-person approval: how often the driver looks for a decision besides fs.watch (a watch can miss
+ * events on network file systems), the largest decision file it reads, the longest typed name. */
+export const APPROVAL_POLL_MS = 1000;
+export const APPROVAL_FILE_MAX_BYTES = 64 * 1024;
+export const APPROVER_NAME_MAX_CHARS = 100;
+/** A per-VM step's commands listed in an approval request, each expanded; the rest are counted. */
+export const APPROVAL_COMMANDS_LISTED = 50;
+/** VM names in the one-line summary of a request (the request itself lists every VM). */
+export const APPROVAL_SUMMARY_VMS = 10;
+/** The longest --reason an approver may give. */
+export const APPROVAL_REASON_MAX_CHARS = 1000;
+
 // History, ETA and notifications ---------------------------------------------------------------------
 
 /** Past runs kept per runbook for step medians (the ETA, go/no-go, `patchwalk history`). */

@@ -1,6 +1,5 @@
 // What the people around the window are told, derived from the journal's records as they are
-// written, so the engine stays pure and any record type added later (approval-requested) can be
-// picked up here without touching the run.
+// written, so the engine stays pure and a new kind of record (approval-requested) is one case here.
 import type { JournalRecord } from '../journal/records.js';
 
 export const NOTIFY_EVENTS = [
@@ -44,13 +43,9 @@ export type EventDraft = Omit<NotifyEvent, keyof RunFacts | 'at' | 'text'> & { s
 
 /** The notification a journal record means, if any (idle waits are timed by the notifier). */
 export function eventOfRecord(record: JournalRecord): EventDraft | undefined {
-  // Records another part of patchwalk adds (approval) are matched by type name, not by import.
-  const type = record.type as string;
-  if (type === 'approval-requested') {
-    const step = (record as { step?: unknown }).step;
-    return { event: 'approval-requested', step: typeof step === 'string' ? step : undefined, say: `waits for a second operator's approval${typeof step === 'string' ? ` at step ${step}` : ''}` };
-  }
   switch (record.type) {
+    case 'approval-requested':
+      return { event: 'approval-requested', step: record.step, say: `waits for a second operator's approval at step ${record.step}: ${record.summary}` };
     case 'step-end':
       return record.status === 'failed' ? { event: 'step-failed', step: record.step, say: `step ${record.step} failed${record.message ? `: ${record.message}` : ''}` } : undefined;
     case 'effect-start':

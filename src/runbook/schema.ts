@@ -2,6 +2,7 @@
 // `lint` and `run`, and the JSON Schema printed by `patchwalk schema`.
 import { z } from 'zod';
 import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
+import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
 import { RunbookNotify } from '../notify/notify-spec.js';
 
@@ -79,6 +80,7 @@ export const RunbookSchema = z
       })
       .optional(),
     notify: RunbookNotify.optional(),
+    approval: TopApproval.optional(),
     steps: z.array(StepSchema).min(1),
   })
   .describe('A patchwalk runbook.');

@@ -31,7 +31,19 @@ const records: JournalRecord[] = [
   { type: 'effect-start', at: 3, step: 'reboot', effect: 4, action: 'reboot', detail: 'kvm01' },
   { type: 'event', at: 4, event: { type: 'reboot-done', effectId: 4, outcome: 'back', at: 4 } },
   { type: 'event', at: 5, event: { type: 'reboot-done', effectId: 5, outcome: 'timeout', message: 'not back in 15m', at: 5 } },
-  { type: 'approval-requested', at: 6, step: 'reboot' } as unknown as JournalRecord,
+  {
+    type: 'approval-requested',
+    at: 6,
+    step: 'reboot',
+    effect: 6,
+    request: 'q1',
+    title: 'Reboot the host',
+    summary: 'reboot kvm01',
+    vms: [],
+    commands: [],
+    allow_same_account: false,
+    driver: { user: 'ann', uid: 1000, host: 'jump', tty: null, ssh_client: null } as never,
+  },
   { type: 'run-end', at: 7, phase: 'failed', outcome: 'step upgrade failed' },
 ];
 
