@@ -22,8 +22,10 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
-    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max), behind the ETA
-    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  show or edit your settings (notify targets), with their path
+    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max):
+                                              the figures behind the ETA and go/no-go
+    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  your settings (notify.targets,
+                                              notify.idle) and the file they live in
     $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
     $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
                                               for approve/deny typed out; never your own run)
