@@ -2,7 +2,7 @@
 // whose write bits the test has taken away from the group. They follow the run to its end, and
 // nothing in the state dir is theirs afterwards.
 import { execa, execaSync } from 'execa';
-import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
@@ -72,6 +72,5 @@ describe.skipIf(!canSwitch)('patchwalk watch by another user with read access on
     expect((await driver).exitCode).toBe(0);
     // Nothing under the state dir belongs to the watcher.
     expect(execaSync('find', [state, '-uid', String(uid)]).stdout).toBe('');
-    expect(readdirSync(state).sort()).toEqual(['index.json', 'locks', 'runs']);
   }, 60_000);
 });
