@@ -19,7 +19,7 @@ import { FileTail } from './file-tail.js';
 const ACTION_WORDS: Record<string, string> = { shutdown: 'shut down', poweroff: 'force power-off', start: 'start', migrate: 'live-migrate' };
 
 /** Records that change neither who drives nor what they wait for. */
-const QUIET_RECORDS = new Set<string>(['step-start', 'step-end', 'effect-start', 'prompt', 'answer', 'vm-state', 'notice', 'lock', 'torn-record', 'exec-start', 'exec-attach', 'exec-end', 'exec-cancelled']);
+const QUIET_RECORDS = new Set<string>(['step-start', 'step-end', 'effect-start', 'prompt', 'answer', 'vm-state', 'notice', 'lock', 'torn-record', 'exec-start', 'exec-attach', 'exec-end', 'exec-cancelled', 'notify-failed']);
 
 /** What a watcher shows besides the run itself: who drives, and what they are asked. */
 export interface WatchStanding {
@@ -194,6 +194,9 @@ export class RunFollower {
         return;
       case 'run-end':
         this.ended = true;
+        return;
+      case 'notify-failed':
+        if (record.final) this.view.progress('', `notification "${record.event}" to ${record.target} was not sent: ${record.error}`);
         return;
       case 'approval-requested':
         this.view.progress(record.step, `waiting for approval: ${record.summary}`);
