@@ -172,3 +172,15 @@ export const REGEX_CACHE_ENTRIES = 256;
 
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
+
+// Clusters (src/cluster/).
+/** Most members one cluster runbook may take: past any real cluster, and it bounds plans and state. */
+export const CLUSTER_MAX_MEMBERS = 512;
+/** Largest inventory file (Ansible INI or YAML, CSV) read for a cluster's members. */
+export const INVENTORY_MAX_BYTES = 2 * 1024 * 1024;
+/** Most hosts one range pattern such as `kvm[01:12]` may expand to. */
+export const INVENTORY_RANGE_MAX_HOSTS = 1024;
+/** Most hosts an inventory may define in all, after ranges are expanded. */
+export const INVENTORY_MAX_HOSTS = 10_000;
+/** Deepest `:children` nesting followed when collecting a group's hosts. */
+export const INVENTORY_MAX_GROUP_DEPTH = 32;
