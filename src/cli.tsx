@@ -16,6 +16,7 @@ const HELP = `
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
+    $ patchwalk hosts FILE [--set k=v]… [--json]  a cluster runbook's members and how each is reached
     $ patchwalk runs [--json]                 list runs, newest first
     $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
                                               the one holding a host's lock or with VMs down, else the newest)
@@ -84,6 +85,8 @@ async function main(): Promise<number> {
       return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
       return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
+    case 'hosts':
+      return (await import('./commands/hosts.js')).listHosts(one(args, 'runbook file', 'hosts'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
     case 'schema':
       return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':

@@ -79,6 +79,7 @@ export function expandHostPattern(pattern: string): ExpandedPattern {
   if (!text) throw new HostPatternError('empty host name');
   if (text.endsWith(':')) throw new HostPatternError(`host pattern ${text} ends in ":", which is reserved for a port`);
   if (text === '---') throw new HostPatternError('host "---" is a YAML document start: is this a YAML inventory with an .ini name?');
+  if (text.split('[').length !== text.split(']').length) throw new HostPatternError(`host pattern ${text} has [ without ]`);
   const bracketed = BRACKETED_HOST_PORT.exec(text);
   if (bracketed && bracketed[1]!.includes(':')) return { hosts: [bracketed[1]!], port: portOf(bracketed[2]!) };
   // Colons outside ranges: one is a port; more make an IPv6 address.

@@ -187,6 +187,13 @@ function isYamlFile(file: string): boolean {
   return /\.(ya?ml|json)$/i.test(file);
 }
 
+/** Where the members come from, in words, with params filled in: for `patchwalk hosts` and reports. */
+export function membersSource(cluster: NonNullable<Runbook['cluster']>, params: Record<string, string> = {}): string {
+  if (Array.isArray(cluster.members)) return 'listed in the runbook';
+  const file = render(cluster.members.file, params, 'file');
+  return `from ${file}${cluster.members.group === undefined ? '' : `, group ${render(cluster.members.group, params, 'group')}`}`;
+}
+
 async function membersFromFile(spec: { from: 'ansible' | 'csv'; file: string; group?: string }, options: ResolveOptions): Promise<Member[]> {
   const params = options.params ?? {};
   const named = render(spec.file, params, 'file');

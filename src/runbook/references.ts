@@ -386,7 +386,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
   }
 
   const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true, cluster };
-  for (const key of ['title', 'summary', 'inventory', 'target']) {
+  for (const key of ['title', 'summary', 'inventory', 'target', 'cluster']) {
     findings.push(...templateFindings(data[key], [key], topScope));
   }
   return findings;
