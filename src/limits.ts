@@ -184,3 +184,11 @@ export const INVENTORY_RANGE_MAX_HOSTS = 1024;
 export const INVENTORY_MAX_HOSTS = 10_000;
 /** Deepest `:children` nesting followed when collecting a group's hosts. */
 export const INVENTORY_MAX_GROUP_DEPTH = 32;
+/** Memory kept free on a host for the host itself when counting its room for migrated VMs. */
+export const HOST_MEMORY_RESERVE_MIB = 2048;
+/** vCPUs a host may run per logical CPU when counting its room for migrated VMs (4:1 is the usual ceiling). */
+export const PLACEMENT_VCPU_RATIO = 4;
+/** How often a cluster's maintenance state (Proxmox HA, Hyper-V drain) is read while it changes. */
+export const CLUSTER_MAINTENANCE_POLL_MS = 2000;
+/** How long entering or leaving cluster maintenance may take before it is reported as stuck. */
+export const CLUSTER_MAINTENANCE_TIMEOUT_MS = 30 * 60 * 1000;
