@@ -178,13 +178,18 @@ function render(text: string, params: Record<string, string>, what: string): str
   try {
     return renderText(text, ([root, ...rest]) => (rest.length === 0 && root !== undefined && Object.hasOwn(params, root) ? params[root] : undefined));
   } catch (error) {
-    if (error instanceof TemplateError) throw new MembersError(`cluster.members.${what}: template variable "${error.variable}" is not a param`);
+    if (error instanceof TemplateError) throw new MembersError(`cluster.${what === 'name' ? '' : 'members.'}${what}: template variable "${error.variable}" has no value: it must be a param, given with --set ${error.variable}=VALUE or a default`);
     throw error;
   }
 }
 
 function isYamlFile(file: string): boolean {
   return /\.(ya?ml|json)$/i.test(file);
+}
+
+/** The cluster's name with params filled in. */
+export function clusterName(cluster: NonNullable<Runbook['cluster']>, params: Record<string, string> = {}): string {
+  return render(cluster.name, params, 'name');
 }
 
 /** Where the members come from, in words, with params filled in: for `patchwalk hosts` and reports. */

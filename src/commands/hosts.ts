@@ -1,7 +1,7 @@
 // `patchwalk hosts FILE`: the members of a cluster runbook with their resolved connection settings,
 // so the operator sees which hosts a rolling will take, and how it reaches each, before it starts.
 import { dirname } from 'node:path';
-import { MembersError, membersSource, resolveMembers, type Member } from '../cluster/members.js';
+import { clusterName, MembersError, membersSource, resolveMembers, type Member } from '../cluster/members.js';
 import { printable } from '../display/printable.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { textTable } from '../plain/text-table.js';
@@ -28,6 +28,9 @@ export async function listHosts(file: string, flags: { set: string[]; json: bool
   const runbook = loaded.runbook;
   if (!runbook.cluster) throw new UsageError(`${file} is not a cluster runbook: it has steps and no cluster:, so it runs on one host`);
   const given = parseSetFlags(flags.set, runbook, file);
+  for (const [name, param] of Object.entries(runbook.params ?? {})) {
+    if (!(name in given) && param.default === undefined) throw new UsageError(`param "${name}" has no default; pass --set ${name}=VALUE`);
+  }
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, param] of Object.entries(runbook.params ?? {})) if (param.default !== undefined) params[name] = param.default;
   Object.assign(params, given);
@@ -36,7 +39,7 @@ export async function listHosts(file: string, flags: { set: string[]; json: bool
     members = await resolveMembers(runbook, { baseDir: dirname(file), params });
   } catch (error) {
     if (error instanceof MembersError) {
-      err.write(`patchwalk: ${file}: cluster ${runbook.cluster.name}: ${error.message}\n`);
+      err.write(`patchwalk: ${file}: ${error.message}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -49,6 +52,6 @@ export async function listHosts(file: string, flags: { set: string[]; json: bool
   const shown = COLUMNS.filter((column) => members.some((member) => column.value(member) !== undefined));
   const rows = members.map((member) => shown.map((column) => printable(column.value(member) ?? '-')));
   for (const line of textTable(shown.map((column) => column.header), rows)) out.write(`${line}\n`);
-  out.write(`${members.length} member(s) of ${printable(runbook.cluster.name)}, ${printable(membersSource(runbook.cluster, params))}\n`);
+  out.write(`${members.length} member(s) of ${printable(clusterName(runbook.cluster, params))}, ${printable(membersSource(runbook.cluster, params))}\n`);
   return EXIT.ok;
 }

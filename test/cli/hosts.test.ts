@@ -49,13 +49,23 @@ describe('patchwalk hosts', () => {
     ]);
   });
 
+  it('fills params into the cluster name; a param with no default must be given', async () => {
+    const dir = tempDir();
+    const yaml = clusterRunbook('[{ name: pve1, ssh: root@pve1 }]', 'proxmox', 'params:\n  site: { prompt: Site }\n').replace('name: dc1', 'name: "{{ site }}-pve"');
+    const file = writeRunbook(dir, 'pve.yaml', yaml);
+    const missing = await patchwalk(['hosts', file]);
+    expect([missing.exitCode, missing.stderr]).toEqual([2, 'patchwalk: param "site" has no default; pass --set site=VALUE']);
+    const given = await patchwalk(['hosts', file, '--set', 'site=ams']);
+    expect(String(given.stdout).split('\n').at(-1)).toBe('1 member(s) of ams-pve, listed in the runbook');
+  });
+
   it('an inventory problem names the file and line, and exits 2', async () => {
     const dir = tempDir();
     writeRunbook(dir, 'bad.ini', '[kvm]\nkvm[01:100]\n');
     const file = writeRunbook(dir, 'rolling.yaml', clusterRunbook('{ from: ansible, file: bad.ini }'));
     const result = await patchwalk(['hosts', file]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe(`patchwalk: ${file}: cluster dc1: ${join(dir, 'bad.ini')}:2: host range [01:100] in kvm[01:100] must write begin and end with the same number of digits`);
+    expect(result.stderr).toBe(`patchwalk: ${file}: ${join(dir, 'bad.ini')}:2: host range [01:100] in kvm[01:100] must write begin and end with the same number of digits`);
   });
 
   it('a single-host runbook, or a runbook that does not lint, exits 2 with the reason', async () => {
