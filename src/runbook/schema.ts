@@ -103,5 +103,7 @@ export function runbookJsonSchema(): object {
   // The empty default only gives a cluster runbook (per_host) a steps list in code; editors should never insert it.
   const steps = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.steps;
   if (steps) delete steps.default;
+  // One host (steps) or a cluster (cluster and per_host), never both: editors flag either mistake.
+  schema.oneOf = [{ required: ['steps'] }, { required: ['cluster', 'per_host'] }];
   return schema;
 }
