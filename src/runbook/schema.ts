@@ -2,6 +2,7 @@
 // `lint` and `run`, and the JSON Schema printed by `patchwalk schema`.
 import { z } from 'zod';
 import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
+import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
 import { clusterRunbookKeys, clusterTopLevelKeys, RunbookStep } from '../cluster/cluster-schema.js';
 
@@ -78,6 +79,7 @@ export const RunbookSchema = z
         ssh: z.string().optional().describe('ssh destination for on: host steps, e.g. root@kvm01.'),
       })
       .optional(),
+    approval: TopApproval.optional(),
     // A cluster runbook has per_host instead; lint refuses both or neither (src/cluster/cluster-lint.ts).
     steps: z.array(RunbookStep).min(1).default([]),
     ...clusterRunbookKeys,
