@@ -56,6 +56,7 @@ export function clusterReferenceFindings(data: Raw): Finding[] {
       else seen.set(name, index);
     });
   }
+  findings.push(...placementFindings(data, names));
   const order = isRecord(data.rolling) ? data.rolling.order : undefined;
   if (Array.isArray(order)) {
     const listed = new Set<string>();
@@ -93,4 +94,31 @@ export function memberSshFindings(data: Raw, at: PathSegment[]): Finding[] {
   const without = members.filter((member) => isRecord(member) && typeof member.name === 'string' && member.ssh === undefined).map((member) => String((member as Raw).name));
   if (without.length === 0) return [];
   return [{ path: at, message: `on: host runs the command over ssh on each member, and ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no ssh: add ssh: root@NAME to ${without.length === 1 ? 'that member' : 'those members'}` }];
+}
+
+/** The VMs a simulated inventory lists, when the runbook lists them: the only VMs lint can know. */
+function listedVms(data: Raw): string[] | undefined {
+  const inventory = isRecord(data.inventory) ? data.inventory : undefined;
+  if (inventory?.provider !== 'sim' || !Array.isArray(inventory.vms)) return undefined;
+  return inventory.vms.map((vm) => (isRecord(vm) && typeof vm.name === 'string' ? vm.name : '')).filter(Boolean);
+}
+
+/** `drain: { placement: { VM: MEMBER } }` pins: the member must be one of the cluster's, the VM one lint knows of. */
+function placementFindings(data: Raw, names: string[] | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const vms = listedVms(data);
+  const steps = Array.isArray(data.per_host) ? data.per_host : [];
+  steps.forEach((step, index) => {
+    const drain = isRecord(step) && isRecord(step.drain) ? step.drain : undefined;
+    const placement = drain && isRecord(drain.placement) ? drain.placement : undefined;
+    if (!placement) return;
+    for (const [vm, host] of Object.entries(placement)) {
+      const at: PathSegment[] = ['per_host', index, 'drain', 'placement', vm];
+      if (vms && !vms.includes(vm)) findings.push({ path: at, atKey: true, message: `no VM "${vm}" in the simulated inventory${didYouMean(vm, vms)}` });
+      if (typeof host === 'string' && names && !names.includes(host)) {
+        findings.push({ path: at, message: `placement sends ${vm} to "${host}", which is not a member${didYouMean(host, names.filter(Boolean))} (members: ${names.filter(Boolean).join(', ')})` });
+      }
+    }
+  });
+  return findings;
 }
