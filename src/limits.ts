@@ -172,3 +172,19 @@ export const REGEX_CACHE_ENTRIES = 256;
 
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
+
+// Rolling cluster maintenance ------------------------------------------------------------------
+/** Live migrations a drain or return runs at once (each moves a VM's whole memory over the network). */
+export const DRAIN_CONCURRENCY = 2;
+/** How long one live migration may take before it counts as failed. */
+export const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+/** Graceful shutdown of a VM a drain could not move. */
+export const DRAIN_SHUTDOWN_TIMEOUT_MS = 5 * 60_000;
+/** The simulated cluster's live migration: a fixed setup plus time per GiB of the VM's memory. */
+export const SIM_MIGRATE_SETUP_MS = 300;
+export const SIM_MIGRATE_MS_PER_GIB = 250;
+/** A simulated member's capacity when the runbook gives none. */
+export const SIM_MEMBER_MEMORY_MIB = 131072;
+export const SIM_MEMBER_VCPUS = 64;
+/** Planned moves shown by line mode before the rest are counted. */
+export const PLACEMENT_ROWS_SHOWN = 40;

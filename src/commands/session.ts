@@ -122,6 +122,7 @@ export class Session {
       simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
       params: () => this.driver?.current.params ?? this.state.params,
       connections: this.connections,
+      members: this.state.rolling?.members,
     });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
@@ -289,6 +290,7 @@ export class Session {
       // tells a lost link from a failed command.
       exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
+      cluster: hypervisor.cluster,
       observer,
       onLeave: () => this.detach('leave'),
     });

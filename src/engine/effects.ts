@@ -38,6 +38,7 @@ const DESCRIBERS: Describers = {
   prompt: (effect) => plain(`the question "${effect.prompt.question}"`, (at) => ({ type: 'answer', effectId: effect.id, value: true, at })),
   sleep: (effect) => plain('the pause', (at) => ({ type: 'slept', effectId: effect.id, at })),
   inventory: (effect) => plain('the VM list', (at) => ({ type: 'inventory-loaded', effectId: effect.id, vms: [], at })),
+  capacity: (effect) => plain("the cluster members' free capacity", (at) => ({ type: 'capacity-loaded', effectId: effect.id, members: [], at })),
   exec: (effect) => ({
     changesWorld: false,
     what: `the command (${effect.display.split('\n')[0] ?? ''})`,

@@ -33,6 +33,9 @@ export const SimVm = z.strictObject({
   shutdown_time: Duration.optional().describe('How long a graceful shutdown takes.'),
   ignores_shutdown: z.boolean().optional().describe('The guest ignores ACPI shutdown requests.'),
   boot_time: Duration.optional(),
+  host: z.string().min(1).optional().describe('sim cluster: the member the VM runs on.'),
+  local_disk: z.boolean().optional().describe('sim cluster: the VM has a local disk and cannot live-migrate.'),
+  fail_migrate_once: z.boolean().optional().describe('sim cluster: the first live migration of this VM fails.'),
 });
 
 export const PROVIDERS = ['sim', 'libvirt', 'hyperv', 'esxi', 'proxmox'] as const;
@@ -44,6 +47,10 @@ const Inventory = z.strictObject({
   node: z.string().optional().describe('Proxmox node name.'),
   vms: z.array(SimVm).optional().describe('sim only: the simulated VMs (a default set when absent).'),
   reboot_time: Duration.optional().describe('sim only: how long the simulated host takes to reboot.'),
+  capacity: z
+    .strictObject({ memory_mib: z.number().int().min(1), vcpus: z.number().int().min(1) })
+    .optional()
+    .describe('sim cluster: what each member can hold.'),
 });
 
 export const RunbookSchema = z
