@@ -67,7 +67,7 @@ export interface MovingWork {
   /** Migrations not yet made, by VM, with their destination. */
   pending: { vm: string; to: string }[];
   /** Migrations that failed and await the operator's decision. */
-  failed: { vm: string; to: string; message: string }[];
+  failed: { vm: string; to: string; message: string; noOther?: boolean }[];
   /** VMs to shut down once the migrations are over (could not move, or the operator chose so). */
   shutdown: string[];
   /** Questions already answered: capacity shortfall, unmovable VMs, the plan. */

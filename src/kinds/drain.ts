@@ -4,7 +4,7 @@
 // never a silent overcommit, and each failed migration is decided VM by VM.
 import { z } from 'zod';
 import { abort, ask, done, effect, failed, skipped, WAIT, type Outcome } from '../engine/outcome.js';
-import { markStopped, notice, selectForStep } from '../engine/run-vms.js';
+import { markStopped, selectForStep } from '../engine/run-vms.js';
 import type { DrainPlan, MovingWork, Prompt } from '../engine/types.js';
 import { Common, Selector } from '../runbook/schema-parts.js';
 import { DRAIN_CONCURRENCY, DRAIN_SHUTDOWN_TIMEOUT_MS } from '../limits.js';
@@ -137,7 +137,7 @@ function afterMoves(ctx: Ctx): Outcome {
       question: `${failure.vm} did not migrate from ${member} to ${failure.to}: ${failure.message}. What now?`,
       options: [
         { value: 'retry', label: `Retry the migration to ${failure.to}` },
-        { value: 'another', label: 'Pick another host' },
+        ...(failure.noOther ? [] : [{ value: 'another', label: 'Pick another host' }]),
         { value: 'shutdown', label: `Shut ${failure.vm} down instead (started again after the reboot)` },
         ...STOP_CHOICES(member),
       ],
@@ -188,8 +188,7 @@ export const drain = defineKind({
             drainPlan.moves.push({ ...move, why: `after ${failure.to} failed: ${move.why}` });
             moving.pending.unshift({ vm: failure.vm, to: move.to });
           } else {
-            notice(ctx.run, ctx.at, `${failure.vm}: no other member has room for it`);
-            moving.failed.unshift(failure);
+            moving.failed.unshift({ ...failure, message: `${failure.message}; no other member has room for it`, noOther: true });
           }
         }
         return afterMoves(ctx);
