@@ -83,6 +83,8 @@ export const LIBVIRT_BATCH_DOMAINS = 100;
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
 /** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
 export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
+/** A provider recording (`vms --record`) that a test replays: one host's listing, never a flood. */
+export const RECORDING_MAX_BYTES = 64 * 1024 * 1024;
 /** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
 export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
@@ -188,3 +190,34 @@ export const SIM_MEMBER_MEMORY_MIB = 131072;
 export const SIM_MEMBER_VCPUS = 64;
 /** Planned moves shown by line mode before the rest are counted. */
 export const PLACEMENT_ROWS_SHOWN = 40;
+
+// Clusters (src/cluster/).
+/** Most members one cluster runbook may take: past any real cluster, and it bounds plans and state. */
+export const CLUSTER_MAX_MEMBERS = 512;
+/** Largest inventory file (Ansible INI or YAML, CSV) read for a cluster's members. */
+export const INVENTORY_MAX_BYTES = 2 * 1024 * 1024;
+/** Most hosts one range pattern such as `kvm[01:12]` may expand to. */
+export const INVENTORY_RANGE_MAX_HOSTS = 1024;
+/** Most hosts an inventory may define in all, after ranges are expanded. */
+export const INVENTORY_MAX_HOSTS = 10_000;
+/** Deepest `:children` nesting followed when collecting a group's hosts. */
+export const INVENTORY_MAX_GROUP_DEPTH = 32;
+/** Memory kept free on a host for the host itself when counting its room for migrated VMs. */
+export const HOST_MEMORY_RESERVE_MIB = 2048;
+/** vCPUs a host may run per logical CPU when counting its room for migrated VMs (4:1 is the usual ceiling). */
+export const PLACEMENT_VCPU_RATIO = 4;
+/** How often a cluster's maintenance state (Proxmox HA, Hyper-V drain) is read while it changes. */
+export const CLUSTER_MAINTENANCE_POLL_MS = 2000;
+/** How long entering or leaving cluster maintenance may take before it is reported as stuck. */
+export const CLUSTER_MAINTENANCE_TIMEOUT_MS = 30 * 60 * 1000;
+/** Two-person approval: how often the driver looks for a decision besides fs.watch (a watch can miss
+ * events on network file systems), the largest decision file it reads, the longest typed name. */
+export const APPROVAL_POLL_MS = 1000;
+export const APPROVAL_FILE_MAX_BYTES = 64 * 1024;
+export const APPROVER_NAME_MAX_CHARS = 100;
+/** A per-VM step's commands listed in an approval request, each expanded; the rest are counted. */
+export const APPROVAL_COMMANDS_LISTED = 50;
+/** VM names in the one-line summary of a request (the request itself lists every VM). */
+export const APPROVAL_SUMMARY_VMS = 10;
+/** The longest --reason an approver may give. */
+export const APPROVAL_REASON_MAX_CHARS = 1000;

@@ -32,7 +32,8 @@ function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boole
   if (root === 'host' && state.rolling) {
     const member = currentMember(state);
     if (!member || !field) return undefined;
-    if (field === 'name' || field === 'ssh' || field === 'uri' || field === 'host' || field === 'node') return member[field] ?? '';
+    if (field === 'name' || field === 'ssh' || field === 'uri' || field === 'host' || field === 'node' || field === 'group') return member[field] ?? '';
+    if (field === 'port') return member.port === undefined ? '' : String(member.port);
     if (field === 'vars' && attribute) return member.vars[attribute];
     return undefined;
   }

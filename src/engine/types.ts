@@ -58,6 +58,8 @@ export interface StepState {
   runningBefore?: string[];
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
+  /** A second operator approved the step (two-person approval): it is not asked for again. */
+  approved?: boolean;
   /** drain and return: the migrations still to make, the ones that failed, and what to shut down. */
   moving?: MovingWork;
 }
@@ -72,6 +74,30 @@ export interface MovingWork {
   shutdown: string[];
   /** Questions already answered: capacity shortfall, unmovable VMs, the plan. */
   decided: string[];
+}
+
+/** What a second operator is asked to approve: the step, and what it will do, expanded. */
+export interface ApprovalRequest {
+  step: string;
+  title: string;
+  /** One human line: the step and what it does (a watcher shows this). */
+  summary: string;
+  /** The VMs it acts on, or that go down with the host. */
+  vms: string[];
+  /** The commands it runs, templates expanded and secrets masked. */
+  commands: string[];
+  allowSameAccount: boolean;
+}
+
+/** Who answered a two-person approval, as the driver verified it (the uid is the decision file's owner). */
+export interface Approver {
+  user: string;
+  uid: number;
+  ssh_client: string | null;
+  hostname: string;
+  /** The driver's own account approved (allow_same_account): `name` is what they typed. */
+  same_account: boolean;
+  name?: string;
 }
 
 /** An action whose result was lost: what it was, why, and what its verify check said. */
@@ -91,7 +117,9 @@ export type Awaiting =
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
   | { purpose: 'no-match' }
   /** A rolling's own question (go on to the next host, a drain's plan or a failed migration). */
-  | { purpose: 'rolling'; about: string; vm?: string };
+  | { purpose: 'rolling'; about: string; vm?: string }
+  /** A second operator denied the step: ask again, skip it, or end the run. */
+  | { purpose: 'approval-denied' };
 
 export type VmOutcome =
   | 'stopped'
@@ -171,6 +199,8 @@ export type Effect =
       member?: string;
     }
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
+  /** Wait for a second operator's `patchwalk approve` or `deny`. */
+  | { type: 'approval'; id: number; stepId: string; request: ApprovalRequest }
   | { type: 'inventory'; id: number; stepId?: string }
   | { type: 'vm-power'; id: number; stepId: string; action: VmAction; vms: string[]; timeoutMs: number; concurrency: number; to?: string }
   | {
@@ -228,6 +258,7 @@ export type EngineEvent =
       at: number;
     }
   | { type: 'slept'; effectId: number; at: number }
+  | { type: 'approval-done'; effectId: number; decision: 'granted' | 'denied'; approver: Approver; reason?: string; at: number }
   | { type: 'inventory-loaded'; effectId: number; vms: Vm[]; at: number }
   | { type: 'inventory-failed'; effectId: number; message: string; at: number }
   | { type: 'vm-state'; name: string; state: VmState; at: number }
@@ -303,6 +334,8 @@ export interface RollingMember {
   uri?: string;
   host?: string;
   node?: string;
+  port?: number;
+  group?: string;
   vars: Record<string, string>;
 }
 

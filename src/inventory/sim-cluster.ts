@@ -148,7 +148,7 @@ export class SimCluster implements InventoryProvider, HostControl {
     return { memory, vcpus };
   }
 
-  async capacity(): Promise<MemberFree[]> {
+  async membersFree(): Promise<MemberFree[]> {
     return this.members.map((name) => {
       const used = this.used(name);
       const down = this.rebooting.has(name);

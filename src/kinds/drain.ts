@@ -4,14 +4,14 @@
 // never a silent overcommit, and each failed migration is decided VM by VM.
 import { z } from 'zod';
 import { abort, ask, done, effect, failed, skipped, WAIT, type Outcome } from '../engine/outcome.js';
-import { markStopped, selectForStep } from '../engine/run-vms.js';
+import { markStopped, notice, selectForStep } from '../engine/run-vms.js';
 import type { DrainPlan, MovingWork, Prompt } from '../engine/types.js';
 import { Common, Selector } from '../runbook/schema-parts.js';
 import { DRAIN_CONCURRENCY, DRAIN_SHUTDOWN_TIMEOUT_MS } from '../limits.js';
 import { currentMember } from '../rolling/cluster-runbook.js';
 import { giveUpMember } from '../rolling/rolling-engine.js';
 import { membersCapacity, migrateNext, movedTo, placementVm } from '../rolling/moving.js';
-import { planPlacement } from '../rolling/placement.js';
+import { PlacementError, planPlacement } from '../rolling/placement.js';
 import { clusterFields } from '../rolling/cluster-runbook.js';
 import { defineKind, type StepContext } from './kind.js';
 
@@ -59,14 +59,22 @@ function plan(ctx: Ctx, member: string): DrainPlan {
       .map((candidate) => candidate.name),
   );
   const vms = selectForStep(run, ctx.step.id, spec.select ?? 'running', ctx.at).filter((vm) => vm.state === 'running' || vm.state === 'paused');
-  const result = planPlacement({
+  let result: ReturnType<typeof planPlacement>;
+  try {
+    result = planPlacement({
     from: member,
     vms: vms.map(placementVm),
     members: membersCapacity(run, patched),
     placement: spec.placement ?? 'auto',
     prefer: spec.prefer ?? 'patched',
     antiAffinity: clusterFields(run.runbook).cluster?.anti_affinity ?? [],
-  });
+    });
+  } catch (error) {
+    if (!(error instanceof PlacementError)) throw error;
+    // A pin that names a VM or member this drain does not have: nothing is planned, the operator decides.
+    notice(run, ctx.at, `${ctx.step.id}: ${error.message}`);
+    result = { moves: [], unmovable: [], unplaced: vms.map((vm) => ({ vm: vm.name, why: error.message })), shortfall: { memory_mib: 0, vcpus: 0 } };
+  }
   return { member, stepId: ctx.step.id, ...result };
 }
 

@@ -76,7 +76,7 @@ class MemberRouter implements InventoryProvider, HostControl {
     return this.part(request.host).host.reboot(request);
   }
 
-  async capacity(): Promise<MemberFree[]> {
+  async membersFree(): Promise<MemberFree[]> {
     return Promise.all(
       this.members.map(async (member) => {
         const provider = this.part(member.name).provider as WithCapacity;
@@ -99,7 +99,7 @@ export function clusterHypervisor(runbook: Runbook, members: RollingMember[], op
       speed: simSpeed(),
       stateFile: options.simStateFile,
     });
-    return { provider: sim, host: sim, cluster: { capacity: () => sim.capacity(), sshFor } };
+    return { provider: sim, host: sim, cluster: { capacity: () => sim.membersFree(), sshFor } };
   }
   const parts = new Map(
     members.map((member) => [
@@ -115,5 +115,5 @@ export function clusterHypervisor(runbook: Runbook, members: RollingMember[], op
     ]),
   );
   const router = new MemberRouter(members, parts);
-  return { provider: router, host: router, cluster: { capacity: () => router.capacity(), sshFor }, flavour: parts.values().next().value?.flavour };
+  return { provider: router, host: router, cluster: { capacity: () => router.membersFree(), sshFor }, flavour: parts.values().next().value?.flavour };
 }

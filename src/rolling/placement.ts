@@ -1,2 +1,2 @@
-// The placement planner the drain uses (cluster-plan's, once merged).
-export * from './plan-placement.js';
+// The placement planner the drain uses: cluster-plan's.
+export * from '../cluster/placement.js';

@@ -2,7 +2,9 @@
 // `lint` and `run`, and the JSON Schema printed by `patchwalk schema`.
 import { z } from 'zod';
 import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
+import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
+import { clusterRunbookKeys, clusterTopLevelKeys, RunbookStep } from '../cluster/cluster-schema.js';
 
 export { Command, Selector, VM_STATES, SELECTOR_WORDS, SELECTOR_MESSAGE, FAILURE_CHOICES } from './schema-parts.js';
 export type { CommandSpec, SelectorSpec, OnFailureSpec } from './schema-parts.js';
@@ -84,7 +86,10 @@ export const RunbookSchema = z
         ssh: z.string().optional().describe('ssh destination for on: host steps, e.g. root@kvm01.'),
       })
       .optional(),
-    steps: z.array(StepSchema).min(1),
+    approval: TopApproval.optional(),
+    // A cluster runbook has per_host instead; lint refuses both or neither (src/cluster/cluster-lint.ts).
+    steps: z.array(RunbookStep).min(1).default([]),
+    ...clusterRunbookKeys,
   })
   .describe('A patchwalk runbook.');
 
@@ -94,7 +99,7 @@ export type SimVmSpec = z.infer<typeof SimVm>;
 export type ParamSpec = z.infer<typeof Param>;
 
 /** The runbook's top level with steps left unchecked, so each step can be checked on its own. */
-export const RunbookTopLevel = RunbookSchema.extend({ steps: z.array(z.unknown()).min(1) });
+export const RunbookTopLevel = RunbookSchema.extend({ steps: z.array(z.unknown()).min(1).optional(), ...clusterTopLevelKeys });
 
 export function stepKind(step: Step): StepKind {
   const kind = kindOfStep(step);
@@ -103,5 +108,11 @@ export function stepKind(step: Step): StepKind {
 }
 
 export function runbookJsonSchema(): object {
-  return z.toJSONSchema(RunbookSchema, { io: 'input', target: 'draft-7' });
+  const schema = z.toJSONSchema(RunbookSchema, { io: 'input', target: 'draft-7' });
+  // The empty default only gives a cluster runbook (per_host) a steps list in code; editors should never insert it.
+  const steps = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.steps;
+  if (steps) delete steps.default;
+  // One host (steps) or a cluster (cluster and per_host), never both: editors flag either mistake.
+  schema.oneOf = [{ required: ['steps'] }, { required: ['cluster', 'per_host'] }];
+  return schema;
 }

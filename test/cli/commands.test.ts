@@ -44,8 +44,10 @@ describe('lint, vms and schema', () => {
   it('schema prints a JSON Schema an editor can use', async () => {
     const schema = JSON.parse(String((await patchwalk(['schema'])).stdout));
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(schema.required).toEqual(['runbook', 'title', 'steps']);
-    expect(schema.properties.steps.items.anyOf).toHaveLength(STEP_KINDS.length);
+    expect(schema.required).toEqual(['runbook', 'title']);
+    expect(schema.oneOf).toEqual([{ required: ['steps'] }, { required: ['cluster', 'per_host'] }]);
+    for (const list of ['steps', 'before_all', 'per_host', 'after_all']) expect(schema.properties[list].items).toEqual({ $ref: '#/definitions/step' });
+    expect(schema.definitions.step.anyOf).toHaveLength(STEP_KINDS.length);
     expect(schema.additionalProperties).toBe(false);
   });
 });

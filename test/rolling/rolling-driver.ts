@@ -48,7 +48,7 @@ export async function driveCluster(
     observer: { progress: (_step, text) => progress.push(text) },
   });
   const end = await driver.run();
-  return { end, questions, sim: hypervisor.provider as SimCluster, progress };
+  return { end, questions, sim: hypervisor.provider as unknown as SimCluster, progress };
 }
 
 /** Answers: "go" where offered, yes to confirmations, the named host to type-to-confirm. */
