@@ -14,6 +14,7 @@ import { describeSystemError, StateWriteError } from './journal/state-io.js';
 const HELP = `
   Usage
     $ patchwalk demo                          rehearse on the built-in simulated host
+    $ patchwalk demo --cluster                a rolling patch of a simulated 3-node cluster
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
@@ -59,6 +60,7 @@ const FLAGS = {
   takeOver: { type: 'boolean', default: false },
   record: { type: 'string' },
   reason: { type: 'string' },
+  cluster: { type: 'boolean', default: false },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -86,7 +88,7 @@ async function main(): Promise<number> {
   const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
   switch (command) {
     case 'demo':
-      return (await import('./commands/demo.js')).runDemo(runFlags, io);
+      return (await import('./commands/demo.js')).runDemo({ ...runFlags, cluster: flags.cluster }, io);
     case 'run':
       return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':

@@ -10,8 +10,17 @@ export const SECRET_MASK = '********';
 export function targetName(state: Pick<RunState, 'runbook' | 'params'> & Partial<Pick<RunState, 'rolling' | 'cursor' | 'phase'>>): string {
   const { runbook, params } = state;
   // A rolling's target is the member being patched, or the cluster between members.
-  if (state.rolling) return (state.cursor !== undefined && state.phase ? currentMember({ rolling: state.rolling, cursor: state.cursor, phase: state.phase })?.name : undefined) ?? state.rolling.cluster;
+  const cluster = (runbook as { cluster?: { name: string } }).cluster;
+  const member = state.rolling && state.cursor !== undefined && state.phase ? currentMember({ rolling: state.rolling, cursor: state.cursor, phase: state.phase }) : undefined;
+  if (member) return member.name;
   const plain = (text: string) => renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? params[name] : undefined));
+  if (cluster) {
+    try {
+      return plain(cluster.name);
+    } catch {
+      return cluster.name;
+    }
+  }
   try {
     if (runbook.target?.name) return plain(runbook.target.name);
     if (runbook.target?.ssh) return plain(runbook.target.ssh).replace(/^.*@/, '').replace(/:\d+$/, '');

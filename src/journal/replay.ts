@@ -88,6 +88,7 @@ export class Replayer {
         operator: start.operator.user,
       },
       given,
+      start.members,
     );
   }
 

@@ -93,7 +93,9 @@ function next(ctx: Ctx): Outcome {
         kind: 'choice',
         question: `The other members are short by ${short?.memory_mib ?? 0} MiB and ${short?.vcpus ?? 0} vCPU(s): ${drainPlan.unplaced.length} VM(s) of ${member} have no place (${drainPlan.unplaced.map((vm) => vm.vm).join(', ')}). What now?`,
         options: [{ value: 'shutdown-rest', label: `Migrate what fits and shut down the ${drainPlan.unplaced.length} that do not` }, ...STOP_CHOICES(member)],
-        yesAnswer: 'abort',
+        // --yes shuts VMs down only where the runbook allows unattended runs; otherwise it asks.
+        yesAnswer: 'shutdown-rest',
+        destructive: true,
       },
       { purpose: 'rolling', about: 'shortfall' },
     );
@@ -111,7 +113,8 @@ function next(ctx: Ctx): Outcome {
           kind: 'choice',
           question: `${drainPlan.unmovable.length} VM(s) on ${member} cannot live-migrate: ${drainPlan.unmovable.map((vm) => `${vm.vm} (${vm.why})`).join(', ')}. What now?`,
           options: [{ value: 'shutdown', label: 'Shut them down for the reboot (started again after it)' }, ...STOP_CHOICES(member)],
-          yesAnswer: 'abort',
+          yesAnswer: 'shutdown',
+          destructive: true,
         },
         { purpose: 'rolling', about: 'unmovable' },
       );
@@ -149,7 +152,9 @@ function afterMoves(ctx: Ctx): Outcome {
         { value: 'shutdown', label: `Shut ${failure.vm} down instead (started again after the reboot)` },
         ...STOP_CHOICES(member),
       ],
-      yesAnswer: 'abort',
+      // --yes retries once, then shuts the VM down (with the runbook's consent to unattended runs).
+      yesAnswer: moving.decided.includes(`retried:${failure.vm}`) ? 'shutdown' : 'retry',
+      destructive: moving.decided.includes(`retried:${failure.vm}`),
     };
     return ask(options, { purpose: 'rolling', about: 'failed-migration', vm: failure.vm });
   }
@@ -183,7 +188,10 @@ export const drain = defineKind({
       if (awaiting.about === 'failed-migration') {
         const failure = moving.failed.shift();
         if (!failure) return afterMoves(ctx);
-        if (value === 'retry') moving.pending.unshift({ vm: failure.vm, to: failure.to });
+        if (value === 'retry') {
+          moving.pending.unshift({ vm: failure.vm, to: failure.to });
+          moving.decided.push(`retried:${failure.vm}`);
+        }
         else if (value === 'shutdown') moving.shutdown.push(failure.vm);
         else if (value === 'another') {
           const vm = ctx.run.vms?.[ctx.run.vmIndex?.[failure.vm] ?? -1];
