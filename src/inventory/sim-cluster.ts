@@ -44,6 +44,8 @@ interface SimClusterFile {
   vms: Record<string, { state: VmState; host: string; movingTo?: string; failedOnce?: boolean }>;
   rebooting: string[];
   bootIds: Record<string, number>;
+  /** Live migrations made so far, by VM: tests check that nothing moved twice. */
+  migrations?: Record<string, number>;
 }
 
 const SETTLED: Partial<Record<VmState, VmState>> = { 'shutting-down': 'shut-off', starting: 'running', migrating: 'running' };
@@ -87,9 +89,11 @@ export class SimCluster implements InventoryProvider, HostControl {
       if (!was) continue;
       vm.state = SETTLED[was.state] ?? was.state;
       vm.host = was.movingTo ?? was.host;
+      if (was.movingTo) this.migrations.set(vm.spec.name, (this.migrations.get(vm.spec.name) ?? 0) + 1);
       vm.failedOnce = was.failedOnce ?? false;
     }
     this.bootIds = { ...this.bootIds, ...saved.bootIds };
+    for (const [name, count] of Object.entries(saved.migrations ?? {})) this.migrations.set(name, (this.migrations.get(name) ?? 0) + count);
     for (const member of saved.rebooting) {
       this.bootIds[member] = (this.bootIds[member] ?? 1) + 1;
       for (const vm of this.vms) if (vm.host === member && vm.spec.autostart && vm.state === 'shut-off') vm.state = 'running';
@@ -113,6 +117,7 @@ export class SimCluster implements InventoryProvider, HostControl {
       ),
       rebooting: [...this.rebooting],
       bootIds: this.bootIds,
+      migrations: Object.fromEntries(this.migrations),
     };
     writeFileDurably(this.stateFile, `${JSON.stringify(saved)}\n`);
   }
