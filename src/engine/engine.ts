@@ -15,6 +15,7 @@ import { automaticAnswer, recordAnswer } from './prompts.js';
 import { indexVms, namesSomething, noMatch, setVmState, vmNamed, vmsInScope } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
+import { goNoGoFor } from '../history/go-no-go.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
 import { approvalFor } from '../approval/approval-policy.js';
 import { approvalRequest } from '../approval/approval-request.js';
@@ -180,6 +181,14 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
   if (awaiting.purpose === 'rolling' && awaiting.about === 'next-host') {
     const stop = rollingAnswered(d, awaiting, value);
     if (stop) abortRun(d, stop, at);
+    return;
+  }
+  if (awaiting.purpose === 'go-no-go') {
+    const step = currentStep(d);
+    if (!step) return;
+    // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
+    if (value === 'go') beginStep(d, step, at);
+    else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
@@ -376,6 +385,19 @@ function enterStep(d: RunState, step: Step, at: number): void {
       return;
     }
   }
+  if (askGoNoGo(d, step, at)) return;
+  beginStep(d, step, at);
+}
+
+/** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
+function askGoNoGo(d: RunState, step: Step, at: number): boolean {
+  const gate = goNoGoFor(d, step, kindOf(step).key, at);
+  if (gate) askNow(d, step.id, { kind: 'go-no-go', question: gate.question, figures: gate.figures }, { purpose: 'go-no-go' }, at);
+  return gate !== undefined;
+}
+
+function beginStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   state.status = 'running';
   state.startedAt ??= at;
   windowNotice(d, step, at);

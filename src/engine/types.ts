@@ -2,6 +2,7 @@
 // The engine never performs an effect; a driver does and reports back with an event.
 import type { Runbook, Step, StepKind } from '../runbook/schema.js';
 import type { Command } from '../runbook/template.js';
+import type { HistoryFigures } from '../history/step-figures.js';
 
 export type VmState = 'running' | 'shut-off' | 'paused' | 'shutting-down' | 'starting' | 'migrating' | 'migrated' | 'unknown';
 
@@ -118,6 +119,8 @@ export type Awaiting =
   | { purpose: 'no-match' }
   /** A rolling's own question (go on to the next host, a drain's plan or a failed migration). */
   | { purpose: 'rolling'; about: string; vm?: string }
+  /** Go or no-go before a step that may not fit the window, or a reboot: go starts it. */
+  | { purpose: 'go-no-go' }
   /** A second operator denied the step: ask again, skip it, or end the run. */
   | { purpose: 'approval-denied' };
 
@@ -173,7 +176,9 @@ export type Prompt =
     }
   | { kind: 'continue'; question: string }
   | { kind: 'type-to-confirm'; question: string; expected: string; error?: string }
-  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean };
+  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean }
+  /** Answered 'go' or 'no-go', never by Enter alone; `figures` are the past runs it rests on. */
+  | { kind: 'go-no-go'; question: string; figures: string };
 
 export type PromptAnswer = string | boolean | string[];
 
@@ -284,6 +289,8 @@ export interface RunOptions {
   pauseNotes?: boolean;
   runId: string;
   operator: string;
+  /** Step medians of past real runs of this runbook, given at run start (journaled in run-start). */
+  history?: HistoryFigures;
 }
 
 export interface RunState {

@@ -5,6 +5,7 @@ import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
 import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
 import { clusterRunbookKeys, clusterTopLevelKeys, RunbookStep } from '../cluster/cluster-schema.js';
+import { RunbookNotify } from '../notify/notify-spec.js';
 
 export { Command, Selector, VM_STATES, SELECTOR_WORDS, SELECTOR_MESSAGE, FAILURE_CHOICES } from './schema-parts.js';
 export type { CommandSpec, SelectorSpec, OnFailureSpec } from './schema-parts.js';
@@ -86,6 +87,7 @@ export const RunbookSchema = z
         ssh: z.string().optional().describe('ssh destination for on: host steps, e.g. root@kvm01.'),
       })
       .optional(),
+    notify: RunbookNotify.optional(),
     approval: TopApproval.optional(),
     // A cluster runbook has per_host instead; lint refuses both or neither (src/cluster/cluster-lint.ts).
     steps: z.array(RunbookStep).min(1).default([]),

@@ -68,7 +68,7 @@ describe('rolling on the simulated cluster, through the CLI', () => {
   it('demo --cluster drains, patches, reboots and returns every member; every VM ends home, running, moved at most twice', async () => {
     const stateDir = tempDir('patchwalk-rolling-');
     const result = await patchwalk(['demo', '--cluster', '--plain'], { env: { PATCHWALK_STATE_DIR: stateDir, PATCHWALK_SIM_SPEED: '20' } });
-    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stdout).toContain('host 3 of 3');
     expect(result.stdout).toContain('placement plan for');
     expect(result.stdout).toMatch(/db01 did not migrate .* → retry/);
