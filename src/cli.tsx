@@ -14,6 +14,7 @@ import { describeSystemError, StateWriteError } from './journal/state-io.js';
 const HELP = `
   Usage
     $ patchwalk demo                          rehearse on the built-in simulated host
+    $ patchwalk demo --cluster                a rolling patch of a simulated 3-node cluster
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
@@ -23,6 +24,10 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max):
+                                              the figures behind the ETA and go/no-go
+    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  your settings (notify.targets,
+                                              notify.idle) and the file they live in
     $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
     $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
                                               for approve/deny typed out; never your own run)
@@ -59,6 +64,7 @@ const FLAGS = {
   takeOver: { type: 'boolean', default: false },
   record: { type: 'string' },
   reason: { type: 'string' },
+  cluster: { type: 'boolean', default: false },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -86,7 +92,7 @@ async function main(): Promise<number> {
   const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
   switch (command) {
     case 'demo':
-      return (await import('./commands/demo.js')).runDemo(runFlags, io);
+      return (await import('./commands/demo.js')).runDemo({ ...runFlags, cluster: flags.cluster }, io);
     case 'run':
       return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':
@@ -105,6 +111,10 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'history':
+      return (await import('./commands/history.js')).printHistory(one(args, 'runbook file', 'history'), flags.json, io.stdout);
+    case 'config':
+      return (await import('./commands/config.js')).configCommand(args, { json: flags.json }, io);
     case 'approve':
     case 'deny':
       return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);

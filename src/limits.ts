@@ -175,6 +175,22 @@ export const REGEX_CACHE_ENTRIES = 256;
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
 
+// Rolling cluster maintenance ------------------------------------------------------------------
+/** Live migrations a drain or return runs at once (each moves a VM's whole memory over the network). */
+export const DRAIN_CONCURRENCY = 2;
+/** How long one live migration may take before it counts as failed. */
+export const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+/** Graceful shutdown of a VM a drain could not move. */
+export const DRAIN_SHUTDOWN_TIMEOUT_MS = 5 * 60_000;
+/** The simulated cluster's live migration: a fixed setup plus time per GiB of the VM's memory. */
+export const SIM_MIGRATE_SETUP_MS = 300;
+export const SIM_MIGRATE_MS_PER_GIB = 250;
+/** A simulated member's capacity when the runbook gives none. */
+export const SIM_MEMBER_MEMORY_MIB = 131072;
+export const SIM_MEMBER_VCPUS = 64;
+/** Planned moves shown by line mode before the rest are counted. */
+export const PLACEMENT_ROWS_SHOWN = 40;
+
 // Clusters (src/cluster/).
 /** Most members one cluster runbook may take: past any real cluster, and it bounds plans and state. */
 export const CLUSTER_MAX_MEMBERS = 512;
@@ -205,3 +221,30 @@ export const APPROVAL_COMMANDS_LISTED = 50;
 export const APPROVAL_SUMMARY_VMS = 10;
 /** The longest --reason an approver may give. */
 export const APPROVAL_REASON_MAX_CHARS = 1000;
+
+// History, ETA and notifications ---------------------------------------------------------------------
+
+/** Past runs kept per runbook for step medians (the ETA, go/no-go, `patchwalk history`). */
+export const HISTORY_RUNS_KEPT = 50;
+/** Largest history file read; a bigger one is treated as damaged and started afresh. */
+export const HISTORY_FILE_MAX_BYTES = 4 * 1024 * 1024;
+/** Steps of one run kept in its history entry (a runbook has at most RUNBOOK_MAX_STEPS). */
+export const HISTORY_STEPS_MAX = 2000;
+/** How long a prompt waits for an answer before the `waiting` notification, unless notify.idle says. */
+export const NOTIFY_IDLE_DEFAULT_MS = 5 * 60_000;
+/** One delivery attempt: a webhook POST or a command hook. */
+export const NOTIFY_TIMEOUT_MS = 10_000;
+/** Attempts per notification and target before it is given up on. */
+export const NOTIFY_ATTEMPTS = 4;
+/** The first retry waits this long; each later one twice as long as the one before. */
+export const NOTIFY_RETRY_BASE_MS = 2000;
+/** Notifications waiting to be sent; past this the oldest are dropped (and said so once). */
+export const NOTIFY_QUEUE_MAX = 200;
+/** Most notification targets (runbook and settings together). */
+export const NOTIFY_TARGETS_MAX = 10;
+/** Output of a command hook kept for a failure message. */
+export const NOTIFY_OUTPUT_MAX_BYTES = 64 * 1024;
+/** When the run ends, how long patchwalk waits for notifications still being sent before it exits. */
+export const NOTIFY_FLUSH_MS = 5000;
+/** Largest user settings file (conf) read. */
+export const SETTINGS_MAX_BYTES = 256 * 1024;

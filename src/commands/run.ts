@@ -1,6 +1,7 @@
 // `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { MembersError, resolveMembers, type Member } from '../cluster/members.js';
 import { initialState } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { JournalWriter } from '../journal/journal-writer.js';
@@ -16,6 +17,8 @@ import { formatProblem } from '../runbook/problem.js';
 import { checkHostBeforeRun, likelyTarget } from './host-check.js';
 import { makePrompter, Session } from './session.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
+import { engineFigures } from '../history/step-figures.js';
+import { readHistory, recordPastRun } from '../history/history-store.js';
 
 export interface RunFlags {
   set: string[];
@@ -62,6 +65,18 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  // A cluster runbook's members are read once, here, and journaled: resume takes the same ones.
+  let members: Member[] | undefined;
+  if (runbook.cluster) {
+    const defaults = Object.fromEntries(Object.entries(runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])));
+    try {
+      members = await resolveMembers(runbook, { baseDir: dirname(resolve(file)), params: { ...defaults, ...given } });
+    } catch (error) {
+      if (!(error instanceof MembersError)) throw error;
+      io.stderr.write(`${file}: cluster.members: ${error.message}; nothing was run\n`);
+      return EXIT.usage;
+    }
+  }
   const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);
@@ -89,6 +104,8 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const pauseToRead = interactive && Boolean(flags.training);
   // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
   const pauseNotes = Boolean(io.stdin.isTTY);
+  // Past real runs of this runbook, for the ETA and go/no-go; a dry run or rehearsal reads them too.
+  const history = engineFigures(readHistory(root, path));
   journal.append({
     type: 'run-start',
     at: Date.now(),
@@ -99,10 +116,12 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     secret_params: secretParams,
     options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead },
     operator,
+    ...(members ? { members } : {}),
+    ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user }, given);
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...(history ? { history } : {}) }, given, members);
   const session = new Session({
     root,
     folder,
@@ -116,7 +135,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     prompt,
     console: interactive ? { training: Boolean(flags.training) } : undefined,
   });
-  return session.run();
+  const code = await session.run();
+  recordPastRun(root, path, session.state, { rehearsal: flags.rehearse });
+  return code;
 }
 
 export { UsageError };

@@ -1,7 +1,8 @@
 // One sitting at a run, fresh (`run`) or resumed (`resume`): the driver with its journal, the host
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
-import { scopeFor, targetName } from '../engine/context.js';
+import { scopeFor, targetName, withParamDefaults } from '../engine/context.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -26,6 +27,9 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
+import { vmsBeforeAfter } from '../display/vm-rows.js';
+import { NOTIFY_FLUSH_MS } from '../limits.js';
 import { waitForDecision } from '../approval/approval-wait.js';
 import { prepareApprovalsDir } from '../approval/decision-file.js';
 
@@ -124,6 +128,7 @@ export class Session {
       simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
       params: () => this.driver?.current.params ?? this.state.params,
       connections: this.connections,
+      members: this.state.rolling?.members,
     });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
@@ -153,8 +158,10 @@ export class Session {
 
   /** One run per host: taken once the target is known (after the params), never for a dry run. */
   async lock(state: RunState = this.state): Promise<void> {
+    if (state.rolling) await this.lockMember(state);
     if (this.lockedHost || state.options.dryRun || state.phase === 'params') return;
-    const host = targetName(state);
+    // A rolling locks its cluster for the whole run, and each member while it is in maintenance.
+    const host = state.rolling ? state.rolling.cluster : targetName(state);
     const { io, root, runbookPath, takeOver } = this.setup;
     const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
       if (takeOver) return true;
@@ -184,7 +191,29 @@ export class Session {
     noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
   }
 
+  private lockedMember: string | undefined;
+
+  /** In a rolling: the member being patched is locked from its first step to its last. */
+  private async lockMember(state: RunState): Promise<void> {
+    if (state.options.dryRun) return;
+    const member = currentMember(state)?.name;
+    if (member === this.lockedMember) return;
+    this.releaseMember();
+    if (!member) return;
+    const { root, runbookPath } = this.setup;
+    const acquired = await acquireLock(root, member, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async () => this.setup.takeOver);
+    this.lockedMember = member;
+    this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host: member });
+  }
+
+  private releaseMember(): void {
+    if (!this.lockedMember) return;
+    if (releaseLock(this.setup.root, this.lockedMember)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedMember });
+    this.lockedMember = undefined;
+  }
+
   private release(): void {
+    this.releaseMember();
     if (!this.lockedHost) return;
     if (releaseLock(this.setup.root, this.lockedHost)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedHost });
     this.lockedHost = undefined;
@@ -270,8 +299,39 @@ export class Session {
     };
   }
 
+  /** Notifications (runbook `notify:` and the user's settings) follow the journal from here on. */
+  private startNotifying(): RunNotifier | undefined {
+    const { io, journal, secrets } = this.setup;
+    const current = () => this.driver?.current ?? this.state;
+    const notifier = startRunNotifier({
+      state: this.state,
+      journal,
+      mask: secrets.mask,
+      stderr: io.stderr,
+      lineMode: !this.setup.console,
+      env: io.env,
+      notBack: () => vmsBeforeAfter(current()).flatMap((vm) => (vm.back ? [] : [vm.name])),
+      facts: () => {
+        // The run may be told before every param is answered: defaults stand in for the rest.
+        const state = withParamDefaults(current());
+        let title = state.runbook.title;
+        try {
+          title = scopeFor(state).text(title);
+        } catch {
+          // Shown as written.
+        }
+        return { run: this.runId, runbook: title, host: targetName(state), operator: state.options.operator };
+      },
+    });
+    if (notifier && this.setup.records.length === 0 && this.state.startedAt === undefined) {
+      notifier.notifier.notify({ event: 'run-started', say: 'the run started' });
+    }
+    return notifier;
+  }
+
   async run(): Promise<number> {
     const { io, journal } = this.setup;
+    const notifying = this.startNotifying();
     const front = await this.frontEnd();
     const view = front.view;
     const observer: RunObserver = {
@@ -297,6 +357,7 @@ export class Session {
       // tells a lost link from a failed command.
       exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
+      cluster: hypervisor.cluster,
       observer,
       onLeave: () => this.detach('leave'),
       approval: (effect, signal) =>
@@ -368,6 +429,7 @@ export class Session {
       await front.abandon();
       this.controller.abort();
       this.linePrompter?.close();
+      await notifying?.finish(NOTIFY_FLUSH_MS);
       journal.close();
       await this.connections.closeAll();
     }

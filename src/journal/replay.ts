@@ -86,8 +86,10 @@ export class Replayer {
         pauseNotes: start.options.pause_notes ?? false,
         runId: start.run,
         operator: start.operator.user,
+        ...(start.history ? { history: start.history } : {}),
       },
       given,
+      start.members,
     );
   }
 

@@ -5,6 +5,7 @@ import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
 import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
 import { clusterRunbookKeys, clusterTopLevelKeys, RunbookStep } from '../cluster/cluster-schema.js';
+import { RunbookNotify } from '../notify/notify-spec.js';
 
 export { Command, Selector, VM_STATES, SELECTOR_WORDS, SELECTOR_MESSAGE, FAILURE_CHOICES } from './schema-parts.js';
 export type { CommandSpec, SelectorSpec, OnFailureSpec } from './schema-parts.js';
@@ -35,6 +36,9 @@ export const SimVm = z.strictObject({
   shutdown_time: Duration.optional().describe('How long a graceful shutdown takes.'),
   ignores_shutdown: z.boolean().optional().describe('The guest ignores ACPI shutdown requests.'),
   boot_time: Duration.optional(),
+  host: z.string().min(1).optional().describe('sim cluster: the member the VM runs on.'),
+  local_disk: z.boolean().optional().describe('sim cluster: the VM has a local disk and cannot live-migrate.'),
+  fail_migrate_once: z.boolean().optional().describe('sim cluster: the first live migration of this VM fails.'),
 });
 
 export const PROVIDERS = ['sim', 'libvirt', 'hyperv', 'esxi', 'proxmox'] as const;
@@ -46,6 +50,10 @@ const Inventory = z.strictObject({
   node: z.string().optional().describe('Proxmox node name.'),
   vms: z.array(SimVm).optional().describe('sim only: the simulated VMs (a default set when absent).'),
   reboot_time: Duration.optional().describe('sim only: how long the simulated host takes to reboot.'),
+  capacity: z
+    .strictObject({ memory_mib: z.number().int().min(1), vcpus: z.number().int().min(1) })
+    .optional()
+    .describe('sim cluster: what each member can hold.'),
 });
 
 export const RunbookSchema = z
@@ -79,6 +87,7 @@ export const RunbookSchema = z
         ssh: z.string().optional().describe('ssh destination for on: host steps, e.g. root@kvm01.'),
       })
       .optional(),
+    notify: RunbookNotify.optional(),
     approval: TopApproval.optional(),
     // A cluster runbook has per_host instead; lint refuses both or neither (src/cluster/cluster-lint.ts).
     steps: z.array(RunbookStep).min(1).default([]),

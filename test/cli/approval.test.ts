@@ -2,7 +2,7 @@
 // Unix user, created here, approves or denies from their own process; the driver's own account is
 // refused (unless the runbook allows a shared account, and then a typed name is flagged).
 import { execa, execaSync } from 'execa';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
@@ -132,6 +132,7 @@ describe.skipIf(!canSwitch)('a second Unix user, created for the test, answers f
   let base = '';
   let state = '';
   let uid = -1;
+  let otherCli = CLI;
 
   beforeAll(() => {
     execaSync('groupadd', [group]);
@@ -142,8 +143,18 @@ describe.skipIf(!canSwitch)('a second Unix user, created for the test, answers f
     // The documented setup: a group-owned setgid folder, 2770.
     state = join(base, 'shared');
     execaSync('install', ['-d', '-m', '2770', '-g', group, state]);
-    const reach = execaSync('runuser', ['-u', name, '--', 'node', '-e', `require('fs').accessSync(${JSON.stringify(CLI)})`], { reject: false });
-    if (reach.exitCode !== 0) throw new Error(`the test user ${name} cannot read ${CLI} (${reach.stderr}): put the checkout where other users can read it`);
+    // CI may keep the checkout under /root, which the test user cannot enter: it then runs a copy
+    // of the built CLI from a folder it can read.
+    const reaches = (cli: string) => execaSync('runuser', ['-u', name, '--', 'node', '-e', `require('fs').accessSync(${JSON.stringify(cli)})`], { reject: false });
+    if (reaches(CLI).exitCode !== 0) {
+      const copy = join(base, 'checkout');
+      mkdirSync(copy, { mode: 0o755 });
+      for (const part of ['dist', 'node_modules', 'package.json']) execaSync('cp', ['-a', join(ROOT, part), copy]);
+      execaSync('chmod', ['-R', 'o+rX', copy]);
+      otherCli = join(copy, 'dist/cli.js');
+    }
+    const reach = reaches(otherCli);
+    if (reach.exitCode !== 0) throw new Error(`the test user ${name} cannot read ${otherCli}: ${reach.stderr}`);
   });
 
   afterAll(() => {
@@ -152,7 +163,7 @@ describe.skipIf(!canSwitch)('a second Unix user, created for the test, answers f
   });
 
   const asOther = (args: string[], input: string) =>
-    execa('runuser', ['-u', name, '--', 'env', `PATCHWALK_STATE_DIR=${state}`, 'NO_COLOR=1', 'SSH_CLIENT=192.0.2.7 40000 22', 'node', CLI, ...args], {
+    execa('runuser', ['-u', name, '--', 'env', `PATCHWALK_STATE_DIR=${state}`, 'NO_COLOR=1', 'SSH_CLIENT=192.0.2.7 40000 22', 'node', otherCli, ...args], {
       cwd: '/',
       reject: false,
       input,
