@@ -172,3 +172,15 @@ export const REGEX_CACHE_ENTRIES = 256;
 
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
+
+// Rehearsal (`run --rehearse`, src/rehearsal/).
+/** A saved inventory (`vms --json`) given with --inventory: read whole, so it is bounded. */
+export const REHEARSAL_INVENTORY_MAX_BYTES = 16 * 1024 * 1024;
+/** VMs in a saved inventory: the simulated host keeps one object per VM. */
+export const REHEARSAL_INVENTORY_MAX_VMS = 20_000;
+/** A step's canned output (`rehearse: { output }`), in characters. */
+export const REHEARSAL_OUTPUT_MAX_CHARS = 64 * 1024;
+/** Pause between canned output lines, so a rehearsed command is seen running (divided by PATCHWALK_SIM_SPEED). */
+export const REHEARSAL_LINE_MS = 40;
+/** VM names a guided briefing or expect check lists before "and N more". */
+export const GUIDED_NAMES_SHOWN = 12;

@@ -12,6 +12,8 @@ import { scopeFor } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
+import { briefing } from './guided.js';
+import { compareExpect, outputMatches } from './expect.js';
 import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
@@ -123,6 +125,11 @@ function apply(d: RunState, event: EngineEvent): void {
   } else if (event.type === 'slept' && effect.type === 'sleep' && effect.reason === 'retry') {
     startAction(d, event.at);
   } else {
+    if (d.options.guided && event.type === 'exec-done' && d.phase === 'steps') {
+      const step = currentStep(d);
+      const matched = step ? outputMatches(step, event.stdout) : undefined;
+      if (matched !== undefined) currentStepState(d).outputMatched = matched;
+    }
     resumeStep(d, event, effect);
   }
   advance(d, event.at);
@@ -167,6 +174,13 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
   }
   if (awaiting.purpose === 'failure') {
     resolveFailure(d, String(value), awaiting.message, awaiting.exitCode, at);
+    return;
+  }
+  if (awaiting.purpose === 'guide') {
+    const step = currentStep(d);
+    // The step's time starts once the trainee has read the briefing.
+    currentStepState(d).startedAt = at;
+    if (step) beginStep(d, step, at);
     return;
   }
   const step = currentStep(d);
@@ -339,6 +353,24 @@ function enterStep(d: RunState, step: Step, at: number): void {
   }
   state.status = 'running';
   state.startedAt ??= at;
+  if (d.options.guided) {
+    const scope = scopeFor(d);
+    for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text });
+    let title = step.title;
+    try {
+      title = scope.text(step.title);
+    } catch {
+      // Shown as written: a title may name a value the step itself sets.
+    }
+    askNow(d, step.id, { kind: 'continue', question: `Guided: ${title}. Press Enter to start this step` }, { purpose: 'guide' }, at);
+    return;
+  }
+  beginStep(d, step, at);
+}
+
+/** The step's work begins: the window check, its selector, its VMs, its action. */
+function beginStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   windowNotice(d, step, at);
   const selector = kindOf(step).selector(step);
   if (selector && namesSomething(selector) && selectVms(d.vms ?? [], selector, d.stoppedByRun).length === 0) {
@@ -407,6 +439,11 @@ function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message:
   state.status = status;
   state.message = message;
   state.endedAt = at;
+  const step = currentStep(d);
+  if (d.options.guided && step && status !== 'skipped') {
+    const compared = compareExpect(d, step, state);
+    if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}` });
+  }
 }
 
 interface FailurePolicy {

@@ -52,6 +52,8 @@ export interface StepState {
   vmQueue?: string[];
   /** reboot: VMs running when the host went down. */
   runningBefore?: string[];
+  /** Guided mode: whether the command's output had what `expect.output` looks for. */
+  outputMatched?: boolean;
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
 }
@@ -71,7 +73,9 @@ export type Awaiting =
   | { purpose: 'failure'; message: string; exitCode?: number | null }
   | { purpose: 'unknown' }
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
-  | { purpose: 'no-match' };
+  | { purpose: 'no-match' }
+  /** Guided mode: the trainee has read what the step will do and goes on. */
+  | { purpose: 'guide' };
 
 export type VmOutcome =
   | 'stopped'
@@ -219,6 +223,10 @@ export interface RunOptions {
   pauseNotes?: boolean;
   runId: string;
   operator: string;
+  /** A rehearsal (`run --rehearse`): simulated VMs, and no command is executed. */
+  rehearsal?: boolean;
+  /** Guided mode (`--guided`): each step is explained and waits, and its outcome is compared with `expect`. */
+  guided?: boolean;
 }
 
 export interface RunState {

@@ -13,6 +13,7 @@ import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 import { whereItRuns } from '../run/where-it-runs.js';
+import { expectText } from '../engine/expect.js';
 
 const BY = { yes: 'answered by --yes', default: 'the default', 'dry-run': 'dry run', operator: '' } as const;
 
@@ -71,7 +72,7 @@ export class PlainRenderer implements RunObserver {
     const text = kindOfStep(step)?.text(step);
     if (text !== undefined) for (const line of printableLines(expandText(state, text).trimEnd())) this.write(`  ${line}`);
     if (step.why) this.write(`  ${s.dim('why:')} ${displayText(state, step.why)}`);
-    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, step.expect)}`);
+    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, expectText(step.expect))}`);
     // The plan for every VM comes before anything touches one.
     if (view.planAtStart && state.vms) this.vmTable(state);
   }

@@ -234,6 +234,8 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
       findings.push({ path: [...path, 'input', 'default'], message: `default "${input.default}" does not match pattern ${input.pattern}` });
     }
   }
+  // Guided mode looks for expect.output in the command's output: it must be a pattern RE2 can run.
+  if (isRecord(step.expect)) findings.push(...patternFinding(step.expect.output, [...path, 'expect', 'output']));
   const choice = step.choice;
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
