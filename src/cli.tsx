@@ -14,6 +14,8 @@ const HELP = `
   Usage
     $ patchwalk demo                          rehearse on the built-in simulated host
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
+    $ patchwalk run FILE --rehearse [--inventory FILE.json] [--guided]  rehearse on a simulated
+                                              copy of the host's VMs; no command is executed
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json]
     $ patchwalk runs [--json]                 list runs, newest first
@@ -30,6 +32,12 @@ const HELP = `
     --format      lint: text or json; report: md or json
     --json        machine-readable output
     --take-over   take over a stale host lock (its process is gone) without asking
+    --rehearse    run every step against a simulated copy of the inventory; execute no command,
+                  take no lock on the host (steps may give a canned result: rehearse: {output, exit_code})
+    --inventory   with --rehearse: a saved inventory (patchwalk vms FILE --json > inv.json) instead
+                  of reading the real host once
+    --guided      for trainees: before each step show why, expect and what it does to which VMs,
+                  and wait for Enter; after it, compare the outcome with expect
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -50,6 +58,9 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  rehearse: { type: 'boolean', default: false },
+  inventory: { type: 'string' },
+  guided: { type: 'boolean', default: false },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -74,7 +85,7 @@ async function main(): Promise<number> {
   if (cli.answered) return EXIT.ok;
   const [command, ...args] = cli.input;
   const flags = cli.flags;
-  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
+  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver, rehearse: flags.rehearse, inventory: flags.inventory, guided: flags.guided };
   switch (command) {
     case 'demo':
       return (await import('./commands/demo.js')).runDemo(runFlags, io);

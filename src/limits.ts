@@ -184,3 +184,7 @@ export const REHEARSAL_OUTPUT_MAX_CHARS = 64 * 1024;
 export const REHEARSAL_LINE_MS = 40;
 /** VM names a guided briefing or expect check lists before "and N more". */
 export const GUIDED_NAMES_SHOWN = 12;
+/** How long a rehearsal's simulated guest takes to shut down, boot, and its host to reboot: what a trainee should expect to wait on a real host. */
+export const REHEARSAL_SHUTDOWN_TIME = '20s';
+export const REHEARSAL_BOOT_TIME = '15s';
+export const REHEARSAL_REBOOT_TIME = '90s';

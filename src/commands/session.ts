@@ -26,6 +26,7 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { rehearsalExec, rehearsalHypervisor, type RehearsalSetup } from '../rehearsal/rehearsal-session.js';
 
 /** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
 export function makePrompter(io: Io, style: Style) {
@@ -107,6 +108,7 @@ export class Session {
   /** Who answers prompts: the line prompter, or the console once it is up. */
   private activePrompter: Prompter;
   private lockedHost: string | undefined;
+  private readonly rehearsal: RehearsalSetup | undefined;
   private readonly controller = new AbortController();
 
   constructor(private readonly setup: SessionSetup) {
@@ -118,11 +120,18 @@ export class Session {
     // Line mode listens from the start: Ctrl-C and `a` arrive through the prompter's reader.
     else if (!setup.console) void this.prompter;
     this.activePrompter = { ask: (prompt, context) => this.prompter.ask(prompt, context) };
-    this.hypervisor = hypervisorFor(this.state.runbook, {
-      simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
-      params: () => this.driver?.current.params ?? this.state.params,
-      connections: this.connections,
-    });
+    const params = () => this.driver?.current.params ?? this.state.params;
+    // A rehearsal: a simulated copy of the host, and a runner that executes nothing.
+    this.rehearsal = this.state.options.rehearsal
+      ? { runbook: this.state.runbook, runDir: folder.dir, stateFile: folder.simHost, params, connections: this.connections, mask: secrets.mask }
+      : undefined;
+    this.hypervisor = this.rehearsal
+      ? rehearsalHypervisor(this.rehearsal)
+      : hypervisorFor(this.state.runbook, {
+          simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
+          params,
+          connections: this.connections,
+        });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
   }
@@ -151,7 +160,8 @@ export class Session {
 
   /** One run per host: taken once the target is known (after the params), never for a dry run. */
   async lock(state: RunState = this.state): Promise<void> {
-    if (this.lockedHost || state.options.dryRun || state.phase === 'params') return;
+    // A rehearsal changes nothing on the real host: it takes no lock there.
+    if (this.lockedHost || state.options.dryRun || state.options.rehearsal || state.phase === 'params') return;
     const host = targetName(state);
     const { io, root, runbookPath, takeOver } = this.setup;
     const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
@@ -287,7 +297,9 @@ export class Session {
       // Every step command runs detached and journaled, so it outlives the terminal; on: host steps
       // go over the run's one multiplexed ssh connection, which can end the remote process too and
       // tells a lost link from a failed command.
-      exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
+      exec: this.rehearsal
+        ? rehearsalExec(this.rehearsal)
+        : (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
       observer,
       onLeave: () => this.detach('leave'),

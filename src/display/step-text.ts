@@ -108,5 +108,6 @@ export function stepOutcome(step: StepState): string {
 /** A command about to run: its lead (`$` or `would run:`) and its lines, safe to draw. */
 export function commandLines(run: RunState, effect: Extract<Effect, { type: 'exec' }>): { lead: string; lines: string[] } {
   const where = whereItRuns(run, effect.on);
-  return { lead: run.options.dryRun ? `would run ${where}:` : `${where} $`, lines: printableLines(effect.display.trimEnd()) };
+  const lead = run.options.dryRun ? `would run ${where}:` : run.options.rehearsal ? `rehearsal, not run ${where}:` : `${where} $`;
+  return { lead, lines: printableLines(effect.display.trimEnd()) };
 }

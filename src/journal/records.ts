@@ -21,8 +21,10 @@ export type JournalRecord =
       /** Given with --set; secret ones masked. */
       params: Record<string, string>;
       secret_params: string[];
-      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean };
+      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean; guided?: boolean };
       operator: Operator;
+      /** `run --rehearse`: simulated VMs, no command executed; a resume stays a rehearsal. */
+      rehearsal?: boolean;
     }
   | { type: 'resume'; at: number; operator: Operator; runbook_changed: boolean }
   | { type: 'event'; at: number; event: EngineEvent; secret?: string; rejected?: boolean }
