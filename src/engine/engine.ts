@@ -353,9 +353,10 @@ function enterStep(d: RunState, step: Step, at: number): void {
   }
   state.status = 'running';
   state.startedAt ??= at;
-  if (d.options.guided) {
+  // A note is its own briefing: it waits for Enter itself.
+  if (d.options.guided && !kindOf(step).spec.text) {
     const scope = scopeFor(d);
-    for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text });
+    for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text, step: step.id });
     let title = step.title;
     try {
       title = scope.text(step.title);
@@ -442,7 +443,7 @@ function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message:
   const step = currentStep(d);
   if (d.options.guided && step && status !== 'skipped') {
     const compared = compareExpect(d, step, state);
-    if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}` });
+    if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}`, step: step.id });
   }
 }
 

@@ -19,7 +19,8 @@ export function briefing(run: RunState, step: Step, scope: Scope): string[] {
     does = step.title; // A template that needs a VM or a later value: the title says enough.
   }
   const where = kind.runsOn(step);
-  lines.push(`guided: this step ${where ? `runs ${where === 'host' ? 'on the host' : 'on this machine'}: ${does}` : `does: ${does}`}`);
+  // A note is shown in full already.
+  if (!kind.spec.text) lines.push(`guided: this step ${where ? `runs ${where === 'host' ? 'on the host' : 'on this machine'}: ${does}` : `does: ${does}`}`);
   const vms = run.vms ?? [];
   if (step.each_vm) {
     const names = selectVms(vms, step.each_vm, run.stoppedByRun).map((vm) => vm.name);

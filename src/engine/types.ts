@@ -113,6 +113,8 @@ export interface Notice {
   at: number;
   level: 'info' | 'warn';
   text: string;
+  /** The step it is about, when renderers should tell it with that step (after its heading). */
+  step?: string;
 }
 
 export type Prompt =

@@ -33,6 +33,8 @@ export class PlainRenderer implements RunObserver {
     const facts = [`host ${hostName(state)}`, `${runbook.steps.length} steps`];
     if (runbook.window) facts.push(`window ${runbook.window.duration}`);
     if (options.dryRun) facts.push(s.yellow('DRY RUN: nothing will be changed'));
+    if (options.rehearsal) facts.push(s.yellow('REHEARSAL: simulated VMs, no command is executed'));
+    if (options.guided) facts.push('GUIDED');
     this.write(`${s.bold('patchwalk')}  ${s.bold(runbookTitle(state))}`);
     this.write(`  ${facts.join(' · ')}`);
     if (runbook.patch) {
