@@ -188,3 +188,5 @@ export const GUIDED_NAMES_SHOWN = 12;
 export const REHEARSAL_SHUTDOWN_TIME = '20s';
 export const REHEARSAL_BOOT_TIME = '15s';
 export const REHEARSAL_REBOOT_TIME = '90s';
+/** Lines of a canned output given as a list. */
+export const REHEARSAL_OUTPUT_MAX_LINES = 2000;

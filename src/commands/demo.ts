@@ -11,5 +11,6 @@ export async function runDemo(flags: RunFlags, io: Io): Promise<number> {
   // Each demo run has a simulated host of its own: one left interrupted is named (with its resume
   // command) but, with nobody to ask, does not stop a new one.
   const takeOver = flags.takeOver || !io.stdin.isTTY;
-  return runRunbook(DEMO_RUNBOOK, { ...flags, yes, takeOver, training: true }, io);
+  // The demo is one rehearsal among others: nothing is executed; the steps play their canned results.
+  return runRunbook(DEMO_RUNBOOK, { ...flags, yes, takeOver, training: true, rehearse: true }, io);
 }

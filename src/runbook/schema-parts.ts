@@ -3,7 +3,7 @@
 // Each step kind's own schema lives in its module under src/kinds/.
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
-import { REHEARSAL_OUTPUT_MAX_CHARS } from '../limits.js';
+import { REHEARSAL_OUTPUT_MAX_CHARS, REHEARSAL_OUTPUT_MAX_LINES } from '../limits.js';
 
 export const Duration = z
   .string()
@@ -84,7 +84,13 @@ export const Common = {
 /** A canned result for rehearsals (`run --rehearse`), where the command is never executed. */
 export const Rehearse = z
   .strictObject({
-    output: z.string().max(REHEARSAL_OUTPUT_MAX_CHARS).optional().describe('What the command prints in a rehearsal.'),
+    output: z
+      .union([
+        z.string().max(REHEARSAL_OUTPUT_MAX_CHARS),
+        z.array(z.union([z.string(), z.strictObject({ stderr: z.string() })])).max(REHEARSAL_OUTPUT_MAX_LINES),
+      ])
+      .optional()
+      .describe('What the command prints in a rehearsal: text (stdout), or a list of lines, each a string (stdout) or { stderr: line }.'),
     exit_code: z.number().int().min(0).max(255).optional().describe('Its exit code in a rehearsal (default 0).'),
     takes: Duration.optional().describe('How long it seems to run in a rehearsal (divided by PATCHWALK_SIM_SPEED).'),
   })

@@ -46,7 +46,7 @@ export function Header({ run, title, training, width }: Props) {
         <Text wrap="truncate-end">
           host <Text bold>{hostName(run)}</Text> · step {current} of {run.steps.length}
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
-          {run.options.rehearsal ? <Text color="magenta" bold> · REHEARSAL: nothing is executed</Text> : null}
+          {run.options.rehearsal ? <Text color="magenta" bold> · REHEARSAL</Text> : null}
           {run.options.guided ? <Text color="magenta" bold> · GUIDED</Text> : null}
           {training ? <Text color="magenta" bold> · TRAINING</Text> : null}
           {run.options.yes ? <Text dimColor> · --yes</Text> : null}
