@@ -441,7 +441,8 @@ function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message:
   state.message = message;
   state.endedAt = at;
   const step = currentStep(d);
-  if (d.options.guided && step && status !== 'skipped') {
+  // A step skipped after it failed ran all the same: its outcome is compared too.
+  if (d.options.guided && step && (status !== 'skipped' || state.exitCode !== undefined)) {
     const compared = compareExpect(d, step, state);
     if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}`, step: step.id });
   }

@@ -1,0 +1,241 @@
+// `run --rehearse`: any runbook against a simulated copy of its inventory, executing nothing, here
+// or on the host. The kvm runbook is rehearsed against a saved inventory (`vms --json`), with
+// steps added that would create a file if anything ran them.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
+
+const INVENTORY = join(ROOT, 'test/fixtures/rehearsal/kvm01-inventory.json');
+const KVM = readFileSync(join(ROOT, 'runbooks/kvm-host-patch.yaml'), 'utf8');
+
+/** The kvm runbook with steps inserted first: commands that would leave files, canned results. */
+function kvmCopy(dir: string, name: string, options: { withoutSsh?: boolean } = {}) {
+  const markers = { local: join(dir, 'MARKER-local'), host: join(dir, 'MARKER-host') };
+  const added = `steps:
+  - id: marker-local
+    title: A command that would create a file here
+    run: touch ${markers.local}
+  - id: marker-host
+    title: A command that would create a file on the host
+    run: touch ${markers.host}
+    on: host
+  - id: agent-state
+    title: Is libvirtd up?
+    run: systemctl is-active libvirtd
+    on: host
+    rehearse: { output: "inactive", exit_code: 3 }
+  - id: reboot-flag
+    title: Read the reboot flag
+    run: cat /var/run/reboot-required
+    on: host
+    capture: reboot_flag
+    rehearse: { output: "*** System restart required ***" }
+  - id: when-canned
+    title: Only when the flag asks for a restart
+    when: reboot_flag matches "restart required"
+    run: [echo, "{{ reboot_flag }}"]
+`;
+  let text = KVM.replace(/^steps:\n/m, added);
+  if (options.withoutSsh) text = text.replace('target: { name: "{{ host }}", ssh: "{{ user }}@{{ host }}" }', 'target: { name: "{{ host }}" }');
+  return { file: writeRunbook(dir, name, text), markers };
+}
+
+const runsIn = (state: string) => readdirSync(join(state, 'runs'));
+const journalOf = (state: string, id: string) =>
+  readFileSync(join(state, 'runs', id, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+// Answers, one a line: the ssh user (default), the failed canned step (skip), the shutdown set, the host name.
+const ANSWERS = '\nskip\ny\nkvm01\n';
+const ENV = { PATCHWALK_SIM_SPEED: '200' };
+
+describe('patchwalk run --rehearse', () => {
+  it('rehearses the kvm runbook on a saved inventory: nothing is executed, here or on the host, and no lock is taken', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const { file, markers } = kvmCopy(dir, 'kvm.yaml');
+    const result = await patchwalk(['run', file, '--rehearse', '--inventory', INVENTORY, '--set', 'host=kvm01', '--plain'], {
+      input: ANSWERS,
+      env: { ...ENV, PATCHWALK_STATE_DIR: state },
+      cwd: dir,
+    });
+    const out = String(result.stdout);
+    expect(result.exitCode, `${out}\n${String(result.stderr)}`).toBe(0);
+    expect(existsSync(markers.local)).toBe(false);
+    expect(existsSync(markers.host)).toBe(false);
+    // The VM named evil;$(touch pwned) has a per-VM command too: nothing ran it.
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+
+    expect(out).toContain('REHEARSAL: simulated VMs, no command is executed');
+    expect(out).toContain(`rehearsal, not run on root@kvm01: touch ${markers.host}`);
+    expect(out).toMatch(new RegExp(`rehearsal, not run on this machine \\(.*\\): touch ${markers.local}`));
+    expect(out).toContain('│ (rehearsal: not run; it succeeds with no output)');
+    // The canned failure drove on_failure (ask): the operator chose skip.
+    expect(out).toContain('│ inactive');
+    expect(out).toContain('Step agent-state failed: exit code 3. What now?');
+    expect(out).toContain('failed (exit code 3), then skipped');
+    // capture and when work on canned output.
+    expect(out).toContain('rehearsal, not run on this machine');
+    expect(out).not.toContain('skipped: when "reboot_flag matches');
+    // The simulated copy of the inventory: every VM shut down, the host rebooted, all back.
+    expect(out).toContain('» shut down: web01, web02, db01, evil;$(touch pwned)');
+    expect(out).toContain('» kvm01 is back');
+    expect(out).toMatch(/build01 +shut-off +shut-off +ok/);
+    expect(out).toMatch(/db01 +running +running +ok/);
+
+    const [id] = runsIn(state);
+    const records = journalOf(state, id!);
+    expect(records[0]).toMatchObject({ type: 'run-start', rehearsal: true });
+    expect(records.filter((record) => record.type === 'lock')).toEqual([]);
+    expect(existsSync(join(state, 'locks')) ? readdirSync(join(state, 'locks')) : []).toEqual([]);
+    expect(records.filter((record) => record.type === 'exec-start')).toEqual([]);
+
+    const runs = await patchwalk(['runs'], { env: { PATCHWALK_STATE_DIR: state } });
+    expect(String(runs.stdout)).toContain('done (REHEARSAL)');
+    const report = String((await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: state } })).stdout);
+    expect(report).toContain('# Run report (REHEARSAL): Monthly patch of KVM host kvm01');
+    expect(report).toContain('no command was executed');
+    // Every decision, from the journal.
+    expect(report).toMatch(/\| agent-state \| Step agent-state failed: exit code 3\. What now\? \| skip \| operator \|/);
+    expect(report).toMatch(/\| reboot \| .*Type the host name to confirm \| kvm01 \| operator \|/);
+  }, 60_000);
+
+  it('allows on: host without target.ssh only in a rehearsal, which runs it nowhere', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const { file, markers } = kvmCopy(dir, 'no-ssh.yaml', { withoutSsh: true });
+    const refused = await patchwalk(['run', file, '--set', 'host=kvm01', '--plain'], { env: { ...ENV, PATCHWALK_STATE_DIR: state } });
+    expect(refused.exitCode).toBe(2);
+    expect(String(refused.stderr)).toContain('on: host runs the command over ssh at target.ssh');
+    expect((await patchwalk(['lint', file])).exitCode).toBe(2);
+
+    const result = await patchwalk(['run', file, '--rehearse', '--inventory', INVENTORY, '--set', 'host=kvm01', '--plain'], {
+      input: ANSWERS,
+      env: { ...ENV, PATCHWALK_STATE_DIR: state },
+    });
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stdout)).toContain(`rehearsal, not run on the host (the runbook names no target.ssh): touch ${markers.host}`);
+    expect(existsSync(markers.host)).toBe(false);
+    expect(existsSync(markers.local)).toBe(false);
+  }, 60_000);
+
+  it('a resumed rehearsal stays a rehearsal: same simulated host, nothing executed, no lock', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const { file, markers } = kvmCopy(dir, 'kvm.yaml');
+    const env = { ...ENV, PATCHWALK_STATE_DIR: state };
+    // stdin ends at the shutdown question: exit 3, the run is kept.
+    const first = await patchwalk(['run', file, '--rehearse', '--inventory', INVENTORY, '--set', 'host=kvm01', '--plain'], { input: '\nskip\n', env });
+    expect(first.exitCode).toBe(3);
+    const [id] = runsIn(state);
+    expect(readFileSync(join(state, 'runs', id!, 'rehearsal-inventory.json'), 'utf8')).toContain('evil;$(touch pwned)');
+
+    const resumed = await patchwalk(['resume', id!, '--plain'], { input: 'y\nkvm01\n', env });
+    const out = String(resumed.stdout);
+    expect(resumed.exitCode, `${out}\n${String(resumed.stderr)}`).toBe(0);
+    expect(out).toContain('rehearsal, not run on root@kvm01: DEBIAN_FRONTEND=noninteractive apt-get');
+    expect(out).toContain('» shut down: web01, web02, db01, evil;$(touch pwned)');
+    expect(existsSync(markers.host) || existsSync(markers.local)).toBe(false);
+    expect(journalOf(state, id!).filter((record) => record.type === 'lock')).toEqual([]);
+  }, 60_000);
+
+  it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
+    const dir = tempDir();
+    const { file } = kvmCopy(dir, 'kvm.yaml');
+    const run = (inventory: string) => patchwalk(['run', file, '--rehearse', '--inventory', inventory, '--set', 'host=kvm01', '--plain']);
+    const badState = join(dir, 'bad-state.json');
+    writeFileSync(badState, JSON.stringify([{ name: 'web01', state: 'running' }, { name: 'db01', state: 'sleeping' }]));
+    let result = await run(badState);
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain(`--inventory ${badState}: [1].state (VM "db01"): `);
+    const notJson = join(dir, 'not-json.json');
+    writeFileSync(notJson, 'name,state\nweb01,running\n');
+    result = await run(notJson);
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain(`--inventory ${notJson}: not JSON`);
+    result = await run(join(dir, 'missing.json'));
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain('cannot read it (ENOENT)');
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, JSON.stringify([{ name: 'web01', state: 'running' }, { name: 'web01', state: 'shut-off' }]));
+    result = await run(twice);
+    expect(String(result.stderr)).toContain('[1].name: VM "web01" is listed twice');
+    const usage = await patchwalk(['run', file, '--inventory', INVENTORY]);
+    expect([usage.exitCode, String(usage.stderr)]).toEqual([2, 'patchwalk: --inventory is for rehearsals: add --rehearse']);
+  }, 60_000);
+});
+
+describe('patchwalk run --rehearse --guided', () => {
+  const GUIDED = `runbook: 1
+title: Guided
+inventory:
+  provider: sim
+  vms:
+    - { name: web01, state: running, tags: [web] }
+    - { name: web02, state: running, tags: [web] }
+    - { name: build01, state: shut-off }
+target: { name: sim01, ssh: root@sim01 }
+steps:
+  - id: kernel
+    title: Check the running kernel
+    run: uname -r
+    on: host
+    why: The new kernel only runs after the reboot.
+    expect: { text: A 6.1 kernel., exit_code: 0, output: "^6\\\\.1" }
+    rehearse: { output: "6.1.158-1-amd64" }
+  - id: stop
+    title: Stop the web VMs
+    shutdown: { select: "tag:web", mode: graceful, timeout: 1m }
+    expect: { vms: { select: "tag:web", state: shut-off } }
+  - id: agent
+    title: Ping the agent
+    run: echo ping
+    expect: { exit_code: 0 }
+    rehearse: { exit_code: 1 }
+    on_failure: skip
+`;
+
+  it('before each step shows why, expect and what it does to which VMs, and waits for Enter', async () => {
+    const dir = tempDir();
+    const file = writeRunbook(dir, 'guided.yaml', GUIDED);
+    // One Enter only: the run waits at the second step's briefing, and stdin is closed there.
+    const result = await patchwalk(['run', file, '--rehearse', '--guided', '--plain'], { input: '\n', env: ENV });
+    const out = String(result.stdout);
+    expect(result.exitCode).toBe(3);
+    expect(out).toContain('REHEARSAL: simulated VMs, no command is executed · GUIDED');
+    const first = out.indexOf('── [1/3] Check the running kernel');
+    const waited = out.indexOf('? Guided: Check the running kernel. Press Enter to start this step');
+    const ran = out.indexOf('rehearsal, not run on root@sim01: uname -r');
+    expect(first).toBeGreaterThan(-1);
+    expect(out.slice(first, waited)).toContain('why: The new kernel only runs after the reboot.');
+    expect(out.slice(first, waited)).toContain('expect: A 6.1 kernel. (checks: exit code 0; output matches /^6\\.1/)');
+    expect(out.slice(first, waited)).toContain('guided: this step runs on the host: uname -r');
+    expect(ran).toBeGreaterThan(waited);
+    expect(out).toContain('kernel: expect: as expected (exit code 0; output matches /^6\\.1/)');
+    // The second step: what it does to which VMs, then it waits; nothing was shut down.
+    expect(out).toContain('guided: shut down: web01, web02 (2 VM(s))');
+    expect(String(result.stderr)).toContain('input needed but none available: "Guided: Stop the web VMs. Press Enter to start this step"');
+    expect(out).not.toContain('» shut down');
+  }, 30_000);
+
+  it('compares each outcome with expect, and the report lists every decision the trainee made', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = writeRunbook(dir, 'guided.yaml', GUIDED);
+    const env = { ...ENV, PATCHWALK_STATE_DIR: state };
+    const result = await patchwalk(['run', file, '--rehearse', '--guided', '--plain'], { input: '\n\ny\n\n', env });
+    const out = String(result.stdout);
+    expect(result.exitCode, `${out}\n${String(result.stderr)}`).toBe(0);
+    expect(out).toContain('stop: expect: as expected (2 VM(s) shut-off)');
+    expect(out).toContain('agent: expect: not as expected: exit code 1, expected 0');
+    const report = String((await patchwalk(['report', 'latest'], { env })).stdout);
+    expect(report).toContain('(REHEARSAL) (guided)');
+    expect(report).toContain('## Decisions (every answer the trainee gave)');
+    for (const step of ['kernel', 'stop', 'agent']) expect(report).toMatch(new RegExp(`\\| ${step} \\| Guided: .* \\| yes \\| operator \\|`));
+    expect(report).toMatch(/\| stop \| Shut down .* \| web01, web02 \| operator \|/);
+    expect(report).toContain('agent: expect: not as expected: exit code 1, expected 0');
+  }, 30_000);
+});
