@@ -1,7 +1,7 @@
 // `run --rehearse`: any runbook against a simulated copy of its inventory, executing nothing, here
 // or on the host. The kvm runbook is rehearsed against a saved inventory (`vms --json`), with
 // steps added that would create a file if anything ran them.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
@@ -140,6 +140,39 @@ describe('patchwalk run --rehearse', () => {
     expect(out).toContain('» shut down: web01, web02, db01, evil;$(touch pwned)');
     expect(existsSync(markers.host) || existsSync(markers.local)).toBe(false);
     expect(journalOf(state, id!).filter((record) => record.type === 'lock')).toEqual([]);
+  }, 60_000);
+
+  // libvirt's in-process test driver (test:///default, one running domain named "test") stands for
+  // a real host; a virsh on PATH logs every call before handing it to the real one.
+  it.skipIf(!existsSync('/usr/bin/virsh'))('without --inventory reads the real inventory once, read-only, and changes it only in the simulation', async () => {
+    const dir = tempDir();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const log = join(dir, 'virsh.log');
+    writeFileSync(join(bin, 'virsh'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec /usr/bin/virsh "$@"\n`);
+    chmodSync(join(bin, 'virsh'), 0o755);
+    const marker = join(dir, 'MARKER');
+    const file = writeRunbook(dir, 'libvirt.yaml', `runbook: 1
+title: A libvirt host
+unattended: true
+inventory: { provider: libvirt, uri: "test:///default" }
+target: { name: testhost, ssh: root@testhost }
+steps:
+  - { id: upgrade, title: Update, run: "touch ${marker}", on: host }
+  - { id: stop, title: Stop, shutdown: { select: running, timeout: 1m } }
+  - { id: boot, title: Reboot, reboot: { confirm: yes-no, wait: 5m } }
+  - { id: start, title: Start, start: {} }
+`);
+    const result = await patchwalk(['run', file, '--rehearse', '--yes', '--plain'], { env: { ...ENV, PATH: `${bin}:${process.env.PATH}` } });
+    const out = String(result.stdout);
+    expect(result.exitCode, `${out}\n${String(result.stderr)}`).toBe(0);
+    expect(out).toContain('» test: shut-off');
+    expect(out).toContain('» testhost is back');
+    expect(existsSync(marker)).toBe(false);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    // The listing only: no shutdown, destroy, start or reboot reached the host.
+    expect(calls.every((call) => /^-c test:\/\/\/default (list|domstats|echo @@patchwalk-\w+ [0-9a-f-]+; (dominfo|dumpxml) )/.test(call)), calls.join('\n')).toBe(true);
+    expect(calls.filter((call) => call.includes('list --all --uuid --name'))).toHaveLength(1);
   }, 60_000);
 
   it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
