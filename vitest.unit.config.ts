@@ -19,6 +19,7 @@ export default defineConfig({
       'test/ui/layout.test.ts',
       'test/ui/console-state.test.ts',
       'test/inventory/**/*.test.ts',
+      'test/rehearsal/**/*.test.ts',
       'test/**/*.test.tsx',
     ],
   },
