@@ -46,7 +46,7 @@ describe('guided rehearsal in the console', () => {
     await s.press(KEY.enter);
     // A VM step shows the VM table with each VM's planned action; v shows the output with the briefing.
     screen = await s.waitFor(/Stop the web VMs \(shutdown\)[\s\S]*planned action[\s\S]*Press Enter to start this step/);
-    // At a person's pace: a v pressed in the same instant as the step's first frame can be lost (see the report).
+    // At a person's pace: a v pressed in the very instant the step's first frame is drawn can be lost.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await s.press('v');
     screen = await s.waitFor('guided: shut down: web01 (1 VM(s))');
