@@ -175,6 +175,30 @@ steps:
     expect(calls.filter((call) => call.includes('list --all --uuid --name'))).toHaveLength(1);
   }, 60_000);
 
+  it('an interrupted rehearsal is never taken for a real run: resume picks the real one, and a new run is not asked about it', async () => {
+    const dir = tempDir();
+    const env = { ...ENV, PATCHWALK_STATE_DIR: join(dir, 'state') };
+    const file = writeRunbook(dir, 'pick.yaml', `runbook: 1
+title: Pick
+inventory: { provider: sim, vms: [{ name: web01, state: running }] }
+target: { name: sim01 }
+steps:
+  - { id: go, title: Go, run: "true" }
+  - { id: stop, title: Stop, shutdown: { select: running, timeout: 1m } }
+  - { id: ask, title: Ask, confirm: "Go on?" }
+`);
+    const rehearsal = await patchwalk(['run', file, '--rehearse', '--plain'], { input: 'y\n', env });
+    expect(rehearsal.exitCode).toBe(3);
+    // Its simulated web01 is down, yet a real run on sim01 does not stop to ask about it.
+    const real = await patchwalk(['run', file, '--plain'], { env });
+    expect(real.exitCode).toBe(3);
+    expect(String(real.stdout)).not.toContain('has an interrupted run');
+    const [rehearsalId, realId] = runsIn(env.PATCHWALK_STATE_DIR).sort();
+    const resumed = await patchwalk(['resume', '--plain'], { env });
+    expect(String(resumed.stdout)).toContain(realId);
+    expect(String(resumed.stdout)).not.toContain(rehearsalId);
+  }, 60_000);
+
   it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
     const dir = tempDir();
     const { file } = kvmCopy(dir, 'kvm.yaml');
