@@ -199,6 +199,31 @@ steps:
     expect(String(resumed.stdout)).not.toContain(rehearsalId);
   }, 60_000);
 
+  it('shows each command expanded with secrets masked, in the command and in canned output', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = writeRunbook(dir, 'secret.yaml', `runbook: 1
+title: Secret
+params:
+  token: { prompt: Token, secret: true }
+inventory: { provider: sim, vms: [{ name: web01, state: running }] }
+steps:
+  - id: use
+    title: Use it
+    run: [curl, -H, "Authorization: {{ token }}", https://example.invalid]
+    rehearse: { output: "the server said s3cr3t-value" }
+`);
+    const result = await patchwalk(['run', file, '--rehearse', '--plain'], { input: 's3cr3t-value\n', env: { ...ENV, PATCHWALK_STATE_DIR: state } });
+    const out = String(result.stdout);
+    expect(result.exitCode).toBe(0);
+    expect(out).toContain("rehearsal, not run on this machine");
+    expect(out).toContain("curl -H 'Authorization: ********' https://example.invalid");
+    expect(out).toContain('│ the server said ********');
+    expect(out).not.toContain('s3cr3t-value');
+    const [id] = runsIn(state);
+    expect(readFileSync(join(state, 'runs', id!, 'journal.jsonl'), 'utf8')).not.toContain('s3cr3t-value');
+  }, 30_000);
+
   it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
     const dir = tempDir();
     const { file } = kvmCopy(dir, 'kvm.yaml');
