@@ -2,6 +2,7 @@
 // The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
 // is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB.
 // Parses the command line and hands off; each command lives in src/commands/.
+import './argv-mask.js';
 import './v8-flags.js';
 import './process-env.js';
 import './bench-report.js';
@@ -17,7 +18,7 @@ const HELP = `
     $ patchwalk run FILE --rehearse [--inventory FILE.json] [--guided]  rehearse on a simulated
                                               copy of the host's VMs; no command is executed
     $ patchwalk lint PATH… [--format text|json]
-    $ patchwalk vms FILE [--set k=v]… [--json]
+    $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
     $ patchwalk runs [--json]                 list runs, newest first
     $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
                                               the one holding a host's lock or with VMs down, else the newest)
@@ -31,6 +32,7 @@ const HELP = `
     --plain       line-by-line output even on a terminal
     --format      lint: text or json; report: md or json
     --json        machine-readable output
+    --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
     --take-over   take over a stale host lock (its process is gone) without asking
     --rehearse    run every step against a simulated copy of the inventory; execute no command,
                   take no lock on the host (steps may give a canned result: rehearse: {output, exit_code})
@@ -61,6 +63,7 @@ const FLAGS = {
   rehearse: { type: 'boolean', default: false },
   inventory: { type: 'string' },
   guided: { type: 'boolean', default: false },
+  record: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -94,7 +97,7 @@ async function main(): Promise<number> {
     case 'lint':
       return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
-      return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
+      return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json, record: flags.record }, io.stdout, io.stderr);
     case 'schema':
       return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':

@@ -83,6 +83,8 @@ export const LIBVIRT_BATCH_DOMAINS = 100;
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
 /** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
 export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
+/** A provider recording (`vms --record`) that a test replays: one host's listing, never a flood. */
+export const RECORDING_MAX_BYTES = 64 * 1024 * 1024;
 /** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
 export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
