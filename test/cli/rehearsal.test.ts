@@ -193,7 +193,9 @@ steps:
     const real = await patchwalk(['run', file, '--plain'], { env });
     expect(real.exitCode).toBe(3);
     expect(String(real.stdout)).not.toContain('has an interrupted run');
-    const [rehearsalId, realId] = runsIn(env.PATCHWALK_STATE_DIR).sort();
+    const ids = runsIn(env.PATCHWALK_STATE_DIR);
+    const rehearsalId = ids.find((id) => journalOf(env.PATCHWALK_STATE_DIR, id)[0]?.rehearsal === true)!;
+    const realId = ids.find((id) => id !== rehearsalId)!;
     const resumed = await patchwalk(['resume', '--plain'], { env });
     expect(String(resumed.stdout)).toContain(realId);
     expect(String(resumed.stdout)).not.toContain(rehearsalId);
