@@ -298,7 +298,7 @@ export class Session {
       // go over the run's one multiplexed ssh connection, which can end the remote process too and
       // tells a lost link from a failed command.
       exec: this.rehearsal
-        ? rehearsalExec(this.rehearsal)
+        ? rehearsalExec(this.rehearsal, { folder: this.setup.folder, journal: this.setup.journal })
         : (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
       observer,

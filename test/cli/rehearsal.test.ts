@@ -91,13 +91,18 @@ describe('patchwalk run --rehearse', () => {
     expect(records[0]).toMatchObject({ type: 'run-start', rehearsal: true });
     expect(records.filter((record) => record.type === 'lock')).toEqual([]);
     expect(existsSync(join(state, 'locks')) ? readdirSync(join(state, 'locks')) : []).toEqual([]);
-    expect(records.filter((record) => record.type === 'exec-start')).toEqual([]);
+    // Each command is journaled with what was shown of it, in an output file as real ones are.
+    const started = records.filter((record) => record.type === 'exec-start');
+    expect(started.map((record) => record.command)).toContain(`touch ${markers.host}`);
+    const shown = readFileSync(join(state, 'runs', id!, String(started[0]!.output)), 'utf8');
+    expect(shown).toBe('O (rehearsal: not run; it succeeds with no output)\n');
 
     const runs = await patchwalk(['runs'], { env: { PATCHWALK_STATE_DIR: state } });
     expect(String(runs.stdout)).toContain('done (REHEARSAL)');
     const report = String((await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: state } })).stdout);
     expect(report).toContain('# Run report (REHEARSAL): Monthly patch of KVM host kvm01');
     expect(report).toContain('no command was executed');
+    expect(report).toMatch(/### \d+\. Is libvirtd up\?\n\nexit 3 [^\n]*\n\n```text\n\(rehearsal: not run; the runbook's rehearse: result follows, exit code 3\)\ninactive\n```/);
     // Every decision, from the journal.
     expect(report).toMatch(/\| agent-state \| Step agent-state failed: exit code 3\. What now\? \| skip \| operator \|/);
     expect(report).toMatch(/\| reboot \| .*Type the host name to confirm \| kvm01 \| operator \|/);
