@@ -356,7 +356,8 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     }
     const scope: Scope = { params, vars, stepIds, stepIndex: index, perVm: step.each_vm !== undefined };
     findings.push(...whenFindings(step, path, scope));
-    const { id: _id, when: _when, ...rest } = step;
+    // A canned rehearsal output is shown as written, never expanded: it holds no templates.
+    const { id: _id, when: _when, rehearse: _rehearse, ...rest } = step;
     findings.push(...templateFindings(rest, path, scope));
     findings.push(...stepRuleFindings(step, path, data));
     if (vms) findings.push(...selectorFindings(step, path, vms));

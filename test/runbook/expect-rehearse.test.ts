@@ -17,7 +17,7 @@ describe('expect and rehearse in a runbook', () => {
     run: uname -r
     on: host
     expect: { text: A 6.1 kernel, exit_code: 0, output: "^6\\\\.1" }
-    rehearse: { output: "6.1.158-1-amd64", exit_code: 0, takes: 2s }
+    rehearse: { output: "6.1.158-1-amd64 {{ shown as written }}", exit_code: 0, takes: 2s }
   - id: lines
     title: Lines
     run: apt-get -y dist-upgrade
