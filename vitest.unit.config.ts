@@ -18,6 +18,8 @@ export default defineConfig({
       'test/plain/**/*.test.ts',
       'test/ui/layout.test.ts',
       'test/ui/console-state.test.ts',
+      'test/approval/approval-engine.test.ts',
+      'test/approval/approval-lint.test.ts',
       'test/inventory/**/*.test.ts',
       'test/rehearsal/**/*.test.ts',
       'test/**/*.test.tsx',

@@ -24,6 +24,9 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
+    $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
+                                              for approve/deny typed out; never your own run)
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -40,6 +43,7 @@ const HELP = `
                   of reading the real host once
     --guided      for trainees: before each step show why, expect and what it does to which VMs,
                   and wait for Enter; after it, compare the outcome with expect
+    --reason      approve/deny: why, for the journal and the report
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -64,6 +68,7 @@ const FLAGS = {
   inventory: { type: 'string' },
   guided: { type: 'boolean', default: false },
   record: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -108,6 +113,9 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'approve':
+    case 'deny':
+      return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

@@ -192,3 +192,14 @@ export const REHEARSAL_BOOT_TIME = '15s';
 export const REHEARSAL_REBOOT_TIME = '90s';
 /** Lines of a canned output given as a list. */
 export const REHEARSAL_OUTPUT_MAX_LINES = 2000;
+/** Two-person approval: how often the driver looks for a decision besides fs.watch (a watch can miss
+ * events on network file systems), the largest decision file it reads, the longest typed name. */
+export const APPROVAL_POLL_MS = 1000;
+export const APPROVAL_FILE_MAX_BYTES = 64 * 1024;
+export const APPROVER_NAME_MAX_CHARS = 100;
+/** A per-VM step's commands listed in an approval request, each expanded; the rest are counted. */
+export const APPROVAL_COMMANDS_LISTED = 50;
+/** VM names in the one-line summary of a request (the request itself lists every VM). */
+export const APPROVAL_SUMMARY_VMS = 10;
+/** The longest --reason an approver may give. */
+export const APPROVAL_REASON_MAX_CHARS = 1000;

@@ -27,6 +27,8 @@ import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
 import { rehearsalExec, rehearsalHypervisor, type RehearsalSetup } from '../rehearsal/rehearsal-session.js';
+import { waitForDecision } from '../approval/approval-wait.js';
+import { prepareApprovalsDir } from '../approval/decision-file.js';
 
 /** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
 export function makePrompter(io: Io, style: Style) {
@@ -199,6 +201,11 @@ export class Session {
   }
 
   private onIdleLine(line: string): boolean {
+    // Waiting for a second operator: q asks the quit question, whose default keeps the request and the run.
+    if (line.trim().toLowerCase() === 'q' && this.driver?.current.effect?.type === 'approval') {
+      this.driver.requestQuit();
+      return true;
+    }
     if (line.trim().toLowerCase() !== 'a' || this.driver?.current.effect?.type !== 'exec') return false;
     this.driver.interrupt('aborted by the operator (a)');
     return true;
@@ -282,6 +289,7 @@ export class Session {
       beforeEffect: async (effect, state) => {
         this.noteTarget(state);
         await this.lock(state);
+        if (effect.type === 'approval') prepareApprovalsDir(this.setup.folder);
         this.journalObserver.beforeEffect(effect, state);
       },
       state: (state, previous) => view.state(state, previous),
@@ -303,6 +311,15 @@ export class Session {
       ssh: hypervisor.ssh,
       observer,
       onLeave: () => this.detach('leave'),
+      approval: (effect, signal) =>
+        waitForDecision(this.setup.folder, effect, {
+          driverUid: process.getuid?.() ?? 0,
+          signal,
+          onIgnored: (text) => {
+            view.progress(effect.stepId, text);
+            journal.append({ type: 'notice', at: Date.now(), level: 'warn', text });
+          },
+        }),
     });
     this.driver = driver;
 

@@ -18,6 +18,9 @@ import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vm
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
+import { approvalFor } from '../approval/approval-policy.js';
+import { approvalRequest } from '../approval/approval-request.js';
+import { describeApprover } from '../approval/approver-text.js';
 import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
 
 // Renderers and the journal keep references to past states and never write to them; freezing
@@ -118,6 +121,8 @@ function apply(d: RunState, event: EngineEvent): void {
     return;
   } else if (d.phase === 'closing') {
     for (const kind of KINDS) kind.closing?.settle(d, event, effect);
+  } else if (event.type === 'approval-done' && effect.type === 'approval') {
+    approvalDecided(d, event);
   } else if (event.type === 'lost') {
     applyOutcome(d, outcomeLost(d, effect, event.reason, event.at), event.at);
   } else if (event.type === 'exec-done' && effect.type === 'exec' && effect.role === 'verify') {
@@ -181,6 +186,13 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     // The step's time starts once the trainee has read the briefing.
     currentStepState(d).startedAt = at;
     if (step) beginStep(d, step, at);
+    return;
+  }
+  if (awaiting.purpose === 'approval-denied') {
+    const step = currentStep(d);
+    if (value === 'again' && step) requestApproval(d, step, at);
+    else if (value === 'skip') actionDone(d, 'skipped', 'approval denied; skipped by the operator', at);
+    else abortRun(d, `step ${step?.id ?? '?'} was denied approval, and the operator ended the run`, at);
     return;
   }
   const step = currentStep(d);
@@ -387,7 +399,55 @@ function beginStep(d: RunState, step: Step, at: number): void {
     }
     state.items = vms.map((vm) => ({ vm: vm.name, status: 'pending' }));
   }
+  if (approvalFor(d.runbook, step)) {
+    requestApproval(d, step, at);
+    return;
+  }
   startAction(d, at);
+}
+
+/** Two-person approval: the step waits until a second operator decides (a dry run only says so). */
+function requestApproval(d: RunState, step: Step, at: number): void {
+  const policy = approvalFor(d.runbook, step);
+  if (!policy) return;
+  // A rehearsal changes nothing either: a trainee alone is not kept waiting for a second operator.
+  if (d.options.dryRun || d.options.rehearsal) {
+    d.notices.push({ at, level: 'info', text: `step ${step.id} would wait here for a second operator: patchwalk approve ${d.options.runId}` });
+    startAction(d, at);
+    return;
+  }
+  setEffect(d, { type: 'approval', stepId: step.id, request: approvalRequest(d, step, policy) });
+}
+
+function approvalDecided(d: RunState, event: Extract<EngineEvent, { type: 'approval-done' }>): void {
+  const step = currentStep(d);
+  if (!step) return;
+  const who = describeApprover(event.approver);
+  const why = event.reason ? `: "${event.reason}"` : '';
+  if (event.decision === 'granted') {
+    currentStepState(d).approved = true;
+    d.notices.push({ at: event.at, level: event.approver.same_account ? 'warn' : 'info', text: `step ${step.id} approved by ${who}${why}` });
+    startAction(d, event.at);
+    return;
+  }
+  d.notices.push({ at: event.at, level: 'warn', text: `step ${step.id} denied by ${who}${why}` });
+  askNow(
+    d,
+    step.id,
+    {
+      kind: 'choice',
+      question: `${who} denied step ${step.id}${why}. What now?`,
+      options: [
+        { value: 'again', label: 'Ask for approval again' },
+        { value: 'skip', label: 'Skip this step and go on' },
+        { value: 'abort', label: 'End the run here' },
+      ],
+      // Enter asks again: nothing happens to any VM without a second operator.
+      default: 'again',
+    },
+    { purpose: 'approval-denied' },
+    event.at,
+  );
 }
 
 /** The VM of the per-VM pass in progress, if the step is per-VM. */

@@ -56,6 +56,32 @@ export interface StepState {
   outputMatched?: boolean;
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
+  /** A second operator approved the step (two-person approval): it is not asked for again. */
+  approved?: boolean;
+}
+
+/** What a second operator is asked to approve: the step, and what it will do, expanded. */
+export interface ApprovalRequest {
+  step: string;
+  title: string;
+  /** One human line: the step and what it does (a watcher shows this). */
+  summary: string;
+  /** The VMs it acts on, or that go down with the host. */
+  vms: string[];
+  /** The commands it runs, templates expanded and secrets masked. */
+  commands: string[];
+  allowSameAccount: boolean;
+}
+
+/** Who answered a two-person approval, as the driver verified it (the uid is the decision file's owner). */
+export interface Approver {
+  user: string;
+  uid: number;
+  ssh_client: string | null;
+  hostname: string;
+  /** The driver's own account approved (allow_same_account): `name` is what they typed. */
+  same_account: boolean;
+  name?: string;
 }
 
 /** An action whose result was lost: what it was, why, and what its verify check said. */
@@ -75,7 +101,9 @@ export type Awaiting =
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
   | { purpose: 'no-match' }
   /** Guided mode: the trainee has read what the step will do and goes on. */
-  | { purpose: 'guide' };
+  | { purpose: 'guide' }
+  /** A second operator denied the step: ask again, skip it, or end the run. */
+  | { purpose: 'approval-denied' };
 
 export type VmOutcome =
   | 'stopped'
@@ -155,6 +183,8 @@ export type Effect =
       role?: 'verify';
     }
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
+  /** Wait for a second operator's `patchwalk approve` or `deny`. */
+  | { type: 'approval'; id: number; stepId: string; request: ApprovalRequest }
   | { type: 'inventory'; id: number; stepId?: string }
   | { type: 'vm-power'; id: number; stepId: string; action: VmAction; vms: string[]; timeoutMs: number; concurrency: number; to?: string }
   | {
@@ -201,6 +231,7 @@ export type EngineEvent =
       at: number;
     }
   | { type: 'slept'; effectId: number; at: number }
+  | { type: 'approval-done'; effectId: number; decision: 'granted' | 'denied'; approver: Approver; reason?: string; at: number }
   | { type: 'inventory-loaded'; effectId: number; vms: Vm[]; at: number }
   | { type: 'inventory-failed'; effectId: number; message: string; at: number }
   | { type: 'vm-state'; name: string; state: VmState; at: number }

@@ -1,7 +1,7 @@
 // The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
 // `event` records are the engine's input and rebuild the run on resume; the others are for people
 // reading the file and for the report.
-import type { EngineEvent, StepStatus, VmState } from '../engine/types.js';
+import type { Approver, EngineEvent, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
 
@@ -53,6 +53,24 @@ export type JournalRecord =
   | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
   | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
   | { type: 'torn-record'; at: number; bytes: number; line: number }
+  /** Two-person approval: written before the run waits. `summary` is one line any watcher can show. */
+  | {
+      type: 'approval-requested';
+      at: number;
+      step: string;
+      effect: number;
+      /** The request's name: `patchwalk approve` answers it in runs/ID/approvals/<request>.<uid>.json. */
+      request: string;
+      title: string;
+      summary: string;
+      vms: string[];
+      commands: string[];
+      allow_same_account: boolean;
+      /** Who waits: only another uid may approve, unless allow_same_account. */
+      driver: Operator & { uid: number };
+    }
+  | { type: 'approval-granted'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
+  | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'run-end'; at: number; phase: string; outcome?: string };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

@@ -12,6 +12,7 @@ import type { JournalRecord, RecordOf } from './records.js';
 import { ReplayError } from './replay.js';
 import type { RunFolder } from './run-folder.js';
 import { StandingTracker } from './run-index.js';
+import { ApprovalCollector, type ReportApproval } from '../approval/report-approvals.js';
 
 export interface ReportStep {
   index: number;
@@ -58,6 +59,8 @@ export interface ReportData {
   vms: ReportVm[];
   /** Snapshots this run took, and whether they were reverted or deleted. */
   snapshots: ReportSnapshot[];
+  /** Two-person approvals: asked, granted or denied, by whom, from where, why. */
+  approvals: ReportApproval[];
   notices: { at: number; level: string; text: string }[];
   journal: { records: number; torn_last_record: boolean; skipped_lines: number };
 }
@@ -79,10 +82,12 @@ function gather(file: string) {
     resumes: [] as { at: number; user: string; ssh_client: string | null }[],
     /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
     snapshotRecords: [] as JournalRecord[],
+    approvals: new ApprovalCollector(),
   };
   const standing = new StandingTracker();
   const scan = scanJournal(file, (record) => {
     standing.add(record);
+    facts.approvals.add(record);
     facts.lastAt = record.at;
     switch (record.type) {
       case 'run-start':
@@ -213,6 +218,7 @@ export function reportData(folder: RunFolder): ReportData {
     steps,
     vms,
     snapshots: reportSnapshots(facts.snapshotRecords),
+    approvals: facts.approvals.approvals,
     notices: skipped ? [...facts.notices, { at: lastAt, level: 'warn', text: skipped }] : facts.notices,
     journal: { records: scan.count, torn_last_record: Boolean(scan.torn), skipped_lines: scan.skipped.count },
   };

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 import { REHEARSAL_OUTPUT_MAX_CHARS, REHEARSAL_OUTPUT_MAX_LINES } from '../limits.js';
+import { StepApproval } from '../approval/approval-schema.js';
 
 export const Duration = z
   .string()
@@ -78,6 +79,7 @@ export const Common = {
   timeout: Duration.optional(),
   on_failure: OnFailure.optional(),
   each_vm: Selector.optional().describe('Run this step once for each selected VM, with vm.* in templates.'),
+  approval: StepApproval.optional(),
 };
 
 
