@@ -231,6 +231,20 @@ steps:
     expect(readFileSync(join(state, 'runs', id!, 'journal.jsonl'), 'utf8')).not.toContain('s3cr3t-value');
   }, 30_000);
 
+  it('a step that needs two-person approval does not keep a rehearsal waiting: it says where a real run would wait', async () => {
+    const dir = tempDir();
+    const file = writeRunbook(dir, 'approval.yaml', `runbook: 1
+title: Approval
+inventory: { provider: sim, vms: [{ name: web01, state: running }] }
+steps:
+  - { id: upgrade, title: Upgrade, run: "apt-get -y dist-upgrade", approval: two-person }
+`);
+    const result = await patchwalk(['run', file, '--rehearse', '--plain'], { env: ENV, timeout: 20_000 });
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stdout)).toMatch(/step upgrade would wait here for a second operator: patchwalk approve \S+/);
+    expect(String(result.stdout)).toContain('rehearsal, not run on this machine');
+  }, 30_000);
+
   it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
     const dir = tempDir();
     const { file } = kvmCopy(dir, 'kvm.yaml');
