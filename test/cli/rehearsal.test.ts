@@ -1,7 +1,7 @@
 // `run --rehearse`: any runbook against a simulated copy of its inventory, executing nothing, here
 // or on the host. The kvm runbook is rehearsed against a saved inventory (`vms --json`), with
 // steps added that would create a file if anything ran them.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
@@ -266,6 +266,12 @@ steps:
     writeFileSync(twice, JSON.stringify([{ name: 'web01', state: 'running' }, { name: 'web01', state: 'shut-off' }]));
     result = await run(twice);
     expect(String(result.stderr)).toContain('[1].name: VM "web01" is listed twice');
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 17 * 1024 * 1024);
+    result = await run(huge);
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain(`--inventory ${huge}: ${17 * 1024 * 1024} bytes, and a saved inventory may have at most ${16 * 1024 * 1024}`);
     const usage = await patchwalk(['run', file, '--inventory', INVENTORY]);
     expect([usage.exitCode, String(usage.stderr)]).toEqual([2, 'patchwalk: --inventory is for rehearsals: add --rehearse']);
   }, 60_000);
