@@ -22,6 +22,8 @@ export default defineConfig({
       'test/approval/approval-lint.test.ts',
       'test/inventory/**/*.test.ts',
       'test/rehearsal/**/*.test.ts',
+      'test/history/**/*.test.ts',
+      'test/notify/notifier.test.ts',
       'test/**/*.test.tsx',
     ],
   },

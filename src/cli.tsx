@@ -24,6 +24,10 @@ const HELP = `
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max):
+                                              the figures behind the ETA and go/no-go
+    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  your settings (notify.targets,
+                                              notify.idle) and the file they live in
     $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
     $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
                                               for approve/deny typed out; never your own run)
@@ -113,6 +117,10 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'history':
+      return (await import('./commands/history.js')).printHistory(one(args, 'runbook file', 'history'), flags.json, io.stdout);
+    case 'config':
+      return (await import('./commands/config.js')).configCommand(args, { json: flags.json }, io);
     case 'approve':
     case 'deny':
       return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);

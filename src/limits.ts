@@ -203,3 +203,30 @@ export const APPROVAL_COMMANDS_LISTED = 50;
 export const APPROVAL_SUMMARY_VMS = 10;
 /** The longest --reason an approver may give. */
 export const APPROVAL_REASON_MAX_CHARS = 1000;
+
+// History, ETA and notifications ---------------------------------------------------------------------
+
+/** Past runs kept per runbook for step medians (the ETA, go/no-go, `patchwalk history`). */
+export const HISTORY_RUNS_KEPT = 50;
+/** Largest history file read; a bigger one is treated as damaged and started afresh. */
+export const HISTORY_FILE_MAX_BYTES = 4 * 1024 * 1024;
+/** Steps of one run kept in its history entry (a runbook has at most RUNBOOK_MAX_STEPS). */
+export const HISTORY_STEPS_MAX = 2000;
+/** How long a prompt waits for an answer before the `waiting` notification, unless notify.idle says. */
+export const NOTIFY_IDLE_DEFAULT_MS = 5 * 60_000;
+/** One delivery attempt: a webhook POST or a command hook. */
+export const NOTIFY_TIMEOUT_MS = 10_000;
+/** Attempts per notification and target before it is given up on. */
+export const NOTIFY_ATTEMPTS = 4;
+/** The first retry waits this long; each later one twice as long as the one before. */
+export const NOTIFY_RETRY_BASE_MS = 2000;
+/** Notifications waiting to be sent; past this the oldest are dropped (and said so once). */
+export const NOTIFY_QUEUE_MAX = 200;
+/** Most notification targets (runbook and settings together). */
+export const NOTIFY_TARGETS_MAX = 10;
+/** Output of a command hook kept for a failure message. */
+export const NOTIFY_OUTPUT_MAX_BYTES = 64 * 1024;
+/** When the run ends, how long patchwalk waits for notifications still being sent before it exits. */
+export const NOTIFY_FLUSH_MS = 5000;
+/** Largest user settings file (conf) read. */
+export const SETTINGS_MAX_BYTES = 256 * 1024;

@@ -18,6 +18,8 @@ import { makePrompter, Session } from './session.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
 import { readSavedInventory } from '../rehearsal/inventory-file.js';
 import { keepRehearsalInventory } from '../rehearsal/rehearsal-host.js';
+import { engineFigures } from '../history/step-figures.js';
+import { readHistory, recordPastRun } from '../history/history-store.js';
 
 export interface RunFlags {
   set: string[];
@@ -101,6 +103,8 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const pauseToRead = interactive && Boolean(flags.training);
   // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
   const pauseNotes = Boolean(io.stdin.isTTY);
+  // Past real runs of this runbook, for the ETA and go/no-go; a dry run or rehearsal reads them too.
+  const history = engineFigures(readHistory(root, path));
   journal.append({
     type: 'run-start',
     at: Date.now(),
@@ -112,11 +116,16 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead, ...(flags.guided ? { guided: true } : {}) },
     operator,
     ...(flags.rehearse ? { rehearsal: true } : {}),
+    ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
   const rehearsalOptions = { ...(flags.rehearse ? { rehearsal: true } : {}), ...(flags.guided ? { guided: true } : {}) };
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...rehearsalOptions }, given);
+  const state = initialState(
+    runbook,
+    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...rehearsalOptions, ...(history ? { history } : {}) },
+    given,
+  );
   const session = new Session({
     root,
     folder,
@@ -130,7 +139,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     prompt,
     console: interactive ? { training: Boolean(flags.training) } : undefined,
   });
-  return session.run();
+  const code = await session.run();
+  recordPastRun(root, path, session.state, { rehearsal: flags.rehearse });
+  return code;
 }
 
 export { UsageError };

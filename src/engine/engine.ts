@@ -17,6 +17,7 @@ import { compareExpect, outputMatches } from './expect.js';
 import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
+import { goNoGoFor } from '../history/go-no-go.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
 import { approvalFor } from '../approval/approval-policy.js';
 import { approvalRequest } from '../approval/approval-request.js';
@@ -175,6 +176,14 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
   if (awaiting.purpose === 'no-match') {
     if (value === 'skip') actionDone(d, 'skipped', 'the selector matched no VM; skipped by the operator', at);
     else abortRun(d, `a selector at step ${currentStep(d)?.id ?? '?'} matched no VM`, at);
+    return;
+  }
+  if (awaiting.purpose === 'go-no-go') {
+    const step = currentStep(d);
+    if (!step) return;
+    // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
+    if (value === 'go') openStep(d, step, at);
+    else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
@@ -363,6 +372,20 @@ function enterStep(d: RunState, step: Step, at: number): void {
       return;
     }
   }
+  if (askGoNoGo(d, step, at)) return;
+  openStep(d, step, at);
+}
+
+/** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
+function askGoNoGo(d: RunState, step: Step, at: number): boolean {
+  const gate = goNoGoFor(d, step, kindOf(step).key, at);
+  if (gate) askNow(d, step.id, { kind: 'go-no-go', question: gate.question, figures: gate.figures }, { purpose: 'go-no-go' }, at);
+  return gate !== undefined;
+}
+
+/** The step is under way; in guided mode its briefing comes first, and it waits for Enter. */
+function openStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   state.status = 'running';
   state.startedAt ??= at;
   // A note is its own briefing: it waits for Enter itself.

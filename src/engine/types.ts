@@ -2,6 +2,7 @@
 // The engine never performs an effect; a driver does and reports back with an event.
 import type { Runbook, Step, StepKind } from '../runbook/schema.js';
 import type { Command } from '../runbook/template.js';
+import type { HistoryFigures } from '../history/step-figures.js';
 
 export type VmState = 'running' | 'shut-off' | 'paused' | 'shutting-down' | 'starting' | 'migrating' | 'migrated' | 'unknown';
 
@@ -102,6 +103,8 @@ export type Awaiting =
   | { purpose: 'no-match' }
   /** Guided mode: the trainee has read what the step will do and goes on. */
   | { purpose: 'guide' }
+  /** Go or no-go before a step that may not fit the window, or a reboot: go starts it. */
+  | { purpose: 'go-no-go' }
   /** A second operator denied the step: ask again, skip it, or end the run. */
   | { purpose: 'approval-denied' };
 
@@ -159,7 +162,9 @@ export type Prompt =
     }
   | { kind: 'continue'; question: string }
   | { kind: 'type-to-confirm'; question: string; expected: string; error?: string }
-  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean };
+  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean }
+  /** Answered 'go' or 'no-go', never by Enter alone; `figures` are the past runs it rests on. */
+  | { kind: 'go-no-go'; question: string; figures: string };
 
 export type PromptAnswer = string | boolean | string[];
 
@@ -260,6 +265,8 @@ export interface RunOptions {
   rehearsal?: boolean;
   /** Guided mode (`--guided`): each step is explained and waits, and its outcome is compared with `expect`. */
   guided?: boolean;
+  /** Step medians of past real runs of this runbook, given at run start (journaled in run-start). */
+  history?: HistoryFigures;
 }
 
 export interface RunState {

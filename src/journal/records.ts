@@ -4,6 +4,7 @@
 import type { Approver, EngineEvent, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
+import type { HistoryFigures } from '../history/step-figures.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -25,6 +26,8 @@ export type JournalRecord =
       operator: Operator;
       /** `run --rehearse`: simulated VMs, no command executed; a resume stays a rehearsal. */
       rehearsal?: boolean;
+      /** Step medians of past runs the run was given (ETA, go/no-go); replayed as they were. */
+      history?: HistoryFigures;
     }
   | { type: 'resume'; at: number; operator: Operator; runbook_changed: boolean }
   | { type: 'event'; at: number; event: EngineEvent; secret?: string; rejected?: boolean }
@@ -71,6 +74,8 @@ export type JournalRecord =
     }
   | { type: 'approval-granted'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
-  | { type: 'run-end'; at: number; phase: string; outcome?: string };
+  | { type: 'run-end'; at: number; phase: string; outcome?: string }
+  /** A notification could not be delivered (after its last attempt, or it is being retried). */
+  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

@@ -89,6 +89,7 @@ export class Replayer {
         // A resumed rehearsal stays one: simulated VMs, nothing executed.
         ...(start.rehearsal ? { rehearsal: true } : {}),
         ...(start.options.guided ? { guided: true } : {}),
+        ...(start.history ? { history: start.history } : {}),
       },
       given,
     );

@@ -120,6 +120,10 @@ function gather(file: string) {
       case 'notice':
         facts.notices.push({ at: record.at, level: record.level, text: record.text });
         break;
+      case 'notify-failed':
+        // Retries are the journal's detail; the report names what never got through.
+        if (record.final) facts.notices.push({ at: record.at, level: 'warn', text: `the "${record.event}" notification to ${record.target} was not delivered: ${record.error}` });
+        break;
       case 'interrupted':
         facts.interruptions.push({ at: record.at, signal: record.signal, step: record.step ?? null });
         break;

@@ -182,8 +182,23 @@ export class RunDriver {
         break;
       }
       this.dispatch(event);
+      if (this.noGo(event)) await this.afterNoGo();
     }
     return this.state;
+  }
+
+  /** A no-go leaves the go/no-go question open in the engine; what happens next is the quit question's. */
+  private noGo(event: EngineEvent): boolean {
+    const effect = this.state.effect;
+    return event.type === 'answer' && event.value === 'no-go' && effect?.type === 'prompt' && effect.prompt.kind === 'go-no-go';
+  }
+
+  private async afterNoGo(): Promise<void> {
+    const decision = await this.askQuit();
+    if (decision === 'leave') this.left = true;
+    else if (decision === 'end') this.dispatch({ type: 'abort', reason: 'no-go: the operator ended the run', at: this.now(), decided: true });
+    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: 'no-go', at: this.now() });
+    // 'back': the go/no-go question is asked again.
   }
 
   /** Asks a step's question; a quit request in the middle asks the quit question, then this one again. */
