@@ -239,8 +239,11 @@ inventory: { provider: sim, vms: [{ name: web01, state: running }] }
 steps:
   - { id: upgrade, title: Upgrade, run: "apt-get -y dist-upgrade", approval: two-person }
 `);
-    const result = await patchwalk(['run', file, '--rehearse', '--plain'], { env: ENV, timeout: 20_000 });
+    const env = { ...ENV, PATCHWALK_STATE_DIR: join(dir, 'state') };
+    const result = await patchwalk(['run', file, '--rehearse', '--plain'], { env, timeout: 20_000 });
     expect(result.exitCode, String(result.stderr)).toBe(0);
+    // A rehearsal takes no real time: it leaves no history behind the ETA.
+    expect(JSON.parse(String((await patchwalk(['history', file, '--json'], { env })).stdout))).toMatchObject({ runs: 0 });
     expect(String(result.stdout)).toMatch(/step upgrade would wait here for a second operator: patchwalk approve \S+/);
     expect(String(result.stdout)).toContain('rehearsal, not run on this machine');
   }, 30_000);
