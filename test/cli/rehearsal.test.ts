@@ -117,6 +117,12 @@ describe('patchwalk run --rehearse', () => {
     expect(String(refused.stderr)).toContain('on: host runs the command over ssh at target.ssh');
     expect((await patchwalk(['lint', file])).exitCode).toBe(2);
 
+    // Its inventory can be saved for the rehearsal all the same: listing VMs runs no step.
+    const sim = writeRunbook(dir, 'sim-no-ssh.yaml', 'runbook: 1\ntitle: T\ninventory: { provider: sim }\nsteps:\n  - { id: up, title: Up, run: "true", on: host }\n');
+    const saved = await patchwalk(['vms', sim, '--json']);
+    expect(saved.exitCode, String(saved.stderr)).toBe(0);
+    expect(JSON.parse(String(saved.stdout))).toHaveLength(6);
+
     const result = await patchwalk(['run', file, '--rehearse', '--inventory', INVENTORY, '--set', 'host=kvm01', '--plain'], {
       input: ANSWERS,
       env: { ...ENV, PATCHWALK_STATE_DIR: state },
