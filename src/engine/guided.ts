@@ -41,4 +41,3 @@ export function briefing(run: RunState, step: Step, scope: Scope): string[] {
   }
   return lines;
 }
-
