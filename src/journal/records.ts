@@ -76,6 +76,8 @@ export type JournalRecord =
   | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'run-end'; at: number; phase: string; outcome?: string }
   /** A notification could not be delivered (after its last attempt, or it is being retried). */
-  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean };
+  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean }
+  /** `resume --take-over`: who took the run from whom, and why; `live` when the previous driver was still at it. */
+  | { type: 'handover'; at: number; from: Operator; to: Operator; reason: string; live: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

@@ -254,6 +254,26 @@ steps:
     expect(String(result.stdout)).toContain('rehearsal, not run on this machine');
   }, 30_000);
 
+  it('a watcher sees a rehearsal as one: REHEARSAL, and each command shown as not run', async () => {
+    const dir = tempDir();
+    const env = { ...ENV, PATCHWALK_STATE_DIR: join(dir, 'state') };
+    const marker = join(dir, 'MARKER');
+    const file = writeRunbook(dir, 'watch.yaml', `runbook: 1
+title: Watched
+inventory: { provider: sim, vms: [{ name: web01, state: running }] }
+steps:
+  - { id: touch, title: Touch, run: "touch ${marker}", on: host }
+`);
+    expect((await patchwalk(['run', file, '--rehearse', '--plain'], { env })).exitCode).toBe(0);
+    const watched = await patchwalk(['watch', 'latest', '--plain'], { env, timeout: 20_000 });
+    const out = String(watched.stdout);
+    expect(watched.exitCode, String(watched.stderr)).toBe(0);
+    expect(out).toContain('REHEARSAL: simulated VMs, no command is executed');
+    expect(out).toContain(`rehearsal, not run on the host (the runbook names no target.ssh): touch ${marker}`);
+    expect(out).toContain('│ (rehearsal: not run; it succeeds with no output)');
+    expect(existsSync(marker)).toBe(false);
+  }, 30_000);
+
   it('checks a saved inventory: size, JSON, each field, named with the file', async () => {
     const dir = tempDir();
     const { file } = kvmCopy(dir, 'kvm.yaml');
