@@ -14,11 +14,13 @@ import { describeSystemError, StateWriteError } from './journal/state-io.js';
 const HELP = `
   Usage
     $ patchwalk demo                          rehearse on the built-in simulated host
+    $ patchwalk demo --cluster                a rolling patch of a simulated 3-node cluster
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk run FILE --rehearse [--inventory FILE.json] [--guided]  rehearse on a simulated
                                               copy of the host's VMs; no command is executed
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
+    $ patchwalk hosts FILE [--set k=v]… [--json]  a cluster runbook's members and how each is reached
     $ patchwalk runs [--json]                 list runs, newest first
     $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
                                               the one holding a host's lock or with VMs down, else the newest)
@@ -78,6 +80,7 @@ const FLAGS = {
   guided: { type: 'boolean', default: false },
   record: { type: 'string' },
   reason: { type: 'string' },
+  cluster: { type: 'boolean', default: false },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -105,13 +108,15 @@ async function main(): Promise<number> {
   const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver, rehearse: flags.rehearse, inventory: flags.inventory, guided: flags.guided };
   switch (command) {
     case 'demo':
-      return (await import('./commands/demo.js')).runDemo(runFlags, io);
+      return (await import('./commands/demo.js')).runDemo({ ...runFlags, cluster: flags.cluster }, io);
     case 'run':
       return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':
       return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
       return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json, record: flags.record }, io.stdout, io.stderr);
+    case 'hosts':
+      return (await import('./commands/hosts.js')).listHosts(one(args, 'runbook file', 'hosts'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
     case 'schema':
       return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':

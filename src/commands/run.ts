@@ -1,6 +1,7 @@
 // `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { MembersError, resolveMembers, type Member } from '../cluster/members.js';
 import { initialState } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { JournalWriter } from '../journal/journal-writer.js';
@@ -72,8 +73,23 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     return EXIT.usage;
   }
   const runbook = loaded.runbook;
+  if (flags.rehearse && runbook.cluster) {
+    throw new UsageError(`${file}: a cluster runbook cannot be rehearsed yet (a rehearsal simulates one host); rehearse a member's runbook, or use --dry-run`);
+  }
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  // A cluster runbook's members are read once, here, and journaled: resume takes the same ones.
+  let members: Member[] | undefined;
+  if (runbook.cluster) {
+    const defaults = Object.fromEntries(Object.entries(runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])));
+    try {
+      members = await resolveMembers(runbook, { baseDir: dirname(resolve(file)), params: { ...defaults, ...given } });
+    } catch (error) {
+      if (!(error instanceof MembersError)) throw error;
+      io.stderr.write(`${file}: cluster.members: ${error.message}; nothing was run\n`);
+      return EXIT.usage;
+    }
+  }
   const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);
@@ -116,6 +132,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead, ...(flags.guided ? { guided: true } : {}) },
     operator,
     ...(flags.rehearse ? { rehearsal: true } : {}),
+    ...(members ? { members } : {}),
     ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
@@ -125,6 +142,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     runbook,
     { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...rehearsalOptions, ...(history ? { history } : {}) },
     given,
+    members,
   );
   const session = new Session({
     root,

@@ -2,6 +2,7 @@
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
 import { scopeFor, targetName, withParamDefaults } from '../engine/context.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -143,6 +144,7 @@ export class Session {
           simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
           params,
           connections: this.connections,
+          members: this.state.rolling?.members,
         });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
@@ -172,9 +174,11 @@ export class Session {
 
   /** One run per host: taken once the target is known (after the params), never for a dry run. */
   async lock(state: RunState = this.state): Promise<void> {
+    if (state.rolling) await this.lockMember(state);
     // A rehearsal changes nothing on the real host: it takes no lock there.
     if (this.lockedHost || state.options.dryRun || state.options.rehearsal || state.phase === 'params') return;
-    const host = targetName(state);
+    // A rolling locks its cluster for the whole run, and each member while it is in maintenance.
+    const host = state.rolling ? state.rolling.cluster : targetName(state);
     const { io, root, runbookPath, takeOver } = this.setup;
     const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
       if (takeOver) return true;
@@ -204,7 +208,29 @@ export class Session {
     noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
   }
 
+  private lockedMember: string | undefined;
+
+  /** In a rolling: the member being patched is locked from its first step to its last. */
+  private async lockMember(state: RunState): Promise<void> {
+    if (state.options.dryRun) return;
+    const member = currentMember(state)?.name;
+    if (member === this.lockedMember) return;
+    this.releaseMember();
+    if (!member) return;
+    const { root, runbookPath } = this.setup;
+    const acquired = await acquireLock(root, member, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async () => this.setup.takeOver);
+    this.lockedMember = member;
+    this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host: member });
+  }
+
+  private releaseMember(): void {
+    if (!this.lockedMember) return;
+    if (releaseLock(this.setup.root, this.lockedMember)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedMember });
+    this.lockedMember = undefined;
+  }
+
   private release(): void {
+    this.releaseMember();
     if (!this.lockedHost) return;
     if (releaseLock(this.setup.root, this.lockedHost)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedHost });
     this.lockedHost = undefined;
@@ -424,6 +450,7 @@ export class Session {
         ? rehearsalExec(this.rehearsal, { folder: this.setup.folder, journal: this.setup.journal })
         : (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
+      cluster: hypervisor.cluster,
       observer,
       onLeave: () => this.detach('leave'),
       approval: (effect, signal) =>

@@ -1,7 +1,7 @@
 // The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
 // `event` records are the engine's input and rebuild the run on resume; the others are for people
 // reading the file and for the report.
-import type { Approver, EngineEvent, StepStatus, VmState } from '../engine/types.js';
+import type { Approver, EngineEvent, RollingMember, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
 import type { HistoryFigures } from '../history/step-figures.js';
@@ -26,6 +26,8 @@ export type JournalRecord =
       operator: Operator;
       /** `run --rehearse`: simulated VMs, no command executed; a resume stays a rehearsal. */
       rehearsal?: boolean;
+      /** A cluster runbook's members as resolved when the run started: resume takes the same ones. */
+      members?: RollingMember[];
       /** Step medians of past runs the run was given (ETA, go/no-go); replayed as they were. */
       history?: HistoryFigures;
     }

@@ -92,6 +92,7 @@ export class Replayer {
         ...(start.history ? { history: start.history } : {}),
       },
       given,
+      start.members,
     );
   }
 
