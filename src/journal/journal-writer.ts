@@ -8,6 +8,8 @@ import { openForWrite, writeAll, writing } from './state-io.js';
 
 export class JournalWriter {
   private readonly fd: number;
+  /** Told of every record once it is on disk (notifications follow the journal); never block. */
+  private readonly listeners: ((records: readonly JournalRecord[]) => void)[] = [];
 
   /** `validBytes` cuts off a torn last record before anything is appended. */
   constructor(
@@ -45,6 +47,11 @@ export class JournalWriter {
   appendAll(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
     writeAll(this.fd, records.map((record) => `${JSON.stringify(maskStrings(record, this.mask))}\n`).join(''), this.file);
+    for (const listener of this.listeners) listener(records);
+  }
+
+  subscribe(listener: (records: readonly JournalRecord[]) => void): void {
+    this.listeners.push(listener);
   }
 
   close(): void {
