@@ -1,6 +1,7 @@
 // `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { MembersError, resolveMembers, type Member } from '../cluster/members.js';
 import { initialState } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { JournalWriter } from '../journal/journal-writer.js';
@@ -64,6 +65,18 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const runbook = loaded.runbook;
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  // A cluster runbook's members are read once, here, and journaled: resume takes the same ones.
+  let members: Member[] | undefined;
+  if (runbook.cluster) {
+    const defaults = Object.fromEntries(Object.entries(runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])));
+    try {
+      members = await resolveMembers(runbook, { baseDir: dirname(resolve(file)), params: { ...defaults, ...given } });
+    } catch (error) {
+      if (!(error instanceof MembersError)) throw error;
+      io.stderr.write(`${file}: cluster.members: ${error.message}; nothing was run\n`);
+      return EXIT.usage;
+    }
+  }
   const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);
@@ -103,11 +116,12 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     secret_params: secretParams,
     options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead },
     operator,
+    ...(members ? { members } : {}),
     ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...(history ? { history } : {}) }, given);
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...(history ? { history } : {}) }, given, members);
   const session = new Session({
     root,
     folder,

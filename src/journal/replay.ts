@@ -89,6 +89,7 @@ export class Replayer {
         ...(start.history ? { history: start.history } : {}),
       },
       given,
+      start.members,
     );
   }
 
