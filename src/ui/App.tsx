@@ -205,6 +205,12 @@ export function App({ store, driver, training, onExit }: Props) {
           isActive={overlay === 'none'}
           onAnswer={answer}
           onTicked={(names) => setTicked({ id: open.id, names: new Set(names) })}
+          onQuit={() => driver.requestQuit()}
+          onCursor={(name) => {
+            // The VM table follows the cursor of the list of VMs being asked about.
+            const index = vmPlan.index.get(name);
+            if (index !== undefined) dispatch({ type: 'focus-vm', index, vmRows });
+          }}
         />
       );
     }
