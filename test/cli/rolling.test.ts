@@ -80,6 +80,13 @@ describe('rolling on the simulated cluster, through the CLI', () => {
       expect(sim.vms[name]?.state, name).toBe(name === 'build01' ? 'shut-off' : 'running');
       expect(sim.migrations?.[name] ?? 0, name).toBeLessThanOrEqual(2);
     }
+    // The report: a section per host, and every VM's placement and downtime (none when it moved live).
+    const report = await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: stateDir } });
+    expect(report.stdout).toContain('## Rolling of sim-pve');
+    for (const host of ['node1', 'node2', 'node3']) expect(report.stdout).toContain(`### Host ${host}: done`);
+    expect(report.stdout).toMatch(/\| web01 \| node1 \| node\d \| node1 \| yes \| none \|/);
+    expect(report.stdout).toMatch(/\| gpu01 \| node1 \| – \| node1 \| yes \| \d/);
+    expect(report.stdout).toContain('upgrade@node3');
   }, 60_000);
 
   it('offers a capacity shortfall and a failed migration as decisions, and acts on the typed answers', async () => {
