@@ -31,6 +31,9 @@ const HELP = `
     $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
     $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
                                               for approve/deny typed out; never your own run)
+    $ patchwalk watch [RUN|latest] [--plain]  follow a run read-only from another session (default: the
+                                              run being driven now, else the newest); q leaves
+    $ patchwalk resume RUN --take-over --reason "…"  take a run over from the operator driving it
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -40,12 +43,14 @@ const HELP = `
     --format      lint: text or json; report: md or json
     --json        machine-readable output
     --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
-    --take-over   take over a stale host lock (its process is gone) without asking
-    --reason      approve/deny: why, for the journal and the report
+    --take-over   take over a stale host lock (its process is gone) without asking; with resume, take
+                  the run over from its driver even while they drive it (journaled as a handover)
+    --reason      approve/deny: why, for the journal and the report; resume --take-over: why, journaled
+                  with the handover
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
-    3 input needed but none available · 130 interrupted
+    3 input needed but none available · 130 interrupted (or the run was taken over)
 
   State
     Runs, journals and locks live in $PATCHWALK_STATE_DIR
@@ -108,7 +113,7 @@ async function main(): Promise<number> {
       return (await import('./commands/runs.js')).printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
+      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain, reason: flags.reason }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case 'history':
@@ -118,6 +123,9 @@ async function main(): Promise<number> {
     case 'approve':
     case 'deny':
       return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
+    case 'watch':
+      if (args.length > 1) throw new UsageError('watch takes at most one run id; see patchwalk --help');
+      return (await import('./commands/watch.js')).watchRun(args[0], { plain: flags.plain }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

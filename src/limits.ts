@@ -248,3 +248,16 @@ export const NOTIFY_OUTPUT_MAX_BYTES = 64 * 1024;
 export const NOTIFY_FLUSH_MS = 5000;
 /** Largest user settings file (conf) read. */
 export const SETTINGS_MAX_BYTES = 256 * 1024;
+
+// Watching a run, and handing it over ----------------------------------------------------------
+
+/** How often a watcher looks for appended journal and output bytes when fs.watch says nothing. */
+export const WATCH_POLL_MS = 250;
+/** Most bytes a watcher reads from a journal or output file in one go; the rest on the next turn. */
+export const WATCH_READ_CHUNK_BYTES = 256 * 1024;
+/** How long `resume --take-over` waits for a live driver to let go of the run before taking it anyway. */
+export const HANDOVER_WAIT_MS = 10_000;
+/** How often the taking-over session looks whether the previous driver has let go. */
+export const HANDOVER_POLL_MS = 100;
+/** Longest handover reason kept in the journal. */
+export const HANDOVER_REASON_MAX_CHARS = 500;

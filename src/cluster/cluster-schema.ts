@@ -30,9 +30,20 @@ export const MemberSpec = z.strictObject({
   name: MemberName.describe('The member as the operator names it (placement, order, reports).'),
   ssh: SshDestination.optional().describe('ssh destination for on: host steps on this member.'),
   port: z.number().int().min(1).max(65535).optional().describe('ssh port, when not 22.'),
-  uri: z.string().min(1).optional().describe('libvirt connection URI of this member.'),
-  host: z.string().min(1).optional().describe('Host the provider talks to (Hyper-V).'),
-  node: z.string().min(1).optional().describe('Proxmox node name of this member.'),
+  uri: z
+    .string()
+    .regex(/^[a-z][a-z0-9+.-]*:\/\/\S*$/, { error: 'must be a libvirt URI such as qemu+ssh://root@kvm01/system' })
+    .max(1024)
+    .optional()
+    .describe('libvirt connection URI of this member.'),
+  host: SshDestination.optional().describe('ssh destination the provider talks to (Hyper-V).'),
+  // A node name becomes an argument of qm and ha-manager: it must never look like an option.
+  node: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { error: 'must be a Proxmox node name: letters, digits, "." or "-"' })
+    .max(253)
+    .optional()
+    .describe('Proxmox node name of this member.'),
   vars: z.record(z.string(), z.string()).optional().describe('Values per member, read as {{ host.vars.NAME }}.'),
 });
 

@@ -26,6 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
+import { HandoverDetector } from '../watch/handover.js';
+import { printable } from '../display/printable.js';
+import { driverName } from '../watch/run-follower.js';
+import { watchAfterHandover, type TakenOverConsole } from '../watch/after-handover.js';
+import type { RecordOf } from '../journal/records.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
 import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
 import { vmsBeforeAfter } from '../display/vm-rows.js';
@@ -62,7 +67,7 @@ function consoleBundle(): string | undefined {
  * once, on load. The console is chosen only when both ends are terminals, so someone is watching
  * whatever CI says: the variables are hidden while Ink loads, then put back for step commands.
  */
-async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
+export async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
   const keys = ['CI', 'CONTINUOUS_INTEGRATION'];
   const saved = keys.map((key) => [key, process.env[key]] as const);
   for (const key of keys) delete process.env[key];
@@ -88,6 +93,8 @@ export interface SessionSetup {
   prompt?: ReturnType<typeof makePrompter>;
   /** Walk the run in the full-screen console rather than line by line. */
   console?: { training: boolean };
+  /** Take the host lock even from a live process: a handover whose driver did not let go in time. */
+  takeLive?: boolean;
 }
 
 const safeWrite = (stream: NodeJS.WritableStream, text: string) => {
@@ -171,7 +178,7 @@ export class Session {
       const question = `${about} Start this new run anyway and take over its lock?`;
       const answer = await this.activePrompter.ask({ kind: 'confirm', question, destructive: false }, { stepId: 'lock', signal: this.controller.signal });
       return answer === true;
-    });
+    }, { live: this.setup.takeLive });
     this.lockedHost = host;
     this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host, ...(acquired.action === 'taken-over' ? { previous: acquired.previous } : {}) });
   }
@@ -267,11 +274,13 @@ export class Session {
   /** Where the run is shown: line by line, or the console (loaded only when used: Ink is slow to load). */
   private async frontEnd(): Promise<{
     view: Required<Pick<RunObserver, 'state' | 'output' | 'progress'>>;
+    /** The console, for a session whose run is taken over: it goes on as a watcher. */
+    watch: TakenOverConsole | undefined;
     finish(end: RunState): Promise<void>;
     abandon(): Promise<void>;
   }> {
     const { io, folder } = this.setup;
-    if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {} };
+    if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {}, watch: undefined };
     const { mountConsole } = await importConsole();
     const mounted = mountConsole(this.state, () => this.driver, {
       training: this.setup.console.training,
@@ -289,6 +298,7 @@ export class Session {
     };
     return {
       view: mounted.store,
+      watch: { store: mounted.store, exited: mounted.exited },
       finish: async (end) => {
         // The summary stays up until the operator has read it; quitting or an interruption leaves at once.
         if (end.phase !== 'aborted') await mounted.exited;
@@ -297,6 +307,59 @@ export class Session {
       },
       abandon: close,
     };
+  }
+
+  /**
+   * The run was taken over: journal that this session stopped (unless the new driver already went
+   * on), release the lock, and write nothing more. Whatever was under way is left to the new driver.
+   */
+  private letGo(detector: HandoverDetector): void {
+    const { journal } = this.setup;
+    if (!detector.resumedAfter) {
+      this.release();
+      const current = this.exec.current;
+      const effect = this.driver?.current.effect ?? this.state.effect;
+      journal.append({
+        type: 'interrupted',
+        at: Date.now(),
+        signal: 'handover',
+        step: effect && 'stepId' in effect ? effect.stepId : undefined,
+        left_running: current ? { pid: this.exec.pidOf(current.files), output: this.setup.folder.relative(current.files.outFile) } : undefined,
+        pid: process.pid,
+      });
+    }
+    this.lockedHost = undefined;
+    journal.stopWriting();
+  }
+
+  /** The console goes on as a watcher until its operator quits; line mode says so and ends. */
+  private async afterHandover(
+    record: RecordOf<'handover'>,
+    detector: HandoverDetector,
+    console: TakenOverConsole | undefined,
+    closeConsole: () => Promise<void>,
+    notifying: RunNotifier | undefined,
+  ): Promise<never> {
+    const { io, folder } = this.setup;
+    // The new driver's session tells the people around the window from now on; what is queued here still goes.
+    const notified = notifying?.finish(NOTIFY_FLUSH_MS);
+    const by = printable(`${driverName(record.to)}${record.reason ? ` (${record.reason})` : ''}`);
+    if (console) {
+      const current = this.exec.current;
+      await watchAfterHandover(console, {
+        folder,
+        state: this.driver?.current ?? this.state,
+        handover: record,
+        offset: detector.offset,
+        command: current ? { outFile: current.files.outFile, stepId: current.stepId } : undefined,
+        takenOverBy: by,
+      });
+    }
+    await closeConsole();
+    safeWrite(io.stderr, `\npatchwalk: run ${this.runId} was taken over by ${by}; this session no longer drives it. Follow it with: patchwalk watch ${this.runId}\n`);
+    await this.connections.closeAll().catch(() => {});
+    await notified;
+    process.exit(EXIT.interrupted);
   }
 
   /** Notifications (runbook `notify:` and the user's settings) follow the journal from here on. */
@@ -334,17 +397,35 @@ export class Session {
     const notifying = this.startNotifying();
     const front = await this.frontEnd();
     const view = front.view;
+    // Someone may take the run over (resume --take-over): from then on this session drives nothing.
+    const detector = new HandoverDetector(journal.file);
+    let takenOver: (record: RecordOf<'handover'>) => void = () => {};
+    const handedOver = new Promise<RecordOf<'handover'>>((resolve) => (takenOver = resolve));
+    let handover: RecordOf<'handover'> | undefined;
+    const letGo = (record: RecordOf<'handover'>) => {
+      if (handover) return;
+      handover = record;
+      detector.stop();
+      this.letGo(detector);
+      takenOver(record);
+    };
+    detector.watch(letGo);
     const observer: RunObserver = {
       event: (event, state, previous) => this.journalObserver.event(event, state, previous),
       beforeEffect: async (effect, state) => {
+        // Checked before every effect, not only when the poll comes round: no effect runs after a handover.
+        if (handover || detector.check()) {
+          if (detector.found) letGo(detector.found);
+          await new Promise(() => {});
+        }
         this.noteTarget(state);
         await this.lock(state);
         if (effect.type === 'approval') prepareApprovalsDir(this.setup.folder);
         this.journalObserver.beforeEffect(effect, state);
       },
-      state: (state, previous) => view.state(state, previous),
-      output: (stepId, stream, line) => view.output(stepId, stream, line),
-      progress: (stepId, text) => view.progress(stepId, text),
+      state: (state, previous) => !handover && view.state(state, previous),
+      output: (stepId, stream, line) => !handover && view.output(stepId, stream, line),
+      progress: (stepId, text) => !handover && view.progress(stepId, text),
     };
     const runbook = this.state.runbook;
     const hypervisor = this.hypervisor;
@@ -378,7 +459,9 @@ export class Session {
     process.on('SIGTERM', onDetach);
     process.on('SIGHUP', onDetach);
     try {
-      const end = await driver.run();
+      const ended = await Promise.race([driver.run(), handedOver]);
+      if ('type' in ended) return await this.afterHandover(ended, detector, front.watch, front.abandon, notifying);
+      const end = ended;
       this.state = end;
       if (driver.left) {
         await front.abandon();
@@ -423,6 +506,7 @@ export class Session {
       }
       throw error;
     } finally {
+      detector.stop();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onDetach);
       process.off('SIGHUP', onDetach);

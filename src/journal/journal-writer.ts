@@ -38,6 +38,14 @@ export class JournalWriter {
     }
   }
 
+  /** Set once the run is handed over: this session's records would mix with the new driver's. */
+  private stopped = false;
+
+  /** Drops every later record: the run was taken over, and the new driver writes from here on. */
+  stopWriting(): void {
+    this.stopped = true;
+  }
+
   append(record: JournalRecord): void {
     this.appendAll([record]);
   }
@@ -45,7 +53,7 @@ export class JournalWriter {
   /** Writes the records in one write and one fsync: an event and the records derived from it are
    * on disk together or not at all (a kill cannot land between them). */
   appendAll(records: readonly JournalRecord[]): void {
-    if (records.length === 0) return;
+    if (records.length === 0 || this.stopped) return;
     writeAll(this.fd, records.map((record) => `${JSON.stringify(maskStrings(record, this.mask))}\n`).join(''), this.file);
     for (const listener of this.listeners) listener(records);
   }

@@ -91,6 +91,8 @@ export type JournalRecord =
   /** A VM a drain or return moved by live migration. */
   | { type: 'vm-moved'; at: number; vm: string; from: string; to: string; step: string }
   /** A notification could not be delivered (after its last attempt, or it is being retried). */
-  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean };
+  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean }
+  /** `resume --take-over`: who took the run from whom, and why; `live` when the previous driver was still at it. */
+  | { type: 'handover'; at: number; from: Operator; to: Operator; reason: string; live: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

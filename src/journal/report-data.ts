@@ -36,6 +36,15 @@ export interface ReportVm {
   down: { from: number; to: number | null }[];
 }
 
+export interface ReportHandover {
+  at: number;
+  from: { user: string; ssh_client: string | null; hostname: string };
+  to: { user: string; ssh_client: string | null; hostname: string };
+  reason: string;
+  /** The previous driver was still at it (not a session that had dropped). */
+  live: boolean;
+}
+
 export interface ReportData {
   run: {
     id: string;
@@ -50,6 +59,8 @@ export interface ReportData {
     dry_run: boolean;
     interruptions: { at: number; signal: string; step: string | null }[];
     resumes: { at: number; user: string; ssh_client: string | null }[];
+    /** `resume --take-over`: who took the run from whom, when, from where and why. */
+    handovers: ReportHandover[];
   };
   window: { duration: string | null; used_ms: number; left_ms: number | null };
   params: { question: string; answer: string; by: string }[];
@@ -80,6 +91,7 @@ function gather(file: string) {
     notices: [] as { at: number; level: string; text: string }[],
     interruptions: [] as { at: number; signal: string; step: string | null }[],
     resumes: [] as { at: number; user: string; ssh_client: string | null }[],
+    handovers: [] as ReportHandover[],
     /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
     snapshotRecords: [] as JournalRecord[],
     approvals: new ApprovalCollector(),
@@ -135,6 +147,11 @@ function gather(file: string) {
       case 'event':
         if (record.event.type === 'vm-snapshot-done') facts.snapshotRecords.push(record);
         break;
+      case 'handover': {
+        const who = (operator: RecordOf<'handover'>['to']) => ({ user: operator.user, ssh_client: operator.ssh_client, hostname: operator.hostname });
+        facts.handovers.push({ at: record.at, from: who(record.from), to: who(record.to), reason: record.reason, live: record.live });
+        break;
+      }
       case 'resume':
         facts.resumes.push({ at: record.at, user: record.operator.user, ssh_client: record.operator.ssh_client });
         break;
@@ -217,6 +234,7 @@ export function reportData(folder: RunFolder): ReportData {
       dry_run: start.options.dry_run,
       interruptions: facts.interruptions,
       resumes: facts.resumes,
+      handovers: facts.handovers,
     },
     window: { duration: runbook?.window?.duration ?? null, used_ms: used, left_ms: windowMs === null ? null : windowMs - used },
     params: answers.filter((answer) => answer.step === 'params').map(({ question, answer, by }) => ({ question, answer, by })),

@@ -34,6 +34,7 @@ export function reportMarkdown(data: ReportData): string {
         ['Window', windowText],
         ['Interruptions', run.interruptions.length ? run.interruptions.map((i) => `${i.signal} at ${when(i.at)}${i.step ? ` (step ${i.step})` : ''}`).join('; ') : 'none'],
         ['Resumed', run.resumes.length ? run.resumes.map((r) => `${when(r.at)} by ${r.user}${r.ssh_client ? ` from ${r.ssh_client}` : ''}`).join('; ') : 'no'],
+        ['Handed over', run.handovers?.length ? run.handovers.map((h) => `${when(h.at)} from ${h.from.user} to ${h.to.user}${h.to.ssh_client ? ` (from ${h.to.ssh_client})` : ''}${h.live ? '' : ' (the previous session was gone)'}${h.reason ? `: ${h.reason}` : ''}`).join('; ') : 'no'],
       ],
     ),
     '',

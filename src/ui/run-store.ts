@@ -9,6 +9,7 @@ import type { Stream } from '../exec/exec-request.js';
 import { OUTPUT_FLUSH_MS } from '../limits.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
 import { OutputLog } from '../run/output-log.js';
+import type { WatchStanding } from '../watch/run-follower.js';
 
 export interface OpenPrompt {
   id: number;
@@ -27,6 +28,8 @@ export class RunStore implements RunObserver, Prompter {
   outputVersion = 0;
   /** Commands started so far: the bench's steady state begins with the first. */
   commands = 0;
+  /** Set when this console only watches (`patchwalk watch`, or a driver whose run was taken over). */
+  watching: WatchStanding | undefined;
   private promptSeq = 0;
   private answerPrompt: ((value: PromptAnswer) => void) | undefined;
   private readonly listeners = new Set<Listener>();
@@ -129,6 +132,14 @@ export class RunStore implements RunObserver, Prompter {
     this.answerPrompt = undefined;
     this.changed();
     resolve?.(value);
+  }
+
+  /** From now on the console only shows the run: an open question is withdrawn, never answered here. */
+  watch(standing: WatchStanding): void {
+    this.watching = standing;
+    this.prompt = undefined;
+    this.answerPrompt = undefined;
+    this.changed();
   }
 
   close(): void {

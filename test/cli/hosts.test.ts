@@ -68,6 +68,16 @@ describe('patchwalk hosts', () => {
     expect(result.stderr).toBe(`patchwalk: ${file}: ${join(dir, 'bad.ini')}:2: host range [01:100] in kvm[01:100] must write begin and end with the same number of digits`);
   });
 
+  it.each([
+    ['proxmox-cluster-patch.yaml', 3, 'pve-prod'],
+    ['kvm-cluster-patch.yaml', 8, 'kvm_hosts'],
+    ['hyperv-cluster-patch.yaml', 3, 'hvclu01'],
+  ])('the shipped runbooks/%s reads its example member list', async (name, count, cluster) => {
+    const result = await patchwalk(['hosts', `runbooks/${name}`]);
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout).split('\n').at(-1)).toMatch(new RegExp(`^${count} member\\(s\\) of ${cluster}, `));
+  });
+
   it('a single-host runbook, or a runbook that does not lint, exits 2 with the reason', async () => {
     const single = await patchwalk(['hosts', 'runbooks/demo.yaml']);
     expect(single.exitCode).toBe(2);

@@ -20,3 +20,11 @@ describe('drain placement pins', () => {
     expect(clusterReferenceFindings(fromFile)).toEqual([]);
   });
 });
+
+describe('rolling settings', () => {
+  it('fill every default the runbook leaves out', async () => {
+    const { rollingSettings } = await import('../../src/cluster/cluster-schema.js');
+    expect(rollingSettings(undefined)).toEqual({ serial: 1, order: 'as-listed', pause_between: 'ask', stop_on_failure: true, max_failed_hosts: 0 });
+    expect(rollingSettings({ order: ['b', 'a'], max_failed_hosts: 1 })).toEqual({ serial: 1, order: ['b', 'a'], pause_between: 'ask', stop_on_failure: true, max_failed_hosts: 1 });
+  });
+});

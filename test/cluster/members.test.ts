@@ -191,3 +191,13 @@ describe('reading the file', () => {
     expect(await failure(fromFile({ from: 'csv', file: 'members.csv', group: 'x' }))).toMatch(/a CSV has no groups/);
   });
 });
+
+describe('member settings that would become options', () => {
+  it('refuses a node, uri or host from an inventory that could be read as an option', async () => {
+    const dir = scratch;
+    writeFileSync(join(dir, 'evil.ini'), '[pve]\npve1 patchwalk_node=--with-local-disks\n');
+    expect(await failure(fromFile({ from: 'ansible', file: 'evil.ini' }, 'proxmox', undefined, dir))).toMatch(/evil\.ini:2: member "pve1": node must be a Proxmox node name/);
+    writeFileSync(join(dir, 'evil.csv'), 'name,uri\nkvm1,-c\n');
+    expect(await failure(fromFile({ from: 'csv', file: 'evil.csv' }, 'libvirt', undefined, dir))).toMatch(/evil\.csv:2: member "kvm1": uri must be a libvirt URI/);
+  });
+});
