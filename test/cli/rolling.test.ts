@@ -65,6 +65,15 @@ per_host:
 `;
 
 describe('rolling on the simulated cluster, through the CLI', () => {
+  it('vms lists every member\'s VMs with its host and what the rolling plans for it', async () => {
+    const result = await patchwalk(['vms', DEMO, '--json']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const vms = JSON.parse(String(result.stdout)) as { name: string; host: string; planned_action: string }[];
+    expect(vms).toHaveLength(20);
+    expect(vms.find((vm) => vm.name === 'db02')).toMatchObject({ host: 'node2', planned_action: 'migrate away' });
+    expect(vms.find((vm) => vm.name === 'gpu01')).toMatchObject({ host: 'node1', planned_action: 'cannot migrate' });
+  });
+
   it('demo --cluster drains, patches, reboots and returns every member; every VM ends home, running, moved at most twice', async () => {
     const stateDir = tempDir('patchwalk-rolling-');
     const result = await patchwalk(['demo', '--cluster', '--plain'], { env: { PATCHWALK_STATE_DIR: stateDir, PATCHWALK_SIM_SPEED: '20' } });
