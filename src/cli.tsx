@@ -16,6 +16,8 @@ const HELP = `
     $ patchwalk demo                          rehearse on the built-in simulated host
     $ patchwalk demo --cluster                a rolling patch of a simulated 3-node cluster
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
+    $ patchwalk run FILE --rehearse [--inventory FILE.json] [--guided]  rehearse on a simulated
+                                              copy of the host's VMs; no command is executed
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
     $ patchwalk hosts FILE [--set k=v]… [--json]  a cluster runbook's members and how each is reached
@@ -45,6 +47,12 @@ const HELP = `
     --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
     --take-over   take over a stale host lock (its process is gone) without asking; with resume, take
                   the run over from its driver even while they drive it (journaled as a handover)
+    --rehearse    run every step against a simulated copy of the inventory; execute no command,
+                  take no lock on the host (steps may give a canned result: rehearse: {output, exit_code})
+    --inventory   with --rehearse: a saved inventory (patchwalk vms FILE --json > inv.json) instead
+                  of reading the real host once
+    --guided      for trainees: before each step show why, expect and what it does to which VMs,
+                  and wait for Enter; after it, compare the outcome with expect
     --reason      approve/deny: why, for the journal and the report; resume --take-over: why, journaled
                   with the handover
 
@@ -67,6 +75,9 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  rehearse: { type: 'boolean', default: false },
+  inventory: { type: 'string' },
+  guided: { type: 'boolean', default: false },
   record: { type: 'string' },
   reason: { type: 'string' },
   cluster: { type: 'boolean', default: false },
@@ -94,7 +105,7 @@ async function main(): Promise<number> {
   if (cli.answered) return EXIT.ok;
   const [command, ...args] = cli.input;
   const flags = cli.flags;
-  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
+  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver, rehearse: flags.rehearse, inventory: flags.inventory, guided: flags.guided };
   switch (command) {
     case 'demo':
       return (await import('./commands/demo.js')).runDemo({ ...runFlags, cluster: flags.cluster }, io);

@@ -175,6 +175,23 @@ export const REGEX_CACHE_ENTRIES = 256;
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
 
+// Rehearsal (`run --rehearse`, src/rehearsal/).
+/** A saved inventory (`vms --json`) given with --inventory: read whole, so it is bounded. */
+export const REHEARSAL_INVENTORY_MAX_BYTES = 16 * 1024 * 1024;
+/** VMs in a saved inventory: the simulated host keeps one object per VM. */
+export const REHEARSAL_INVENTORY_MAX_VMS = 20_000;
+/** A step's canned output (`rehearse: { output }`), in characters. */
+export const REHEARSAL_OUTPUT_MAX_CHARS = 64 * 1024;
+/** Pause between canned output lines, so a rehearsed command is seen running (divided by PATCHWALK_SIM_SPEED). */
+export const REHEARSAL_LINE_MS = 40;
+/** VM names a guided briefing or expect check lists before "and N more". */
+export const GUIDED_NAMES_SHOWN = 12;
+/** How long a rehearsal's simulated guest takes to shut down, boot, and its host to reboot: what a trainee should expect to wait on a real host. */
+export const REHEARSAL_SHUTDOWN_TIME = '20s';
+export const REHEARSAL_BOOT_TIME = '15s';
+export const REHEARSAL_REBOOT_TIME = '90s';
+/** Lines of a canned output given as a list. */
+export const REHEARSAL_OUTPUT_MAX_LINES = 2000;
 // Rolling cluster maintenance ------------------------------------------------------------------
 /** Live migrations a drain or return runs at once (each moves a VM's whole memory over the network). */
 export const DRAIN_CONCURRENCY = 2;

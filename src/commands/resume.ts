@@ -110,7 +110,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       `${folder.runbookCopy} does not match the sha256 recorded when the run started (${start.runbook.sha256.slice(0, 12)}…): it was changed since, so it is not run. Put the original back, or start a new run`,
     );
   }
-  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'));
+  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'), { rehearsal: Boolean(start.rehearsal) });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;
@@ -203,7 +203,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     // What became of the action that was under way.
     const effect = session.state.effect;
     let attach = false;
-    if (effect?.type === 'exec' && !state.options.dryRun) {
+    if (state.options.rehearsal) {
+      // Nothing was executed and the simulated host settles what was under way: it is done again.
+    } else if (effect?.type === 'exec' && !state.options.dryRun) {
       const where = await session.exec.settle(effect.id);
       attach = where === 'attach';
       if (where === 'lost') session.apply({ type: 'lost', effectId: effect.id, reason: 'ended while no one watched, and its exit status was not recorded', at: Date.now() });

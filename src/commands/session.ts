@@ -32,6 +32,7 @@ import { driverName } from '../watch/run-follower.js';
 import { watchAfterHandover, type TakenOverConsole } from '../watch/after-handover.js';
 import type { RecordOf } from '../journal/records.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { rehearsalExec, rehearsalHypervisor, type RehearsalSetup } from '../rehearsal/rehearsal-session.js';
 import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
 import { vmsBeforeAfter } from '../display/vm-rows.js';
 import { NOTIFY_FLUSH_MS } from '../limits.js';
@@ -120,6 +121,7 @@ export class Session {
   /** Who answers prompts: the line prompter, or the console once it is up. */
   private activePrompter: Prompter;
   private lockedHost: string | undefined;
+  private readonly rehearsal: RehearsalSetup | undefined;
   private readonly controller = new AbortController();
 
   constructor(private readonly setup: SessionSetup) {
@@ -131,12 +133,19 @@ export class Session {
     // Line mode listens from the start: Ctrl-C and `a` arrive through the prompter's reader.
     else if (!setup.console) void this.prompter;
     this.activePrompter = { ask: (prompt, context) => this.prompter.ask(prompt, context) };
-    this.hypervisor = hypervisorFor(this.state.runbook, {
-      simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
-      params: () => this.driver?.current.params ?? this.state.params,
-      connections: this.connections,
-      members: this.state.rolling?.members,
-    });
+    const params = () => this.driver?.current.params ?? this.state.params;
+    // A rehearsal: a simulated copy of the host, and a runner that executes nothing.
+    this.rehearsal = this.state.options.rehearsal
+      ? { runbook: this.state.runbook, runDir: folder.dir, stateFile: folder.simHost, params, connections: this.connections, mask: secrets.mask }
+      : undefined;
+    this.hypervisor = this.rehearsal
+      ? rehearsalHypervisor(this.rehearsal)
+      : hypervisorFor(this.state.runbook, {
+          simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
+          params,
+          connections: this.connections,
+          members: this.state.rolling?.members,
+        });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
   }
@@ -166,7 +175,8 @@ export class Session {
   /** One run per host: taken once the target is known (after the params), never for a dry run. */
   async lock(state: RunState = this.state): Promise<void> {
     if (state.rolling) await this.lockMember(state);
-    if (this.lockedHost || state.options.dryRun || state.phase === 'params') return;
+    // A rehearsal changes nothing on the real host: it takes no lock there.
+    if (this.lockedHost || state.options.dryRun || state.options.rehearsal || state.phase === 'params') return;
     // A rolling locks its cluster for the whole run, and each member while it is in maintenance.
     const host = state.rolling ? state.rolling.cluster : targetName(state);
     const { io, root, runbookPath, takeOver } = this.setup;
@@ -436,7 +446,9 @@ export class Session {
       // Every step command runs detached and journaled, so it outlives the terminal; on: host steps
       // go over the run's one multiplexed ssh connection, which can end the remote process too and
       // tells a lost link from a failed command.
-      exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
+      exec: this.rehearsal
+        ? rehearsalExec(this.rehearsal, { folder: this.setup.folder, journal: this.setup.journal })
+        : (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
       cluster: hypervisor.cluster,
       observer,

@@ -20,7 +20,8 @@ import { MembersError, resolveMembers } from '../cluster/members.js';
 import { expandCluster } from '../rolling/cluster-runbook.js';
 
 export async function listVms(file: string, flags: { set: string[]; json: boolean; record?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const loaded = await loadRunbookFile(file);
+  // `vms` runs no step: an on: host step without target.ssh (a rehearsal copy) cannot run anywhere wrong.
+  const loaded = await loadRunbookFile(file, { rehearsal: true });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) err.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;

@@ -58,7 +58,8 @@ export async function watchRun(name: string | undefined, flags: WatchFlags, io: 
   if (sha256(copy) !== start.runbook.sha256) {
     io.stderr.write(`patchwalk: ${folder.runbookCopy} does not match the sha256 recorded when the run started; what is shown may differ from what runs\n`);
   }
-  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'));
+  // A rehearsal may hold on: host steps without target.ssh, which only a rehearsal loads.
+  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'), { rehearsal: Boolean(start.rehearsal) });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;

@@ -12,6 +12,8 @@ import { scopeFor, targetName } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
+import { briefing } from './guided.js';
+import { compareExpect, outputMatches } from './expect.js';
 import { indexVms, namesSomething, noMatch, setVmState, vmNamed, vmsInScope } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
@@ -140,6 +142,11 @@ function apply(d: RunState, event: EngineEvent): void {
   } else if (event.type === 'slept' && effect.type === 'sleep' && effect.reason === 'retry') {
     startAction(d, event.at);
   } else {
+    if (d.options.guided && event.type === 'exec-done' && d.phase === 'steps') {
+      const step = currentStep(d);
+      const matched = step ? outputMatches(step, event.stdout) : undefined;
+      if (matched !== undefined) currentStepState(d).outputMatched = matched;
+    }
     resumeStep(d, event, effect);
   }
   advance(d, event.at);
@@ -191,12 +198,19 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     const step = currentStep(d);
     if (!step) return;
     // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
-    if (value === 'go') beginStep(d, step, at);
+    if (value === 'go') openStep(d, step, at);
     else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
     resolveFailure(d, String(value), awaiting.message, awaiting.exitCode, at);
+    return;
+  }
+  if (awaiting.purpose === 'guide') {
+    const step = currentStep(d);
+    // The step's time starts once the trainee has read the briefing.
+    currentStepState(d).startedAt = at;
+    if (step) beginStep(d, step, at);
     return;
   }
   if (awaiting.purpose === 'approval-denied') {
@@ -390,7 +404,7 @@ function enterStep(d: RunState, step: Step, at: number): void {
     }
   }
   if (askGoNoGo(d, step, at)) return;
-  beginStep(d, step, at);
+  openStep(d, step, at);
 }
 
 /** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
@@ -400,10 +414,30 @@ function askGoNoGo(d: RunState, step: Step, at: number): boolean {
   return gate !== undefined;
 }
 
-function beginStep(d: RunState, step: Step, at: number): void {
+/** The step is under way; in guided mode its briefing comes first, and it waits for Enter. */
+function openStep(d: RunState, step: Step, at: number): void {
   const state = currentStepState(d);
   state.status = 'running';
   state.startedAt ??= at;
+  // A note is its own briefing: it waits for Enter itself.
+  if (d.options.guided && !kindOf(step).spec.text) {
+    const scope = scopeFor(d);
+    for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text, step: step.id });
+    let title = step.title;
+    try {
+      title = scope.text(step.title);
+    } catch {
+      // Shown as written: a title may name a value the step itself sets.
+    }
+    askNow(d, step.id, { kind: 'continue', question: `Guided: ${title}. Press Enter to start this step` }, { purpose: 'guide' }, at);
+    return;
+  }
+  beginStep(d, step, at);
+}
+
+/** The step's work begins: the window check, its selector, its VMs, its action. */
+function beginStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   windowNotice(d, step, at);
   const selector = kindOf(step).selector(step);
   if (selector && namesSomething(selector) && selectVms(vmsInScope(d), selector, d.stoppedByRun).length === 0) {
@@ -430,7 +464,8 @@ function beginStep(d: RunState, step: Step, at: number): void {
 function requestApproval(d: RunState, step: Step, at: number): void {
   const policy = approvalFor(d.runbook, step);
   if (!policy) return;
-  if (d.options.dryRun) {
+  // A rehearsal changes nothing either: a trainee alone is not kept waiting for a second operator.
+  if (d.options.dryRun || d.options.rehearsal) {
     d.notices.push({ at, level: 'info', text: `step ${step.id} would wait here for a second operator: patchwalk approve ${d.options.runId}` });
     startAction(d, at);
     return;
@@ -519,6 +554,12 @@ function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message:
   state.status = status;
   state.message = message;
   state.endedAt = at;
+  const step = currentStep(d);
+  // A step skipped after it failed ran all the same: its outcome is compared too.
+  if (d.options.guided && step && (status !== 'skipped' || state.exitCode !== undefined)) {
+    const compared = compareExpect(d, step, state);
+    if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}`, step: step.id });
+  }
 }
 
 interface FailurePolicy {

@@ -57,6 +57,8 @@ export interface StepState {
   vmQueue?: string[];
   /** reboot: VMs running when the host went down. */
   runningBefore?: string[];
+  /** Guided mode: whether the command's output had what `expect.output` looks for. */
+  outputMatched?: boolean;
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
   /** A second operator approved the step (two-person approval): it is not asked for again. */
@@ -117,6 +119,8 @@ export type Awaiting =
   | { purpose: 'unknown' }
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
   | { purpose: 'no-match' }
+  /** Guided mode: the trainee has read what the step will do and goes on. */
+  | { purpose: 'guide' }
   /** A rolling's own question (go on to the next host, a drain's plan or a failed migration). */
   | { purpose: 'rolling'; about: string; vm?: string }
   /** Go or no-go before a step that may not fit the window, or a reboot: go starts it. */
@@ -160,6 +164,8 @@ export interface Notice {
   at: number;
   level: 'info' | 'warn';
   text: string;
+  /** The step it is about, when renderers should tell it with that step (after its heading). */
+  step?: string;
 }
 
 export type Prompt =
@@ -289,6 +295,10 @@ export interface RunOptions {
   pauseNotes?: boolean;
   runId: string;
   operator: string;
+  /** A rehearsal (`run --rehearse`): simulated VMs, and no command is executed. */
+  rehearsal?: boolean;
+  /** Guided mode (`--guided`): each step is explained and waits, and its outcome is compared with `expect`. */
+  guided?: boolean;
   /** Step medians of past real runs of this runbook, given at run start (journaled in run-start). */
   history?: HistoryFigures;
 }

@@ -22,8 +22,10 @@ export type JournalRecord =
       /** Given with --set; secret ones masked. */
       params: Record<string, string>;
       secret_params: string[];
-      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean };
+      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean; guided?: boolean };
       operator: Operator;
+      /** `run --rehearse`: simulated VMs, no command executed; a resume stays a rehearsal. */
+      rehearsal?: boolean;
       /** A cluster runbook's members as resolved when the run started: resume takes the same ones. */
       members?: RollingMember[];
       /** Step medians of past runs the run was given (ETA, go/no-go); replayed as they were. */

@@ -57,6 +57,9 @@ export interface ReportData {
     state: string;
     outcome: string | null;
     dry_run: boolean;
+    /** A rehearsal: simulated VMs, no command executed. */
+    rehearsal: boolean;
+    guided: boolean;
     interruptions: { at: number; signal: string; step: string | null }[];
     resumes: { at: number; user: string; ssh_client: string | null }[];
     /** `resume --take-over`: who took the run from whom, when, from where and why. */
@@ -164,7 +167,7 @@ export function reportData(folder: RunFolder): ReportData {
   const facts = gather(folder.journal);
   const { start, end, host, answers, scan } = facts;
   if (!start) throw new ReplayError('the journal has no run-start record');
-  const runbook = existsSync(folder.runbookCopy) ? loadRunbookText(start.runbook.path, readFileSync(folder.runbookCopy, 'utf8')).runbook : undefined;
+  const runbook = existsSync(folder.runbookCopy) ? loadRunbookText(start.runbook.path, readFileSync(folder.runbookCopy, 'utf8'), { rehearsal: Boolean(start.rehearsal) }).runbook : undefined;
   const lastAt = end?.at ?? facts.lastAt ?? start.at;
   const values = (name: string) => start.params[name] ?? (name === 'host' ? (host ?? undefined) : runbook?.params?.[name]?.default);
   const render = (text: string) => {
@@ -232,6 +235,8 @@ export function reportData(folder: RunFolder): ReportData {
       state: facts.state,
       outcome: end?.outcome ?? null,
       dry_run: start.options.dry_run,
+      rehearsal: Boolean(start.rehearsal),
+      guided: Boolean(start.options.guided),
       interruptions: facts.interruptions,
       resumes: facts.resumes,
       handovers: facts.handovers,

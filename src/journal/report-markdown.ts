@@ -19,12 +19,13 @@ export function reportMarkdown(data: ReportData): string {
   const windowText = window.duration
     ? `${window.duration}; used ${took(window.used_ms)}${window.left_ms !== null && window.left_ms < 0 ? `, **over by ${took(-window.left_ms)}**` : `, ${took(window.left_ms)} left`}`
     : `none set; took ${took(window.used_ms)}`;
-  out.push(`# Run report: ${run.title}`, '');
+  out.push(`# Run report${run.rehearsal ? ' (REHEARSAL)' : ''}: ${run.title}`, '');
+  if (run.rehearsal) out.push('**REHEARSAL**: simulated VMs; no command was executed and nothing changed on the host.', '');
   out.push(
     ...table(
       ['', ''],
       [
-        ['Run', `\`${run.id}\`${run.dry_run ? ' (dry run)' : ''}`],
+        ['Run', `\`${run.id}\`${run.dry_run ? ' (dry run)' : ''}${run.rehearsal ? ' (REHEARSAL)' : ''}${run.guided ? ' (guided)' : ''}`],
         ['Host', run.host],
         ['Operator', operator],
         ['Runbook', `\`${run.runbook.path}\` (sha256 \`${run.runbook.sha256.slice(0, 12)}\`)`],
@@ -45,7 +46,7 @@ export function reportMarkdown(data: ReportData): string {
 
   const answers = [...data.params.map((a) => ({ step: 'params', ...a })), ...data.steps.flatMap((s) => s.answers.map((a) => ({ step: s.id, ...a })))];
   if (answers.length) {
-    out.push('## Decisions', '');
+    out.push(run.guided ? '## Decisions (every answer the trainee gave)' : '## Decisions', '');
     out.push(...table(['Step', 'Question', 'Answer', 'By'], answers.map((a) => [a.step, a.question, a.answer, a.by])), '');
   }
 

@@ -13,6 +13,7 @@ import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 import { whereItRuns } from '../run/where-it-runs.js';
+import { expectText } from '../engine/expect.js';
 import { MEMBER_COLUMNS, memberCells, memberRows, PLACEMENT_COLUMNS, PLACEMENT_HISTORY_COLUMNS, placementHistory, placementRows, rollingProgress, shortfallText } from '../display/rolling-rows.js';
 import { memberAt } from '../rolling/cluster-runbook.js';
 import { PLACEMENT_ROWS_SHOWN } from '../limits.js';
@@ -37,6 +38,8 @@ export class PlainRenderer implements RunObserver {
     const facts = [`host ${hostName(state)}`, `${runbook.steps.length} steps`];
     if (runbook.window) facts.push(`window ${runbook.window.duration}`);
     if (options.dryRun) facts.push(s.yellow('DRY RUN: nothing will be changed'));
+    if (options.rehearsal) facts.push(s.yellow('REHEARSAL: simulated VMs, no command is executed'));
+    if (options.guided) facts.push('GUIDED');
     this.write(`${s.bold('patchwalk')}  ${s.bold(runbookTitle(state))}`);
     this.write(`  ${facts.join(' · ')}`);
     if (runbook.patch) {
@@ -102,7 +105,7 @@ export class PlainRenderer implements RunObserver {
     const text = kindOfStep(step)?.text(step);
     if (text !== undefined) for (const line of printableLines(expandText(state, text).trimEnd())) this.write(`  ${line}`);
     if (step.why) this.write(`  ${s.dim('why:')} ${displayText(state, step.why)}`);
-    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, step.expect)}`);
+    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, expectText(step.expect))}`);
     // The plan for every VM comes before anything touches one.
     if (view.planAtStart && state.vms) this.vmTable(state);
   }

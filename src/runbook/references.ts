@@ -242,6 +242,8 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
       findings.push({ path: [...path, 'input', 'default'], message: `default "${input.default}" does not match pattern ${input.pattern}` });
     }
   }
+  // Guided mode looks for expect.output in the command's output: it must be a pattern RE2 can run.
+  if (isRecord(step.expect)) findings.push(...patternFinding(step.expect.output, [...path, 'expect', 'output']));
   const choice = step.choice;
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
@@ -376,7 +378,8 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
     }
     const scope: Scope = { params, vars, stepIds, stepIndex: index, perVm: step.each_vm !== undefined, cluster, perHost: path[0] === 'per_host' };
     findings.push(...whenFindings(step, path, scope));
-    const { id: _id, when: _when, ...rest } = step;
+    // A canned rehearsal output is shown as written, never expanded: it holds no templates.
+    const { id: _id, when: _when, rehearse: _rehearse, ...rest } = step;
     findings.push(...templateFindings(rest, path, scope));
     findings.push(...stepRuleFindings(step, path, data));
     if (vms) findings.push(...selectorFindings(step, path, vms));
