@@ -1,6 +1,7 @@
 // Turns what the driver does into journal records: every engine event (the input that rebuilds
 // the run), then the human-readable records it led to (step start and end, answers, VM state
 // changes, notices, the end). Records are fsynced as they are written, before the next effect.
+import { rollingRecords } from '../rolling/rolling-records.js';
 import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
 import type { Effect, EngineEvent, RunState } from '../engine/types.js';
@@ -107,6 +108,7 @@ export function derivedRecords(state: RunState, previous: RunState, at: number):
   }
   for (const notice of state.notices.slice(previous.notices.length)) records.push({ type: 'notice', ...notice });
   records.push(...vmStateRecords(state, previous, at));
+  records.push(...rollingRecords(state, previous, at));
   if (isFinished(state) && !isFinished(previous)) records.push({ type: 'run-end', at: state.endedAt ?? at, phase: state.phase, outcome: state.outcome });
   return records;
 }
