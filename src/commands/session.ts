@@ -206,7 +206,9 @@ export class Session {
     } catch {
       // Shown as written.
     }
-    noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
+    const host = targetName(state);
+    noteRunTarget(this.setup.root, this.runId, { title, host });
+    this.setup.journal.append({ type: 'target', at: Date.now(), title, host });
   }
 
   private lockedMember: string | undefined;

@@ -57,6 +57,8 @@ export type JournalRecord =
   | { type: 'notice'; at: number; level: 'info' | 'warn'; text: string }
   | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
   | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
+  /** Once the params have values: the title as the operator saw it, and the host (a rehearsal takes no lock). */
+  | { type: 'target'; at: number; title: string; host: string }
   | { type: 'torn-record'; at: number; bytes: number; line: number }
   /** Two-person approval: written before the run waits. `summary` is one line any watcher can show. */
   | {

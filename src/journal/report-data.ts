@@ -86,6 +86,7 @@ function gather(file: string) {
     end: undefined as RecordOf<'run-end'> | undefined,
     lastAt: undefined as number | undefined,
     host: null as string | null,
+    target: undefined as RecordOf<'target'> | undefined,
     answers: [] as RecordOf<'answer'>[],
     stepStarts: new Map<string, RecordOf<'step-start'>>(),
     stepEnds: new Map<string, RecordOf<'step-end'>>(),
@@ -114,6 +115,10 @@ function gather(file: string) {
         facts.end = record;
         break;
       case 'lock':
+        facts.host ??= record.host;
+        break;
+      case 'target':
+        facts.target ??= record;
         facts.host ??= record.host;
         break;
       case 'answer':
@@ -226,7 +231,7 @@ export function reportData(folder: RunFolder): ReportData {
   return {
     run: {
       id: start.run,
-      title: render(start.runbook.title),
+      title: facts.target?.title ?? render(start.runbook.title),
       runbook: { path: start.runbook.path, sha256: start.runbook.sha256 },
       host,
       operator: { user: start.operator.user, ssh_client: start.operator.ssh_client, hostname: start.operator.hostname },
