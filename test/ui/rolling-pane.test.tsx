@@ -7,6 +7,7 @@ import type { Runbook } from '../../src/runbook/schema.js';
 import { Header } from '../../src/ui/Header.js';
 import { RollingPane } from '../../src/ui/RollingPane.js';
 import { members } from '../rolling/rolling-driver.js';
+import { stepTitles } from '../../src/display/step-text.js';
 
 const RUNBOOK = parse(`
 runbook: 1
@@ -16,7 +17,7 @@ cluster: { name: pve-prod }
 rolling: { order: [pve1, pve2, pve3], pause_between: ask }
 inventory: { provider: sim }
 per_host:
-  - { id: drain, title: Drain, drain: {} }
+  - { id: drain, title: "Drain {{ host.name }}", drain: {} }
 `) as Runbook;
 
 const vm = (name: string, host: string, memory_mib: number, tags: string[] = []): Vm => ({ name, id: name, state: 'running', vcpus: 2, memory_mib, tags, autostart: true, host });
@@ -48,5 +49,9 @@ describe('the rolling in the console', () => {
     const frame = render(<Header run={atPlan()} title="Rolling" training={false} width={120} />).lastFrame() ?? '';
     expect(frame).toContain('host pve1 · step 1 of 3 · host 1 of 3 (pve1)');
     expect(frame).toContain('window');
+  });
+
+  it('names each member in the titles of its own copy of a step, wherever the run is', () => {
+    expect(stepTitles(atPlan())).toEqual(['Drain pve1', 'Drain pve2', 'Drain pve3']);
   });
 });
