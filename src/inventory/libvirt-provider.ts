@@ -50,7 +50,6 @@ export class LibvirtProvider implements InventoryProvider {
   private seen = new Set<string>();
   private refreshing: Promise<void> | undefined;
   /** Why a domain cannot live-migrate, from the XML the last list read. */
-  private unmovableReasons = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -117,10 +116,9 @@ export class LibvirtProvider implements InventoryProvider {
       options.tags === false ? undefined : this.batch('dumpxml', domains.map((domain) => domain.uuid)),
     ]);
     const vms: Vm[] = [];
-    if (xmls) this.unmovableReasons = new Map();
     for (const domain of domains) {
-      const reason = xmls ? unmovableFromDomainXml(xmls.get(domain.uuid) ?? '') : undefined;
-      if (reason) this.unmovableReasons.set(domain.name, reason);
+      // A host device passed through pins the domain to this host: a drain keeps it for its policy.
+      const unmovable = xmls ? unmovableFromDomainXml(xmls.get(domain.uuid) ?? '') : undefined;
       const domainStats = stats.get(domain.name);
       let size = domStatsSize(domainStats);
       let state = domainStats ? domStatsState(domainStats) : undefined;
@@ -139,6 +137,7 @@ export class LibvirtProvider implements InventoryProvider {
         memory_mib: size.memoryMib,
         tags: xmls ? tagsFromDomainXml(xmls.get(domain.uuid) ?? '') : [],
         autostart: autostart.has(domain.uuid),
+        ...(unmovable ? { unmovable } : {}),
       });
     }
     return vms;
@@ -159,12 +158,6 @@ export class LibvirtProvider implements InventoryProvider {
     ]);
     const runningVcpus = vms.filter((vm) => vm.state === 'running' || vm.state === 'paused').reduce((sum, vm) => sum + vm.vcpus, 0);
     return capacityFrom({ cpus: info.cpus, memoryAvailableMib: memoryMib, runningVcpus });
-  }
-
-  /** Domains with a host device passed through cannot live-migrate; read from their XML. */
-  async unmovable(): Promise<Map<string, string>> {
-    await this.list();
-    return new Map(this.unmovableReasons);
   }
 
   /** The UUID of the VM named `name`, from the last list (read again once for a name it lacks). */

@@ -59,8 +59,6 @@ export interface InventoryProvider {
    * cluster's Suspend-ClusterNode -Drain / Resume-ClusterNode -Failback. Resolves once it holds.
    */
   maintenance?(node: string, on: boolean, options?: MaintenanceOptions): Promise<void>;
-  /** Why VMs cannot live-migrate, by name, where the platform tells (libvirt: passthrough). */
-  unmovable?(): Promise<Map<string, string>>;
 }
 
 export type { HostCapacity };

@@ -67,7 +67,12 @@ function host(count: number, options: { sized?: boolean; names?: (index: number)
     if (!domain) return { exitCode: 1, stderr: `error: failed to get domain '${rest[1]}'\n` };
     switch (verb) {
       case 'dumpxml':
-        return { stdout: `<domain type='kvm'>\n  <name>${domain.name}</name>\n  <uuid>${domain.uuid}</uuid>\n  <description>tags: web, n${domain.uuid.slice(-3)}</description>\n</domain>\n` };
+        return {
+          stdout:
+            `<domain type='kvm'>\n  <name>${domain.name}</name>\n  <uuid>${domain.uuid}</uuid>\n  <description>tags: web, n${domain.uuid.slice(-3)}</description>\n` +
+            (domain.name.startsWith('gpu') ? `  <devices><hostdev mode='subsystem' type='pci' managed='yes'><source/></hostdev></devices>\n` : '') +
+            `</domain>\n`,
+        };
       case 'dominfo':
         return { stdout: `Id:             -\nName:           ${domain.name}\nUUID:           ${domain.uuid}\nState:          ${domain.state === 1 ? 'running' : 'shut off'}\nCPU(s):         3\nMax memory:     1048576 KiB\nAutostart:      disable\n\n` };
       case 'domstate':
@@ -148,6 +153,16 @@ describe('libvirt provider on a recorded virsh', () => {
       expect(tagged.calls).toHaveLength(3 + Math.ceil(count / 100));
       expect(withTags[count - 1]?.tags).toEqual(['web', `n${uuid(count).slice(-3)}`]);
     }
+  });
+
+  it('marks a domain with a host device passed through as unable to live-migrate, so a drain keeps it for its policy', async () => {
+    const fake = host(3, { names: (index) => (index === 1 ? 'gpu01' : `vm${index}`) });
+    const vms = await new LibvirtProvider(URI, fake.run).list();
+    expect(vms.map((vm) => [vm.name, vm.unmovable])).toEqual([
+      ['vm0', undefined],
+      ['gpu01', 'PCI passthrough (hostdev)'],
+      ['vm2', undefined],
+    ]);
   });
 
   it('asks dominfo in one batch where domstats has no vcpu or balloon (the test driver)', async () => {
