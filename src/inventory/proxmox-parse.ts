@@ -21,6 +21,8 @@ export interface ProxmoxConfig {
   order?: number;
   tags?: string[];
   lock?: string;
+  /** A device passed through from the node (`hostpciN`, `usbN: host=…`): it cannot live-migrate. */
+  unmovable?: string;
 }
 
 /**
@@ -135,7 +137,7 @@ export function parseQemuConfig(text: string): ProxmoxConfig {
 export const CONFIG_MARKER = '@pw-conf ';
 
 /**
- * Prints the onboot, startup, tags and lock lines of every VM config of node $1, in one call
+ * Prints the onboot, startup, tags, lock and passthrough lines of every VM config of node $1, in one call
  * instead of one `pvesh get …/config` per VM. Only the current config counts: a snapshot's
  * section (`[name]`) ends it.
  */
@@ -143,7 +145,7 @@ export const CONFIG_SCRIPT =
   'cd "/etc/pve/nodes/$1/qemu-server" || exit 1; ' +
   'for f in *.conf; do [ -f "$f" ] || continue; ' +
   `echo "${CONFIG_MARKER}\${f%.conf}"; ` +
-  'sed -nE "/^\\[/q; /^(onboot|startup|tags|lock):/p" "$f"; done';
+  'sed -nE "/^\\[/q; /^(onboot|startup|tags|lock|hostpci[0-9]+|usb[0-9]+):/p" "$f"; done';
 
 /** CONFIG_SCRIPT's output: the settings of each vmid. */
 export function parseConfigDump(text: string): Map<string, ProxmoxConfig> {
@@ -155,10 +157,14 @@ export function parseConfigDump(text: string): Map<string, ProxmoxConfig> {
       configs.set(line.slice(CONFIG_MARKER.length).trim(), current);
       continue;
     }
-    const match = /^(onboot|startup|tags|lock):\s*(.*)$/.exec(line.trimEnd());
+    const match = /^(onboot|startup|tags|lock|hostpci\d+|usb\d+):\s*(.*)$/.exec(line.trimEnd());
     if (!current || !match) continue;
-    const [, key, value] = match;
-    if (key === 'onboot') current.onboot = value === '1';
+    const [, key, value = ''] = match;
+    if (key!.startsWith('hostpci')) current.unmovable ??= `PCI passthrough (${key})`;
+    // `usbN: spice` is a redirected client device and moves with the VM; `host=` pins it to the node.
+    else if (key!.startsWith('usb')) {
+      if (/(^|,)host=/.test(value)) current.unmovable ??= `USB passthrough (${key})`;
+    } else if (key === 'onboot') current.onboot = value === '1';
     else if (key === 'startup') current.order = startupOrder(value);
     else if (key === 'tags') current.tags = tagList(value);
     else if (value) current.lock = value;

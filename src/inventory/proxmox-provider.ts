@@ -65,6 +65,7 @@ export class ProxmoxProvider implements InventoryProvider {
         ...(config?.order !== undefined ? { startOrder: config.order } : {}),
         ...(lock ? { lock } : {}),
         ...(vm.detail ? { detail: vm.detail } : {}),
+        ...(config?.unmovable ? { unmovable: config.unmovable } : {}),
       };
     });
   }

@@ -57,6 +57,13 @@ describe('Proxmox parsing (recorded pvesh and qm output)', () => {
     expect(parseQmStatus(fixture('proxmox/qm-status-running.txt'))).toBe('running');
     expect(parseQmStatus(fixture('proxmox/qm-status-stopped.txt'))).toBe('shut-off');
   });
+
+  it('marks a VM with a PCI device or a host USB device passed through as unable to live-migrate; a SPICE USB redirect moves', () => {
+    const configs = parseConfigDump(['@pw-conf 120', 'onboot: 1', 'hostpci0: 0000:01:00.0,pcie=1', '@pw-conf 121', 'usb0: host=046d:c52b', '@pw-conf 122', 'usb0: spice', ''].join('\n'));
+    expect(configs.get('120')?.unmovable).toBe('PCI passthrough (hostpci0)');
+    expect(configs.get('121')?.unmovable).toBe('USB passthrough (usb0)');
+    expect(configs.get('122')?.unmovable).toBeUndefined();
+  });
 });
 
 const isList = (argv: string[]) => argv[0] === 'pvesh' && argv[1] === 'get' && /^\/nodes\/[^/]+\/qemu$/.test(argv[2] ?? '');
