@@ -15,10 +15,10 @@ import {
   SIM_MEMBER_VCPUS,
   SIM_MIGRATE_MS_PER_GIB,
   SIM_MIGRATE_SETUP_MS,
-  SIM_POLL_MS,
   SIM_POWEROFF_MS,
   SIM_STATE_FLUSH_MS,
 } from '../limits.js';
+import { transition, until } from './sim-power.js';
 import { forEachBounded, type HostControl, type InventoryProvider, type PowerRequest, type RebootRequest, type RebootResult } from './provider.js';
 
 interface ClusterVm {
@@ -166,29 +166,11 @@ export class SimCluster implements InventoryProvider, HostControl {
   }
 
   private change(vm: ClusterVm, via: VmState, to: VmState, delay: number, onState: PowerRequest['onState'], then?: () => void): void {
-    const generation = ++vm.generation;
-    if (vm.state !== via) {
-      vm.state = via;
-      this.persist();
-      onState(vm.spec.name, via);
-    }
-    setTimeout(() => {
-      if (vm.generation !== generation) return;
-      then?.();
-      vm.state = to;
-      this.persist();
-      onState(vm.spec.name, to);
-    }, this.scaled(delay)).unref();
+    transition(vm, { via, to, delayMs: this.scaled(delay) }, () => this.persist(), onState, then);
   }
 
-  private async until(vm: ClusterVm, done: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<VmResult> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (signal?.aborted) return { name: vm.spec.name, outcome: 'error', message: 'aborted' };
-      if (Date.now() >= deadline) return { name: vm.spec.name, outcome: 'timeout' };
-      await sleep(Math.min(SIM_POLL_MS / this.speed, Math.max(1, deadline - Date.now())));
-    }
-    return { name: vm.spec.name, outcome: 'ok' };
+  private until(vm: ClusterVm, done: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<VmResult> {
+    return until(vm.spec.name, done, { timeoutMs, speed: this.speed, signal });
   }
 
   private async migrate(vm: ClusterVm, to: string | undefined, request: PowerRequest): Promise<VmResult> {

@@ -11,7 +11,6 @@ import {
   SIM_DEFAULT_REBOOT_MS,
   SIM_DEFAULT_SHUTDOWN_MS,
   SIM_MIGRATE_MS,
-  SIM_POLL_MS,
   SIM_POWEROFF_MS,
   SIM_REVERT_MS,
   SIM_SNAPSHOT_DELETE_MS,
@@ -30,6 +29,7 @@ import {
   type SnapshotRequest,
 } from './provider.js';
 import { LINUX_REBOOT } from './linux-reboot.js';
+import { transition, until } from './sim-power.js';
 import { snapshotNameProblem } from './snapshot-name.js';
 
 export const DEFAULT_SIM_VMS: SimVmSpec[] = [
@@ -169,28 +169,11 @@ export class SimHost implements InventoryProvider, HostControl {
 
   /** Moves a VM to `to` after `delay`, unless another power change overtakes it. */
   private transition(vm: SimVm, via: VmState, to: VmState, delay: number, onState: PowerRequest['onState']): void {
-    const generation = ++vm.generation;
-    if (vm.state !== via) {
-      vm.state = via;
-      this.persist();
-      onState(vm.spec.name, via);
-    }
-    setTimeout(() => {
-      if (vm.generation !== generation) return;
-      vm.state = to;
-      this.persist();
-      onState(vm.spec.name, to);
-    }, this.scaled(delay)).unref();
+    transition(vm, { via, to, delayMs: this.scaled(delay) }, () => this.persist(), onState);
   }
 
-  private async until(vm: SimVm, state: VmState, timeoutMs: number, signal?: AbortSignal): Promise<VmResult> {
-    const deadline = Date.now() + timeoutMs;
-    while (vm.state !== state) {
-      if (signal?.aborted) return { name: vm.spec.name, outcome: 'error', message: 'aborted' };
-      if (Date.now() >= deadline) return { name: vm.spec.name, outcome: 'timeout' };
-      await sleep(Math.min(SIM_POLL_MS / this.speed, Math.max(1, deadline - Date.now())));
-    }
-    return { name: vm.spec.name, outcome: 'ok' };
+  private until(vm: SimVm, state: VmState, timeoutMs: number, signal?: AbortSignal): Promise<VmResult> {
+    return until(vm.spec.name, () => vm.state === state, { timeoutMs, speed: this.speed, signal });
   }
 
   async power(request: PowerRequest): Promise<VmResult[]> {
