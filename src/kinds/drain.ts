@@ -10,7 +10,7 @@ import { Common, Selector } from '../runbook/schema-parts.js';
 import { DRAIN_CONCURRENCY, DRAIN_SHUTDOWN_TIMEOUT_MS } from '../limits.js';
 import { currentMember } from '../rolling/cluster-runbook.js';
 import { giveUpMember } from '../rolling/rolling-engine.js';
-import { membersCapacity, migrateNext, movedTo, placementVm } from '../rolling/moving.js';
+import { movingWork, membersCapacity, migrateNext, movedTo, placementVm } from '../rolling/moving.js';
 import { PlacementError, planPlacement } from '../rolling/placement.js';
 import { clusterFields } from '../rolling/cluster-runbook.js';
 import { defineKind, type StepContext } from './kind.js';
@@ -33,7 +33,7 @@ export const DrainStep = z.strictObject({
 
 type Ctx = StepContext<z.infer<typeof DrainStep>>;
 
-const work = (ctx: Ctx): MovingWork => (ctx.state.moving ??= { pending: [], failed: [], shutdown: [], decided: [] });
+const work = movingWork;
 
 const STOP_CHOICES = (member: string) => [
   { value: 'skip-host', label: `Skip host ${member} (leave it unpatched, bring back what moved)` },

@@ -5,7 +5,7 @@ import { vmNamed } from '../engine/run-vms.js';
 import type { MovingWork } from '../engine/types.js';
 import { Common } from '../runbook/schema-parts.js';
 import { currentMember } from '../rolling/cluster-runbook.js';
-import { migrateNext, movedTo } from '../rolling/moving.js';
+import { movingWork, migrateNext, movedTo } from '../rolling/moving.js';
 import { defineKind, type StepContext } from './kind.js';
 
 export const ReturnStep = z.strictObject({
@@ -17,7 +17,7 @@ export const ReturnStep = z.strictObject({
 
 type Ctx = StepContext<z.infer<typeof ReturnStep>>;
 
-const work = (ctx: Ctx): MovingWork => (ctx.state.moving ??= { pending: [], failed: [], shutdown: [], decided: [] });
+const work = movingWork;
 
 /** The VMs drained off `member` by this run that are not home yet, running elsewhere. */
 export function awayFrom(ctx: Pick<Ctx, 'run'>, member: string): string[] {

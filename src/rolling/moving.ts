@@ -8,6 +8,9 @@ import type { MemberCapacity, PlacementVm } from './placement.js';
 
 export const NO_MIGRATE_TAG = 'no-migrate';
 
+/** The step's migrations under way and the decisions taken on them, made on first use. */
+export const movingWork = (ctx: { state: StepState }): MovingWork => (ctx.state.moving ??= { pending: [], failed: [], shutdown: [], decided: [] });
+
 export function placementVm(vm: Vm): PlacementVm {
   const unmovable = vm.unmovable ?? (vm.tags.includes(NO_MIGRATE_TAG) ? `tag ${NO_MIGRATE_TAG}` : undefined);
   return { name: vm.name, memory_mib: vm.memory_mib, vcpus: vm.vcpus, tags: vm.tags, ...(unmovable ? { unmovable } : {}) };
