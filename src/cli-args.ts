@@ -30,7 +30,7 @@ export function helpText(description: string, help: string): string {
   return `\n  ${description}\n${help.replace(/\s+$/, '')}\n\n`;
 }
 
-function version(): string {
+export function patchwalkVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
@@ -64,7 +64,7 @@ export function parseCommandLine<T extends Record<string, FlagSpec>>(
     return { input: [], flags: {} as Flags<T>, answered: true };
   }
   if (values.version) {
-    out.write(`${version()}\n`);
+    out.write(`${patchwalkVersion()}\n`);
     return { input: [], flags: {} as Flags<T>, answered: true };
   }
   const flags: Record<string, unknown> = {};

@@ -2,6 +2,7 @@
 // The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
 // is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB.
 // Parses the command line and hands off; each command lives in src/commands/.
+import './argv-mask.js';
 import './v8-flags.js';
 import './process-env.js';
 import './bench-report.js';
@@ -15,12 +16,19 @@ const HELP = `
     $ patchwalk demo                          rehearse on the built-in simulated host
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
     $ patchwalk lint PATH… [--format text|json]
-    $ patchwalk vms FILE [--set k=v]… [--json]
+    $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
     $ patchwalk runs [--json]                 list runs, newest first
     $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
                                               the one holding a host's lock or with VMs down, else the newest)
     $ patchwalk report RUN [--format md|json]  (RUN may be "latest": the newest run)
     $ patchwalk schema                        print the runbook JSON Schema
+    $ patchwalk history FILE [--json]         past step durations of a runbook (median, min, max):
+                                              the figures behind the ETA and go/no-go
+    $ patchwalk config [get KEY | set KEY VALUE | unset KEY]  your settings (notify.targets,
+                                              notify.idle) and the file they live in
+    $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
+    $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
+                                              for approve/deny typed out; never your own run)
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -29,7 +37,9 @@ const HELP = `
     --plain       line-by-line output even on a terminal
     --format      lint: text or json; report: md or json
     --json        machine-readable output
+    --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
     --take-over   take over a stale host lock (its process is gone) without asking
+    --reason      approve/deny: why, for the journal and the report
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
@@ -50,6 +60,8 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  record: { type: 'string' },
+  reason: { type: 'string' },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -83,7 +95,7 @@ async function main(): Promise<number> {
     case 'lint':
       return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
-      return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
+      return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json, record: flags.record }, io.stdout, io.stderr);
     case 'schema':
       return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':
@@ -94,6 +106,13 @@ async function main(): Promise<number> {
       return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
+    case 'history':
+      return (await import('./commands/history.js')).printHistory(one(args, 'runbook file', 'history'), flags.json, io.stdout);
+    case 'config':
+      return (await import('./commands/config.js')).configCommand(args, { json: flags.json }, io);
+    case 'approve':
+    case 'deny':
+      return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

@@ -84,6 +84,8 @@ export const LIBVIRT_BATCH_DOMAINS = 100;
 export const PROVIDER_COMMAND_TIMEOUT_MS = 60_000;
 /** What one local provider command may print (a batched dumpxml of 100 domains is about 1 MiB). */
 export const PROVIDER_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
+/** A provider recording (`vms --record`) that a test replays: one host's listing, never a flood. */
+export const RECORDING_MAX_BYTES = 64 * 1024 * 1024;
 /** A host-side loop over VMs (one vim-cmd per VM on ESXi) gets this much longer per VM. */
 export const HOST_LOOP_MS_PER_VM = 2000;
 /** How long an idle multiplexed ssh master connection stays up after the last command. */
@@ -173,3 +175,42 @@ export const REGEX_CACHE_ENTRIES = 256;
 
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
+
+/** Two-person approval: how often the driver looks for a decision besides fs.watch (a watch can miss
+ * events on network file systems), the largest decision file it reads, the longest typed name. */
+export const APPROVAL_POLL_MS = 1000;
+export const APPROVAL_FILE_MAX_BYTES = 64 * 1024;
+export const APPROVER_NAME_MAX_CHARS = 100;
+/** A per-VM step's commands listed in an approval request, each expanded; the rest are counted. */
+export const APPROVAL_COMMANDS_LISTED = 50;
+/** VM names in the one-line summary of a request (the request itself lists every VM). */
+export const APPROVAL_SUMMARY_VMS = 10;
+/** The longest --reason an approver may give. */
+export const APPROVAL_REASON_MAX_CHARS = 1000;
+
+// History, ETA and notifications ---------------------------------------------------------------------
+
+/** Past runs kept per runbook for step medians (the ETA, go/no-go, `patchwalk history`). */
+export const HISTORY_RUNS_KEPT = 50;
+/** Largest history file read; a bigger one is treated as damaged and started afresh. */
+export const HISTORY_FILE_MAX_BYTES = 4 * 1024 * 1024;
+/** Steps of one run kept in its history entry (a runbook has at most RUNBOOK_MAX_STEPS). */
+export const HISTORY_STEPS_MAX = 2000;
+/** How long a prompt waits for an answer before the `waiting` notification, unless notify.idle says. */
+export const NOTIFY_IDLE_DEFAULT_MS = 5 * 60_000;
+/** One delivery attempt: a webhook POST or a command hook. */
+export const NOTIFY_TIMEOUT_MS = 10_000;
+/** Attempts per notification and target before it is given up on. */
+export const NOTIFY_ATTEMPTS = 4;
+/** The first retry waits this long; each later one twice as long as the one before. */
+export const NOTIFY_RETRY_BASE_MS = 2000;
+/** Notifications waiting to be sent; past this the oldest are dropped (and said so once). */
+export const NOTIFY_QUEUE_MAX = 200;
+/** Most notification targets (runbook and settings together). */
+export const NOTIFY_TARGETS_MAX = 10;
+/** Output of a command hook kept for a failure message. */
+export const NOTIFY_OUTPUT_MAX_BYTES = 64 * 1024;
+/** When the run ends, how long patchwalk waits for notifications still being sent before it exits. */
+export const NOTIFY_FLUSH_MS = 5000;
+/** Largest user settings file (conf) read. */
+export const SETTINGS_MAX_BYTES = 256 * 1024;

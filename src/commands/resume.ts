@@ -10,6 +10,7 @@ import { LockRefused } from '../journal/host-lock.js';
 import { skippedNotice, TORN_MESSAGE } from '../journal/journal-reader.js';
 import { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator, describeOperator } from '../journal/operator.js';
+import { recordPastRun } from '../history/history-store.js';
 import { journalFacts, rebuildFromFile, ReplayError } from '../journal/replay.js';
 import { RunFolder } from '../journal/run-folder.js';
 import { resolveRunName, runToResume } from './interrupted-runs.js';
@@ -204,7 +205,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
 
     printResumeBanner(io.stdout, style, session, { attach, changed });
     if (console) prompter.close();
-    return await session.run();
+    const code = await session.run();
+    recordPastRun(root, start.runbook.path, session.state, { rehearsal: (start.options as { rehearsal?: boolean }).rehearsal });
+    return code;
   } catch (error) {
     prompter.close();
     if (error instanceof NoInputError) {

@@ -16,6 +16,8 @@ import { formatProblem } from '../runbook/problem.js';
 import { checkHostBeforeRun, likelyTarget } from './host-check.js';
 import { makePrompter, Session } from './session.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
+import { engineFigures } from '../history/step-figures.js';
+import { readHistory, recordPastRun } from '../history/history-store.js';
 
 export interface RunFlags {
   set: string[];
@@ -89,6 +91,8 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const pauseToRead = interactive && Boolean(flags.training);
   // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
   const pauseNotes = Boolean(io.stdin.isTTY);
+  // Past real runs of this runbook, for the ETA and go/no-go; a dry run or rehearsal reads them too.
+  const history = engineFigures(readHistory(root, path));
   journal.append({
     type: 'run-start',
     at: Date.now(),
@@ -99,10 +103,11 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     secret_params: secretParams,
     options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead },
     operator,
+    ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user }, given);
+  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...(history ? { history } : {}) }, given);
   const session = new Session({
     root,
     folder,
@@ -116,7 +121,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     prompt,
     console: interactive ? { training: Boolean(flags.training) } : undefined,
   });
-  return session.run();
+  const code = await session.run();
+  recordPastRun(root, path, session.state, { rehearsal: flags.rehearse });
+  return code;
 }
 
 export { UsageError };

@@ -1,7 +1,7 @@
 // One sitting at a run, fresh (`run`) or resumed (`resume`): the driver with its journal, the host
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
-import { scopeFor, targetName } from '../engine/context.js';
+import { scopeFor, targetName, withParamDefaults } from '../engine/context.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -26,6 +26,11 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
+import { vmsBeforeAfter } from '../display/vm-rows.js';
+import { NOTIFY_FLUSH_MS } from '../limits.js';
+import { waitForDecision } from '../approval/approval-wait.js';
+import { prepareApprovalsDir } from '../approval/decision-file.js';
 
 /** The line prompter, with hooks the session fills in once it exists (resume asks before then). */
 export function makePrompter(io: Io, style: Style) {
@@ -189,6 +194,11 @@ export class Session {
   }
 
   private onIdleLine(line: string): boolean {
+    // Waiting for a second operator: q asks the quit question, whose default keeps the request and the run.
+    if (line.trim().toLowerCase() === 'q' && this.driver?.current.effect?.type === 'approval') {
+      this.driver.requestQuit();
+      return true;
+    }
     if (line.trim().toLowerCase() !== 'a' || this.driver?.current.effect?.type !== 'exec') return false;
     this.driver.interrupt('aborted by the operator (a)');
     return true;
@@ -263,8 +273,39 @@ export class Session {
     };
   }
 
+  /** Notifications (runbook `notify:` and the user's settings) follow the journal from here on. */
+  private startNotifying(): RunNotifier | undefined {
+    const { io, journal, secrets } = this.setup;
+    const current = () => this.driver?.current ?? this.state;
+    const notifier = startRunNotifier({
+      state: this.state,
+      journal,
+      mask: secrets.mask,
+      stderr: io.stderr,
+      lineMode: !this.setup.console,
+      env: io.env,
+      notBack: () => vmsBeforeAfter(current()).flatMap((vm) => (vm.back ? [] : [vm.name])),
+      facts: () => {
+        // The run may be told before every param is answered: defaults stand in for the rest.
+        const state = withParamDefaults(current());
+        let title = state.runbook.title;
+        try {
+          title = scopeFor(state).text(title);
+        } catch {
+          // Shown as written.
+        }
+        return { run: this.runId, runbook: title, host: targetName(state), operator: state.options.operator };
+      },
+    });
+    if (notifier && this.setup.records.length === 0 && this.state.startedAt === undefined) {
+      notifier.notifier.notify({ event: 'run-started', say: 'the run started' });
+    }
+    return notifier;
+  }
+
   async run(): Promise<number> {
     const { io, journal } = this.setup;
+    const notifying = this.startNotifying();
     const front = await this.frontEnd();
     const view = front.view;
     const observer: RunObserver = {
@@ -272,6 +313,7 @@ export class Session {
       beforeEffect: async (effect, state) => {
         this.noteTarget(state);
         await this.lock(state);
+        if (effect.type === 'approval') prepareApprovalsDir(this.setup.folder);
         this.journalObserver.beforeEffect(effect, state);
       },
       state: (state, previous) => view.state(state, previous),
@@ -291,6 +333,15 @@ export class Session {
       ssh: hypervisor.ssh,
       observer,
       onLeave: () => this.detach('leave'),
+      approval: (effect, signal) =>
+        waitForDecision(this.setup.folder, effect, {
+          driverUid: process.getuid?.() ?? 0,
+          signal,
+          onIgnored: (text) => {
+            view.progress(effect.stepId, text);
+            journal.append({ type: 'notice', at: Date.now(), level: 'warn', text });
+          },
+        }),
     });
     this.driver = driver;
 
@@ -351,6 +402,7 @@ export class Session {
       await front.abandon();
       this.controller.abort();
       this.linePrompter?.close();
+      await notifying?.finish(NOTIFY_FLUSH_MS);
       journal.close();
       await this.connections.closeAll();
     }

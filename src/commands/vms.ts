@@ -8,8 +8,15 @@ import { SshConnections } from '../exec/ssh-transport.js';
 import { parseSetFlags } from '../run/params.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import { formatProblem } from '../runbook/problem.js';
+import type { Runbook } from '../runbook/schema.js';
+import type { Vm } from '../engine/types.js';
+import type { CommandRunner } from '../inventory/provider-exec.js';
+import type { ProviderContext } from '../inventory/provider.js';
+import { recordingRunner, writeRecording, type RecordedCall, type RecordingSource } from '../inventory/output-recording.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { patchwalkVersion } from '../cli-args.js';
 
-export async function listVms(file: string, flags: { set: string[]; json: boolean }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function listVms(file: string, flags: { set: string[]; json: boolean; record?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const loaded = await loadRunbookFile(file);
   if (!loaded.runbook) {
     for (const problem of loaded.problems) err.write(`${formatProblem(problem)}\n`);
@@ -21,8 +28,14 @@ export async function listVms(file: string, flags: { set: string[]; json: boolea
     if (!(name in given) && param.default === undefined) throw new UsageError(`param "${name}" has no default; pass --set ${name}=VALUE`);
   }
   const connections = new SshConnections();
-  const { provider } = hypervisorFor(runbook, { params: () => given, connections });
-  const plans = planVmActions(runbook, await provider.list().finally(() => connections.closeAll()));
+  const recorder = flags.record === undefined ? undefined : startRecording(runbook, flags.record);
+  const { provider } = hypervisorFor(runbook, { params: () => given, connections, wrapRunner: recorder?.wrap });
+  const vms = await provider.list().finally(() => connections.closeAll());
+  if (recorder) {
+    recorder.finish(vms);
+    err.write(`recorded ${recorder.calls.length} call(s) of the ${runbook.inventory?.provider} provider in ${flags.record}; read it for names you would not publish before you share it\n`);
+  }
+  const plans = planVmActions(runbook, vms);
   if (flags.json) {
     out.write(`${JSON.stringify(plans.map(({ vm, action }) => ({ ...vm, planned_action: action })), null, 2)}\n`);
   } else {
@@ -30,4 +43,27 @@ export async function listVms(file: string, flags: { set: string[]; json: boolea
     out.write(`${plans.length} VM(s), ${plans.filter((plan) => plan.vm.state === 'running').length} running\n`);
   }
   return EXIT.ok;
+}
+
+/**
+ * `--record DIR`: keeps every call the provider makes while listing, for the tests' replay. Checked
+ * before anything is asked of the host, so a wrong folder costs no connection.
+ */
+function startRecording(runbook: Runbook, dir: string) {
+  const provider = runbook.inventory?.provider ?? 'sim';
+  if (provider === 'sim') throw new UsageError('--record: the simulated host runs no tool, so there is nothing to record');
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`--record: ${dir} is not empty; record into a new folder`);
+  const calls: RecordedCall[] = [];
+  let source: Omit<RecordingSource, 'recorded_at' | 'patchwalk'> | undefined;
+  return {
+    calls,
+    wrap(run: CommandRunner, where: Pick<ProviderContext, 'uri' | 'node' | 'destination'>): CommandRunner {
+      const inventory = { ...runbook.inventory!, ...(where.uri === undefined ? {} : { uri: where.uri }), ...(where.node === undefined ? {} : { node: where.node }) };
+      source = { provider, inventory, ...(where.destination === undefined ? {} : { destination: where.destination }) };
+      return recordingRunner(run, calls);
+    },
+    finish(vms: Vm[]) {
+      writeRecording(dir, { source: { ...source!, recorded_at: new Date().toISOString(), patchwalk: patchwalkVersion() }, calls, vms });
+    },
+  };
 }

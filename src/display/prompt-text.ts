@@ -60,6 +60,8 @@ export function promptText(prompt: Prompt): PromptText {
       return { question, hint: `(type ${printable(prompt.expected)})`, destructive: true, error, empty };
     case 'choice':
       return { question, hint: typeof empty === 'string' ? `[${printable(empty)}]` : '', destructive: prompt.destructive ?? false, empty };
+    case 'go-no-go':
+      return { question, hint: '(go / no-go)', destructive: true, empty };
     case 'select-vms':
       // The console adds the live count of ticks (tickedHint); line mode takes names instead.
       return { question, hint: '', destructive: prompt.destructive, empty };

@@ -37,6 +37,11 @@ const plain = (what: string, success: EffectFacts['success']): EffectFacts => ({
 const DESCRIBERS: Describers = {
   prompt: (effect) => plain(`the question "${effect.prompt.question}"`, (at) => ({ type: 'answer', effectId: effect.id, value: true, at })),
   sleep: (effect) => plain('the pause', (at) => ({ type: 'slept', effectId: effect.id, at })),
+  // Never "marked done" for the operator: only a second operator's decision file grants it.
+  approval: (effect) => ({
+    ...plain(`the wait for approval of step ${effect.stepId}`, (at) => ({ type: 'slept', effectId: effect.id, at })),
+    again: 'Ask for approval again',
+  }),
   inventory: (effect) => plain('the VM list', (at) => ({ type: 'inventory-loaded', effectId: effect.id, vms: [], at })),
   exec: (effect) => ({
     changesWorld: false,

@@ -15,7 +15,11 @@ import { automaticAnswer, recordAnswer } from './prompts.js';
 import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
+import { goNoGoFor } from '../history/go-no-go.js';
 import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
+import { approvalFor } from '../approval/approval-policy.js';
+import { approvalRequest } from '../approval/approval-request.js';
+import { describeApprover } from '../approval/approver-text.js';
 import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
 
 // Renderers and the journal keep references to past states and never write to them; freezing
@@ -116,6 +120,8 @@ function apply(d: RunState, event: EngineEvent): void {
     return;
   } else if (d.phase === 'closing') {
     for (const kind of KINDS) kind.closing?.settle(d, event, effect);
+  } else if (event.type === 'approval-done' && effect.type === 'approval') {
+    approvalDecided(d, event);
   } else if (event.type === 'lost') {
     applyOutcome(d, outcomeLost(d, effect, event.reason, event.at), event.at);
   } else if (event.type === 'exec-done' && effect.type === 'exec' && effect.role === 'verify') {
@@ -165,8 +171,23 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     else abortRun(d, `a selector at step ${currentStep(d)?.id ?? '?'} matched no VM`, at);
     return;
   }
+  if (awaiting.purpose === 'go-no-go') {
+    const step = currentStep(d);
+    if (!step) return;
+    // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
+    if (value === 'go') beginStep(d, step, at);
+    else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
+    return;
+  }
   if (awaiting.purpose === 'failure') {
     resolveFailure(d, String(value), awaiting.message, awaiting.exitCode, at);
+    return;
+  }
+  if (awaiting.purpose === 'approval-denied') {
+    const step = currentStep(d);
+    if (value === 'again' && step) requestApproval(d, step, at);
+    else if (value === 'skip') actionDone(d, 'skipped', 'approval denied; skipped by the operator', at);
+    else abortRun(d, `step ${step?.id ?? '?'} was denied approval, and the operator ended the run`, at);
     return;
   }
   const step = currentStep(d);
@@ -337,6 +358,19 @@ function enterStep(d: RunState, step: Step, at: number): void {
       return;
     }
   }
+  if (askGoNoGo(d, step, at)) return;
+  beginStep(d, step, at);
+}
+
+/** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
+function askGoNoGo(d: RunState, step: Step, at: number): boolean {
+  const gate = goNoGoFor(d, step, kindOf(step).key, at);
+  if (gate) askNow(d, step.id, { kind: 'go-no-go', question: gate.question, figures: gate.figures }, { purpose: 'go-no-go' }, at);
+  return gate !== undefined;
+}
+
+function beginStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   state.status = 'running';
   state.startedAt ??= at;
   windowNotice(d, step, at);
@@ -354,7 +388,54 @@ function enterStep(d: RunState, step: Step, at: number): void {
     }
     state.items = vms.map((vm) => ({ vm: vm.name, status: 'pending' }));
   }
+  if (approvalFor(d.runbook, step)) {
+    requestApproval(d, step, at);
+    return;
+  }
   startAction(d, at);
+}
+
+/** Two-person approval: the step waits until a second operator decides (a dry run only says so). */
+function requestApproval(d: RunState, step: Step, at: number): void {
+  const policy = approvalFor(d.runbook, step);
+  if (!policy) return;
+  if (d.options.dryRun) {
+    d.notices.push({ at, level: 'info', text: `step ${step.id} would wait here for a second operator: patchwalk approve ${d.options.runId}` });
+    startAction(d, at);
+    return;
+  }
+  setEffect(d, { type: 'approval', stepId: step.id, request: approvalRequest(d, step, policy) });
+}
+
+function approvalDecided(d: RunState, event: Extract<EngineEvent, { type: 'approval-done' }>): void {
+  const step = currentStep(d);
+  if (!step) return;
+  const who = describeApprover(event.approver);
+  const why = event.reason ? `: "${event.reason}"` : '';
+  if (event.decision === 'granted') {
+    currentStepState(d).approved = true;
+    d.notices.push({ at: event.at, level: event.approver.same_account ? 'warn' : 'info', text: `step ${step.id} approved by ${who}${why}` });
+    startAction(d, event.at);
+    return;
+  }
+  d.notices.push({ at: event.at, level: 'warn', text: `step ${step.id} denied by ${who}${why}` });
+  askNow(
+    d,
+    step.id,
+    {
+      kind: 'choice',
+      question: `${who} denied step ${step.id}${why}. What now?`,
+      options: [
+        { value: 'again', label: 'Ask for approval again' },
+        { value: 'skip', label: 'Skip this step and go on' },
+        { value: 'abort', label: 'End the run here' },
+      ],
+      // Enter asks again: nothing happens to any VM without a second operator.
+      default: 'again',
+    },
+    { purpose: 'approval-denied' },
+    event.at,
+  );
 }
 
 /** The VM of the per-VM pass in progress, if the step is per-VM. */

@@ -23,6 +23,8 @@ export interface PromptRules {
 const YES = new Set(['y', 'yes']);
 const NO = new Set(['n', 'no']);
 const QUIT = new Set(['q', 'quit']);
+const GO = new Set(['go', 'g']);
+const NO_GO = new Set(['no-go', 'nogo', 'no go', 'n', 'no']);
 
 export function rulesFor(prompt: Prompt): PromptRules {
   switch (prompt.kind) {
@@ -40,6 +42,9 @@ export function rulesFor(prompt: Prompt): PromptRules {
       const empty = prompt.destructive ? undefined : prompt.default;
       return { empty, hint: `1-${prompt.options.length} or a name${empty !== undefined ? ` [${empty}]` : ''}`, quitKey: !prompt.options.some((option) => QUIT.has(option.value)) };
     }
+    case 'go-no-go':
+      // Neither going on nor stopping may happen by a stray Enter.
+      return { empty: undefined, hint: 'go or no-go', quitKey: true };
     case 'select-vms':
       return { empty: undefined, hint: 'y = these VMs, n = none of them (stops the run), or type the names to include', quitKey: true };
   }
@@ -76,6 +81,10 @@ export function interpretLine(prompt: Prompt, line: string): Reply {
       const chosen = byNumber ?? byName;
       return chosen ? { kind: 'answer', value: chosen.value } : { kind: 'again', message: `"${text}" is not one of the choices` };
     }
+    case 'go-no-go':
+      if (GO.has(word)) return { kind: 'answer', value: 'go' };
+      if (NO_GO.has(word)) return { kind: 'answer', value: 'no-go' };
+      return { kind: 'again', message: 'answer go or no-go (q to quit)' };
     case 'select-vms': {
       if (YES.has(word)) return { kind: 'answer', value: prompt.selected };
       if (NO.has(word)) return { kind: 'answer', value: false };
@@ -93,6 +102,8 @@ function emptyMessage(prompt: Prompt): string {
       return 'an empty answer decides nothing here: answer y or n (q to quit)';
     case 'type-to-confirm':
       return `an empty answer decides nothing here: type ${prompt.expected} (q to quit)`;
+    case 'go-no-go':
+      return 'an empty answer decides nothing here: answer go or no-go (q to quit)';
     case 'select-vms':
       return 'an empty answer decides nothing here: y for these VMs, n for none, or their names (q to quit)';
     default:

@@ -23,6 +23,9 @@ export function automaticAnswer(d: RunState, prompt: Prompt): { value: PromptAns
       return prompt.default !== undefined ? { value: prompt.default, by: 'default' } : undefined;
     case 'input':
       return prompt.default !== undefined ? { value: prompt.default, by: 'default' } : undefined;
+    case 'go-no-go':
+      // Going on past what history says is the operator's call, or the runbook's for unattended runs.
+      return consent || dryRun ? { value: 'go', by } : undefined;
   }
 }
 

@@ -2,6 +2,7 @@
 // The engine never performs an effect; a driver does and reports back with an event.
 import type { Runbook, Step, StepKind } from '../runbook/schema.js';
 import type { Command } from '../runbook/template.js';
+import type { HistoryFigures } from '../history/step-figures.js';
 
 export type VmState = 'running' | 'shut-off' | 'paused' | 'shutting-down' | 'starting' | 'migrating' | 'migrated' | 'unknown';
 
@@ -54,6 +55,32 @@ export interface StepState {
   runningBefore?: string[];
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
+  /** A second operator approved the step (two-person approval): it is not asked for again. */
+  approved?: boolean;
+}
+
+/** What a second operator is asked to approve: the step, and what it will do, expanded. */
+export interface ApprovalRequest {
+  step: string;
+  title: string;
+  /** One human line: the step and what it does (a watcher shows this). */
+  summary: string;
+  /** The VMs it acts on, or that go down with the host. */
+  vms: string[];
+  /** The commands it runs, templates expanded and secrets masked. */
+  commands: string[];
+  allowSameAccount: boolean;
+}
+
+/** Who answered a two-person approval, as the driver verified it (the uid is the decision file's owner). */
+export interface Approver {
+  user: string;
+  uid: number;
+  ssh_client: string | null;
+  hostname: string;
+  /** The driver's own account approved (allow_same_account): `name` is what they typed. */
+  same_account: boolean;
+  name?: string;
 }
 
 /** An action whose result was lost: what it was, why, and what its verify check said. */
@@ -71,7 +98,11 @@ export type Awaiting =
   | { purpose: 'failure'; message: string; exitCode?: number | null }
   | { purpose: 'unknown' }
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
-  | { purpose: 'no-match' };
+  | { purpose: 'no-match' }
+  /** Go or no-go before a step that may not fit the window, or a reboot: go starts it. */
+  | { purpose: 'go-no-go' }
+  /** A second operator denied the step: ask again, skip it, or end the run. */
+  | { purpose: 'approval-denied' };
 
 export type VmOutcome =
   | 'stopped'
@@ -125,7 +156,9 @@ export type Prompt =
     }
   | { kind: 'continue'; question: string }
   | { kind: 'type-to-confirm'; question: string; expected: string; error?: string }
-  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean };
+  | { kind: 'select-vms'; question: string; options: string[]; selected: string[]; destructive: boolean }
+  /** Answered 'go' or 'no-go', never by Enter alone; `figures` are the past runs it rests on. */
+  | { kind: 'go-no-go'; question: string; figures: string };
 
 export type PromptAnswer = string | boolean | string[];
 
@@ -149,6 +182,8 @@ export type Effect =
       role?: 'verify';
     }
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
+  /** Wait for a second operator's `patchwalk approve` or `deny`. */
+  | { type: 'approval'; id: number; stepId: string; request: ApprovalRequest }
   | { type: 'inventory'; id: number; stepId?: string }
   | { type: 'vm-power'; id: number; stepId: string; action: VmAction; vms: string[]; timeoutMs: number; concurrency: number; to?: string }
   | {
@@ -195,6 +230,7 @@ export type EngineEvent =
       at: number;
     }
   | { type: 'slept'; effectId: number; at: number }
+  | { type: 'approval-done'; effectId: number; decision: 'granted' | 'denied'; approver: Approver; reason?: string; at: number }
   | { type: 'inventory-loaded'; effectId: number; vms: Vm[]; at: number }
   | { type: 'inventory-failed'; effectId: number; message: string; at: number }
   | { type: 'vm-state'; name: string; state: VmState; at: number }
@@ -219,6 +255,8 @@ export interface RunOptions {
   pauseNotes?: boolean;
   runId: string;
   operator: string;
+  /** Step medians of past real runs of this runbook, given at run start (journaled in run-start). */
+  history?: HistoryFigures;
 }
 
 export interface RunState {

@@ -11,7 +11,8 @@ import { KILL_GRACE_MS, OUTPUT_DRAIN_MS, OUTPUT_FLUSH_BYTES, OUTPUT_LINE_MAX_CHA
 import { cutOutsideSecrets, encodeLine, LINE_CONTINUES, LineSplitter, maskText } from './output-file.js';
 import type { Stream } from './exec-request.js';
 import { writeFileDurably, type CommandStatus, type PidRecord, type SupervisorSpec } from './supervisor-spec.js';
-import { setStateRoot, writing } from '../journal/state-io.js';
+import { fileModeIn, fixFileMode, SHARED_FILE_MODE, setSharedState, setStateRoot, writing } from '../journal/state-io.js';
+import { dirname } from 'node:path';
 import { stateDir } from '../journal/state-dir.js';
 
 function cannotRun(display: string, error: NodeJS.ErrnoException): string {
@@ -39,9 +40,13 @@ function supervise(spec: SupervisorSpec): void {
   }
   // The claim: whoever creates the pid file first owns the command. A resume that finds no pid
   // file writes a cancelled one, and a late supervisor then leaves without starting anything.
+  // In a group-shared state dir (a setgid run folder) the output is the group's to read too.
+  const mode = fileModeIn(dirname(spec.outFile));
+  setSharedState(mode === SHARED_FILE_MODE);
   let claim: number;
   try {
-    claim = openSync(spec.pidFile, 'wx', 0o600);
+    claim = openSync(spec.pidFile, 'wx', mode);
+    fixFileMode(claim, mode);
   } catch {
     process.exit(0);
   }
@@ -49,7 +54,8 @@ function supervise(spec: SupervisorSpec): void {
   fsyncSync(claim);
   closeSync(claim);
 
-  const out = openSync(spec.outFile, 'a', 0o600);
+  const out = openSync(spec.outFile, 'a', mode);
+  fixFileMode(out, mode);
   const startedAt = Date.now();
   let timedOut = false;
   let finished = false;

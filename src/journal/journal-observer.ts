@@ -12,6 +12,8 @@ import { kindOfStep } from '../kinds/registry.js';
 import type { JournalWriter } from './journal-writer.js';
 import type { JournalRecord } from './records.js';
 import { SECRET_MASK, type Secrets } from './secrets.js';
+import { approvalRequestId } from '../approval/approval-request.js';
+import { currentOperator } from './operator.js';
 
 function title(state: RunState, index: number): string {
   const template = state.runbook.steps[index]?.title ?? '';
@@ -51,12 +53,19 @@ export class JournalObserver {
 
   event(event: EngineEvent, state: RunState, previous: RunState): void {
     this.secrets.update(state);
-    const records = [eventRecord(event, state, previous), ...derivedRecords(state, previous, event.at)];
+    const records = [eventRecord(event, state, previous), ...approvalDecisionRecords(event, previous), ...derivedRecords(state, previous, event.at)];
     if (event.type === 'vm-state') this.journal.appendGrouped(records);
     else this.journal.appendAll(records);
   }
 
   beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {
+    if (effect.type === 'approval') {
+      const { step, title, summary, vms, commands, allowSameAccount } = effect.request;
+      const driver = { ...currentOperator(), uid: process.getuid?.() ?? 0 };
+      const request = approvalRequestId(effect);
+      this.journal.append({ type: 'approval-requested', at, step, effect: effect.id, request, title, summary, vms, commands, allow_same_account: allowSameAccount, driver });
+      return;
+    }
     if (effect.type === 'prompt') {
       this.journal.append({ type: 'prompt', at, step: effect.stepId, effect: effect.id, kind: effect.prompt.kind, question: effect.prompt.question });
       return;
@@ -66,6 +75,15 @@ export class JournalObserver {
       this.journal.append({ type: 'effect-start', at, step: effect.stepId ?? '', effect: effect.id, action: journal.action, detail: journal.detail });
     }
   }
+}
+
+/** Who decided a two-person approval, from where, when, what and why: the record the report lists. */
+function approvalDecisionRecords(event: EngineEvent, previous: RunState): JournalRecord[] {
+  const effect = previous.effect;
+  if (event.type !== 'approval-done' || effect?.type !== 'approval' || effect.id !== event.effectId) return [];
+  const type = event.decision === 'granted' ? 'approval-granted' : 'approval-denied';
+  const reason = event.reason ? { reason: event.reason } : {};
+  return [{ type, at: event.at, step: effect.stepId, effect: effect.id, request: approvalRequestId(effect), summary: effect.request.summary, approver: event.approver, ...reason }];
 }
 
 export function derivedRecords(state: RunState, previous: RunState, at: number): JournalRecord[] {

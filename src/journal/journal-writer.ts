@@ -11,13 +11,16 @@ import { openForWrite, writeAll, writing } from './state-io.js';
 
 export class JournalWriter {
   private readonly fd: number;
-  /** Observations waiting for their group commit, already serialised. */
+  /** Observations waiting for their group commit, already serialised, and the records themselves. */
   private pending = '';
+  private pendingRecords: JournalRecord[] = [];
   private commitScheduled: NodeJS.Immediate | undefined;
   /** A group commit that failed in the background, thrown at the next write so a caller names it. */
   private failed: unknown;
   /** Writes to disk (each one write and one fsync) so far: what a test counts. */
   commits = 0;
+  /** Told of every record once it is on disk (notifications follow the journal); never block. */
+  private readonly listeners: ((records: readonly JournalRecord[]) => void)[] = [];
 
   /** `validBytes` cuts off a torn last record before anything is appended. */
   constructor(
@@ -57,8 +60,10 @@ export class JournalWriter {
     this.throwFailed();
     if (records.length === 0 && !this.pending) return;
     const text = this.pending + this.serialise(records);
+    const written = this.pendingRecords.length ? [...this.pendingRecords, ...records] : records;
     this.pending = '';
-    this.write(text);
+    this.pendingRecords = [];
+    this.write(text, written);
   }
 
   /**
@@ -70,6 +75,7 @@ export class JournalWriter {
     this.throwFailed();
     if (records.length === 0) return;
     this.pending += this.serialise(records);
+    this.pendingRecords.push(...records);
     this.commitScheduled ??= setImmediate(() => {
       this.commitScheduled = undefined;
       try {
@@ -85,8 +91,14 @@ export class JournalWriter {
   flush(): void {
     if (!this.pending) return;
     const text = this.pending;
+    const written = this.pendingRecords;
     this.pending = '';
-    this.write(text);
+    this.pendingRecords = [];
+    this.write(text, written);
+  }
+
+  subscribe(listener: (records: readonly JournalRecord[]) => void): void {
+    this.listeners.push(listener);
   }
 
   close(): void {
@@ -108,9 +120,10 @@ export class JournalWriter {
     return records.map((record) => `${JSON.stringify(maskStrings(record, this.mask))}\n`).join('');
   }
 
-  private write(text: string): void {
+  private write(text: string, records: readonly JournalRecord[]): void {
     writeAll(this.fd, text, this.file);
     this.commits++;
+    for (const listener of this.listeners) listener(records);
   }
 
   private throwFailed(): void {

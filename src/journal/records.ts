@@ -1,9 +1,10 @@
 // The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
 // `event` records are the engine's input and rebuild the run on resume; the others are for people
 // reading the file and for the report.
-import type { EngineEvent, StepStatus, VmState } from '../engine/types.js';
+import type { Approver, EngineEvent, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
+import type { HistoryFigures } from '../history/step-figures.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -23,6 +24,8 @@ export type JournalRecord =
       secret_params: string[];
       options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean };
       operator: Operator;
+      /** Step medians of past runs the run was given (ETA, go/no-go); replayed as they were. */
+      history?: HistoryFigures;
     }
   | { type: 'resume'; at: number; operator: Operator; runbook_changed: boolean }
   | { type: 'event'; at: number; event: EngineEvent; secret?: string; rejected?: boolean }
@@ -51,6 +54,26 @@ export type JournalRecord =
   | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
   | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
   | { type: 'torn-record'; at: number; bytes: number; line: number }
-  | { type: 'run-end'; at: number; phase: string; outcome?: string };
+  /** Two-person approval: written before the run waits. `summary` is one line any watcher can show. */
+  | {
+      type: 'approval-requested';
+      at: number;
+      step: string;
+      effect: number;
+      /** The request's name: `patchwalk approve` answers it in runs/ID/approvals/<request>.<uid>.json. */
+      request: string;
+      title: string;
+      summary: string;
+      vms: string[];
+      commands: string[];
+      allow_same_account: boolean;
+      /** Who waits: only another uid may approve, unless allow_same_account. */
+      driver: Operator & { uid: number };
+    }
+  | { type: 'approval-granted'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
+  | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
+  | { type: 'run-end'; at: number; phase: string; outcome?: string }
+  /** A notification could not be delivered (after its last attempt, or it is being retried). */
+  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

@@ -86,6 +86,7 @@ export class Replayer {
         pauseNotes: start.options.pause_notes ?? false,
         runId: start.run,
         operator: start.operator.user,
+        ...(start.history ? { history: start.history } : {}),
       },
       given,
     );

@@ -12,6 +12,7 @@ import type { JournalRecord, RecordOf } from './records.js';
 import { ReplayError } from './replay.js';
 import type { RunFolder } from './run-folder.js';
 import { StandingTracker } from './run-index.js';
+import { ApprovalCollector, type ReportApproval } from '../approval/report-approvals.js';
 
 export interface ReportStep {
   index: number;
@@ -55,6 +56,8 @@ export interface ReportData {
   vms: ReportVm[];
   /** Snapshots this run took, and whether they were reverted or deleted. */
   snapshots: ReportSnapshot[];
+  /** Two-person approvals: asked, granted or denied, by whom, from where, why. */
+  approvals: ReportApproval[];
   notices: { at: number; level: string; text: string }[];
   journal: { records: number; torn_last_record: boolean; skipped_lines: number };
 }
@@ -76,10 +79,12 @@ function gather(file: string) {
     resumes: [] as { at: number; user: string; ssh_client: string | null }[],
     /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
     snapshotRecords: [] as JournalRecord[],
+    approvals: new ApprovalCollector(),
   };
   const standing = new StandingTracker();
   const scan = scanJournal(file, (record) => {
     standing.add(record);
+    facts.approvals.add(record);
     facts.lastAt = record.at;
     switch (record.type) {
       case 'run-start':
@@ -111,6 +116,10 @@ function gather(file: string) {
       }
       case 'notice':
         facts.notices.push({ at: record.at, level: record.level, text: record.text });
+        break;
+      case 'notify-failed':
+        // Retries are the journal's detail; the report names what never got through.
+        if (record.final) facts.notices.push({ at: record.at, level: 'warn', text: `the "${record.event}" notification to ${record.target} was not delivered: ${record.error}` });
         break;
       case 'interrupted':
         facts.interruptions.push({ at: record.at, signal: record.signal, step: record.step ?? null });
@@ -208,6 +217,7 @@ export function reportData(folder: RunFolder): ReportData {
     steps,
     vms,
     snapshots: reportSnapshots(facts.snapshotRecords),
+    approvals: facts.approvals.approvals,
     notices: skipped ? [...facts.notices, { at: lastAt, level: 'warn', text: skipped }] : facts.notices,
     journal: { records: scan.count, torn_last_record: Boolean(scan.torn), skipped_lines: scan.skipped.count },
   };

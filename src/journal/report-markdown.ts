@@ -61,6 +61,12 @@ export function reportMarkdown(data: ReportData): string {
     out.push(...table(['VM', 'Snapshot', 'Taken', 'Now'], data.snapshots.map((snapshot) => [snapshot.vm, snapshot.name, when(snapshot.taken_at), fate(snapshot)])), '');
   }
 
+  if (data.approvals.length) {
+    out.push('## Two-person approvals', '');
+    const decision = (a: (typeof data.approvals)[number]) => (a.same_account && a.decision !== 'pending' ? `**${a.decision}, same account**` : a.decision);
+    out.push(...table(['Step', 'What', 'Asked', 'Decision', 'By', 'When', 'Why'], data.approvals.map((a) => [a.step, a.what, `${when(a.requested_at)} by ${a.requested_by}`, decision(a), a.by, when(a.decided_at), a.reason])), '');
+  }
+
   const warnings = data.notices.filter((notice) => notice.level === 'warn');
   if (warnings.length) {
     out.push('## Warnings', '', ...warnings.map((notice) => `- ${when(notice.at)}: ${notice.text}`), '');

@@ -5,12 +5,44 @@
 // Test seam: PATCHWALK_TEST_WRITE_FAULT=CODE:SUFFIX[:SKIP] makes writes to paths ending in SUFFIX
 // fail with errno CODE after SKIP good writes, in this process and in the supervisors it starts
 // (a disk cannot be filled on demand in a test). `injectWriteFault` does the same in-process.
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { KnownCauseError } from '../exit-codes.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
+/** A group-shared state dir (state-dir.ts decides): the group reads and writes, setgid keeps new
+ * files in the group, and the world has no access either way. */
+export const SHARED_FILE_MODE = 0o660;
+export const SHARED_DIR_MODE = 0o2770;
+
+let shared = false;
+
+/** Set once the state dir is known to be group-shared; every file and folder made after follows. */
+export function setSharedState(on: boolean): void {
+  shared = on;
+}
+
+export function isSharedState(): boolean {
+  return shared;
+}
+
+/** The mode for a new file in `dir`, for processes that never checked the state dir (the
+ * supervisor): a setgid folder is a shared state dir's. */
+export function fileModeIn(dir: string): number {
+  try {
+    return statSync(dir).mode & 0o2000 ? SHARED_FILE_MODE : FILE_MODE;
+  } catch {
+    return FILE_MODE;
+  }
+}
+
+/** open()'s mode is cut by the umask: set a shared file's mode again, when this user made it. */
+export function fixFileMode(fd: number, mode: number): void {
+  if (mode === FILE_MODE) return;
+  const stats = fstatSync(fd);
+  if (stats.uid === process.getuid?.() && (stats.mode & 0o777) !== mode) fchmodSync(fd, mode);
+}
 export const WRITE_FAULT_ENV = 'PATCHWALK_TEST_WRITE_FAULT';
 
 const CAUSES: Record<string, string> = {
@@ -91,7 +123,12 @@ export function writing<T>(path: string, write: () => T): T {
 }
 
 export function openForWrite(path: string, flags: string): number {
-  return writing(path, () => openSync(path, flags, FILE_MODE));
+  const mode = shared ? SHARED_FILE_MODE : FILE_MODE;
+  return writing(path, () => {
+    const fd = openSync(path, flags, mode);
+    fixFileMode(fd, mode);
+    return fd;
+  });
 }
 
 export function writeAll(fd: number, text: string, path: string): void {
@@ -101,11 +138,17 @@ export function writeAll(fd: number, text: string, path: string): void {
   });
 }
 
-/** A folder, 0700 whatever the umask (mkdir's mode is reduced by the umask, so it is set again). */
+/** A folder, 0700 (2770 shared) whatever the umask (mkdir's mode is reduced by the umask, so it is set again). */
 export function makeDir(path: string): void {
+  const mode = shared ? SHARED_DIR_MODE : DIR_MODE;
   writing(path, () => {
-    const created = mkdirSync(path, { recursive: true, mode: DIR_MODE });
-    if (created !== undefined) chmodSync(path, DIR_MODE);
+    const created = mkdirSync(path, { recursive: true, mode });
+    if (created === undefined) return;
+    // Every folder made, not only the deepest: recursive creation returns the first one.
+    for (let dir = path; dir.length >= created.length; dir = dir.slice(0, Math.max(dir.lastIndexOf(sep), 0))) {
+      chmodSync(dir, mode);
+      if (dir === created) break;
+    }
   });
 }
 
@@ -113,8 +156,10 @@ export function makeDir(path: string): void {
 export function writeFileDurably(file: string, text: string): void {
   const temporary = `${file}.tmp-${process.pid}`;
   writing(file, () => {
-    const fd = openSync(temporary, 'w', FILE_MODE);
+    const mode = shared ? SHARED_FILE_MODE : FILE_MODE;
+    const fd = openSync(temporary, 'w', mode);
     try {
+      fixFileMode(fd, mode);
       writeSync(fd, text);
       fsyncSync(fd);
     } finally {

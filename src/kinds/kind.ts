@@ -44,6 +44,8 @@ export interface KindFacts {
   destructive: boolean;
   /** Takes the host down, and every VM still running with it (the VM plan says so). */
   restartsHost?: boolean;
+  /** `approval: two-person` may gate it (destructive kinds may always be gated). */
+  approvable?: boolean;
 }
 
 export interface KindDefinition<K extends string, Schema extends z.ZodType> {

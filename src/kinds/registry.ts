@@ -48,6 +48,8 @@ export const kindsWhere = (fact: keyof StepKindDef['facts']): StepKind[] => KIND
 
 /** Kinds that `each_vm:` can repeat. */
 export const PER_VM_KINDS = kindsWhere('perVm');
+/** Kinds a two-person approval may gate: those that change the world, and commands. */
+export const APPROVABLE_KINDS: StepKind[] = KINDS.filter((kind) => kind.facts.destructive || kind.facts.approvable).map((kind) => kind.key);
 /** Kinds that act on VMs through `select:`. */
 export const SELECTING_KINDS: StepKind[] = KINDS.filter((kind) => 'selector' in kind.spec && kind.spec.selector).map((kind) => kind.key);
 

@@ -19,7 +19,7 @@ export const RunStep = z.strictObject({
 export const run = defineKind({
   key: 'run',
   schema: RunStep,
-  facts: { needsInventory: false, showsVmTable: false, perVm: true, destructive: false },
+  facts: { needsInventory: false, showsVmTable: false, perVm: true, destructive: false, approvable: true },
   handler: {
     start: (ctx) => effect(execEffect(ctx.step.id, ctx.step.timeout, ctx.scope, ctx.step.run, { on: ctx.step.on, capture: Boolean(ctx.step.capture), env: ctx.step.env })),
     resume(ctx, event) {

@@ -13,6 +13,7 @@ import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 import { whereItRuns } from '../run/where-it-runs.js';
+import { etaLine } from '../display/eta-line.js';
 
 const BY = { yes: 'answered by --yes', default: 'the default', 'dry-run': 'dry run', operator: '' } as const;
 
@@ -20,6 +21,7 @@ export class PlainRenderer implements RunObserver {
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly style: Style,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private write(line = ''): void {
@@ -67,6 +69,8 @@ export class PlainRenderer implements RunObserver {
     if (!step || !view) return;
     this.write();
     this.write(s.bold(stepHeading(state, index)));
+    const eta = etaLine(state, this.now());
+    if (eta) this.write(`  ${eta.late ? s.yellow('eta:') : s.dim('eta:')} ${eta.text}`);
     // A note keeps its own line breaks in a log; why and expect are one line each.
     const text = kindOfStep(step)?.text(step);
     if (text !== undefined) for (const line of printableLines(expandText(state, text).trimEnd())) this.write(`  ${line}`);

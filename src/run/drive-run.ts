@@ -1,7 +1,7 @@
 // Drives the pure engine: performs each effect it names and feeds the outcome back as an event.
 // Renderers watch through the observer; nothing here draws.
 import { isFinished, reduce } from '../engine/engine.js';
-import type { Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
+import type { Approver, Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
 import { commandText } from '../runbook/template.js';
 import { stoppedAndOff } from '../engine/engine.js';
 import { quitQuestion, type QuitChoice } from '../engine/prompt-model.js';
@@ -50,6 +50,14 @@ export interface RunDeps {
   now?: () => number;
   /** The operator left the run while an action runs: the session detaches and exits (the action goes on). */
   onLeave?: () => void;
+  /** Waits for a second operator's decision on a two-person approval; undefined once `signal` aborts. */
+  approval?: (effect: Extract<Effect, { type: 'approval' }>, signal: AbortSignal) => Promise<ApprovalAnswer | undefined>;
+}
+
+export interface ApprovalAnswer {
+  decision: 'granted' | 'denied';
+  approver: Approver;
+  reason?: string;
 }
 
 export class RunDriver {
@@ -67,6 +75,8 @@ export class RunDriver {
   private windDownReason: string | undefined;
   /** The operator chose to leave the run interrupted; `run()` returns with the run unfinished. */
   left = false;
+  /** The wait for an approval, which leaving ends (nothing runs that could go on detached). */
+  private approvalWait: AbortController | undefined;
 
   constructor(
     initial: RunState,
@@ -133,6 +143,7 @@ export class RunDriver {
       this.interrupt('the operator quit');
     } else {
       this.left = true;
+      this.approvalWait?.abort();
       this.deps.onLeave?.();
     }
   }
@@ -171,8 +182,23 @@ export class RunDriver {
         break;
       }
       this.dispatch(event);
+      if (this.noGo(event)) await this.afterNoGo();
     }
     return this.state;
+  }
+
+  /** A no-go leaves the go/no-go question open in the engine; what happens next is the quit question's. */
+  private noGo(event: EngineEvent): boolean {
+    const effect = this.state.effect;
+    return event.type === 'answer' && event.value === 'no-go' && effect?.type === 'prompt' && effect.prompt.kind === 'go-no-go';
+  }
+
+  private async afterNoGo(): Promise<void> {
+    const decision = await this.askQuit();
+    if (decision === 'leave') this.left = true;
+    else if (decision === 'end') this.dispatch({ type: 'abort', reason: 'no-go: the operator ended the run', at: this.now(), decided: true });
+    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: 'no-go', at: this.now() });
+    // 'back': the go/no-go question is asked again.
   }
 
   /** Asks a step's question; a quit request in the middle asks the quit question, then this one again. */
@@ -240,6 +266,16 @@ export class RunDriver {
           connectionLost: result.connectionLost,
           at: this.now(),
         };
+      }
+      case 'approval': {
+        observer.progress?.(effect.stepId, `waiting for approval: ${effect.request.summary}`);
+        observer.progress?.(effect.stepId, `a second operator approves with: patchwalk approve ${this.state.options.runId} (or deny … --reason); q quits and keeps the run resumable`);
+        if (!this.deps.approval) throw new Error('internal: this run cannot wait for an approval');
+        this.approvalWait = new AbortController();
+        const answer = await this.deps.approval(effect, AbortSignal.any([signal, this.approvalWait.signal])).finally(() => (this.approvalWait = undefined));
+        // Aborted: the loop ends the run (or leaves it) without this event.
+        if (!answer) return { type: 'slept', effectId: effect.id, at: this.now() };
+        return { type: 'approval-done', effectId: effect.id, ...answer, at: this.now() };
       }
       case 'sleep':
         await new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@ import type {
 import { KnownCauseError, UsageError } from '../exit-codes.js';
 import { renderText } from '../runbook/template.js';
 import { SshConnections, type RemoteFlavour } from '../exec/ssh-transport.js';
-import { runLocal, runOver } from '../inventory/provider-exec.js';
+import { runLocal, runOver, type CommandRunner } from '../inventory/provider-exec.js';
 import { providerDescriptor } from '../inventory/provider-registry.js';
 import { SshHost } from '../inventory/ssh-host.js';
 import type { Vm, VmResult } from '../engine/types.js';
@@ -37,6 +37,8 @@ export interface HypervisorOptions {
   connections?: SshConnections;
   /** sim: keep the simulated VM states in this file (the run's folder), and start from it. */
   simStateFile?: string;
+  /** Sees every call of the provider's tool, and where it goes (`vms --record` keeps them). */
+  wrapRunner?: (run: CommandRunner, where: Pick<ProviderContext, 'uri' | 'node' | 'destination'>) => CommandRunner;
 }
 
 /**
@@ -114,13 +116,13 @@ export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {})
   const transportTo = (destination: string) => connections.get(destination, flavour);
   const context = (): ProviderContext => {
     const destination = providerSsh === undefined ? undefined : expand(providerSsh);
-    return {
-      inventory,
+    const where = {
       uri: inventory.uri === undefined ? undefined : expand(inventory.uri),
       node: inventory.node === undefined ? undefined : expand(inventory.node),
       destination,
-      run: destination === undefined ? runLocal : runOver(transportTo(destination)),
     };
+    const run: CommandRunner = destination === undefined ? runLocal : runOver(transportTo(destination));
+    return { inventory, ...where, run: options.wrapRunner ? options.wrapRunner(run, where) : run };
   };
   const provider = new LazyProvider(descriptor.kind, () => descriptor.create(context()), descriptor.snapshots);
 

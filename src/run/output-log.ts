@@ -2,6 +2,7 @@
 // any window of lines by number: the tail comes from memory, older lines are read back from disk.
 // Memory stays bounded however much a command prints.
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { fileModeIn, fixFileMode } from '../journal/state-io.js';
 import { dirname } from 'node:path';
 import { OUTPUT_FLUSH_BYTES, OUTPUT_RING_LINES, OUTPUT_SEARCH_BLOCK_LINES, OUTPUT_VIEW_LINE_CHARS } from '../limits.js';
 
@@ -28,7 +29,9 @@ export class OutputLog {
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path, 'w+', 0o600);
+    const mode = fileModeIn(dirname(path));
+    this.fd = openSync(path, 'w+', mode);
+    fixFileMode(this.fd, mode);
   }
 
   get length(): number {

@@ -9,6 +9,7 @@ import { ExpressionError, expressionPaths, parseExpression, type Expr } from './
 import { didYouMean } from './problem.js';
 import { matchesWhole, patternProblem } from './safe-regex.js';
 import { revert } from '../kinds/revert.js';
+import { approvalFindings } from '../approval/approval-lint.js';
 import { kindOfStep, PER_VM_KINDS, SELECTING_KINDS, type StepKind } from '../kinds/registry.js';
 import type { Finding } from './structure.js';
 import { templateRefs } from './template.js';
@@ -366,6 +367,7 @@ export function referenceFindings(data: unknown): ScalarFinding[] {
   for (const key of ['title', 'summary', 'inventory', 'target']) {
     findings.push(...templateFindings(data[key], [key], topScope));
   }
+  findings.push(...approvalFindings(data));
   return findings;
 }
 

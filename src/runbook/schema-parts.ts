@@ -3,6 +3,7 @@
 // Each step kind's own schema lives in its module under src/kinds/.
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { StepApproval } from '../approval/approval-schema.js';
 
 export const Duration = z
   .string()
@@ -63,6 +64,7 @@ export const Common = {
   timeout: Duration.optional(),
   on_failure: OnFailure.optional(),
   each_vm: Selector.optional().describe('Run this step once for each selected VM, with vm.* in templates.'),
+  approval: StepApproval.optional(),
 };
 
 

@@ -2,7 +2,9 @@
 // `lint` and `run`, and the JSON Schema printed by `patchwalk schema`.
 import { z } from 'zod';
 import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
+import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
+import { RunbookNotify } from '../notify/notify-spec.js';
 
 export { Command, Selector, VM_STATES, SELECTOR_WORDS, SELECTOR_MESSAGE, FAILURE_CHOICES } from './schema-parts.js';
 export type { CommandSpec, SelectorSpec, OnFailureSpec } from './schema-parts.js';
@@ -77,6 +79,8 @@ export const RunbookSchema = z
         ssh: z.string().optional().describe('ssh destination for on: host steps, e.g. root@kvm01.'),
       })
       .optional(),
+    notify: RunbookNotify.optional(),
+    approval: TopApproval.optional(),
     steps: z.array(StepSchema).min(1),
   })
   .describe('A patchwalk runbook.');

@@ -90,7 +90,7 @@ export function App({ store, driver, training, onExit }: Props) {
 
   // Text fields take every printable key; a y/n question or a list leaves /, ?, v and q working.
   const textual = open?.prompt.kind === 'input' || open?.prompt.kind === 'type-to-confirm';
-  const choosing = open?.prompt.kind === 'choice' || open?.prompt.kind === 'select-vms' || open?.prompt.kind === 'confirm';
+  const choosing = open?.prompt.kind === 'choice' || open?.prompt.kind === 'select-vms' || open?.prompt.kind === 'confirm' || open?.prompt.kind === 'go-no-go';
   const context: KeyContext = overlay !== 'none' ? 'overlay' : finished ? 'finished' : textual ? 'typing' : choosing ? 'choosing' : 'browse';
 
   const answer = (value: PromptAnswer) => store.answer(value);

@@ -4,6 +4,15 @@ import type { RunState } from '../engine/types.js';
 import { WINDOW_ALERT_SHARE, WINDOW_WARN_SHARE } from '../limits.js';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
 import { useClock } from './hooks/use-clock.js';
+import { etaLine } from '../display/eta-line.js';
+
+/** The ETA from past runs of the remaining steps, on the clock's tick; nothing without history. */
+function EtaText({ run }: { run: RunState }) {
+  const now = useClock();
+  const eta = etaLine(run, now);
+  if (!eta) return null;
+  return <Text color={eta.late ? 'red' : undefined} dimColor={!eta.late}> · {eta.text}</Text>;
+}
 
 interface Props {
   run: RunState;
@@ -45,6 +54,7 @@ export function Header({ run, title, training, width }: Props) {
       <Box>
         <Text wrap="truncate-end">
           host <Text bold>{hostName(run)}</Text> · step {current} of {run.steps.length}
+          {run.options.history ? <EtaText run={run} /> : null}
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
           {training ? <Text color="magenta" bold> · TRAINING</Text> : null}
           {run.options.yes ? <Text dimColor> · --yes</Text> : null}

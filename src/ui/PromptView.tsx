@@ -4,6 +4,7 @@ import { wrapText } from '../display/wrap.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { ChoicePrompt } from './prompts/ChoicePrompt.js';
 import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
+import { GoNoGoPrompt } from './prompts/GoNoGoPrompt.js';
 import { questionRows } from './prompts/Question.js';
 import { SelectVmsPrompt } from './prompts/SelectVmsPrompt.js';
 import { TextPrompt } from './prompts/TextPrompt.js';
@@ -18,6 +19,7 @@ export function promptHeight(prompt: Prompt | undefined, width: number): number 
     case 'continue':
       return asked;
     case 'confirm':
+    case 'go-no-go':
       // And a row for "answer y or n" after an empty Enter.
       return asked + 1;
     case 'input':
@@ -36,6 +38,8 @@ export function promptKeys(prompt: Prompt | undefined): { keys: string; hint: st
   switch (prompt?.kind) {
     case 'confirm':
       return [{ keys: 'y/n', hint: 'answer' }];
+    case 'go-no-go':
+      return [{ keys: 'g/n', hint: 'go / no-go' }];
     case 'input':
     case 'type-to-confirm':
       return [{ keys: 'Enter', hint: 'submit' }];
@@ -101,6 +105,8 @@ export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTi
           width={width}
         />
       );
+    case 'go-no-go':
+      return <GoNoGoPrompt key={id} question={text.question} hint={text.hint} onAnswer={onAnswer} isActive={isActive} width={width} />;
     case 'type-to-confirm':
       return <TextPrompt key={id} question={text.question} hint={text.hint} expected={prompt.expected} error={text.error} onAnswer={onAnswer} isActive={isActive} width={width} />;
     case 'choice':

@@ -17,6 +17,7 @@ const PROMPTS: Record<string, Prompt> = {
     destructive: true,
     yesAnswer: 'force',
   },
+  'go/no-go': { kind: 'go-no-go', question: 'Go or no-go for step reboot?', figures: 'reboot took a median of 6m in 5 runs; 4m of the window left' },
   'shutdown set': { kind: 'select-vms', question: 'Shut down: 3 VM(s)', options: ['web01', 'db01', 'cache01'], selected: ['web01', 'db01', 'cache01'], destructive: false },
 };
 
@@ -52,6 +53,13 @@ const TABLE: [string, string, 'answer' | 'again' | 'quit', unknown?][] = [
   ['shutdown set', 'web01, db01', 'answer', ['web01', 'db01']],
   ['shutdown set', 'web01 ghost', 'again'],
   ['shutdown set', 'q', 'quit'],
+  ['go/no-go', '', 'again'],
+  ['go/no-go', 'go', 'answer', 'go'],
+  ['go/no-go', 'G', 'answer', 'go'],
+  ['go/no-go', 'no-go', 'answer', 'no-go'],
+  ['go/no-go', 'n', 'answer', 'no-go'],
+  ['go/no-go', 'y', 'again'],
+  ['go/no-go', 'q', 'quit'],
 ];
 
 describe('interpretLine', () => {

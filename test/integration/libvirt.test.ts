@@ -21,6 +21,8 @@ import type { VmState } from '../../src/engine/types.js';
 import { patchwalk, tempDir, writeRunbook, ROOT } from '../helpers/cli.js';
 import { domstate, ensureLibvirtd, libvirtUnavailable, loadTestHost, TEST_URI, virsh, type TestHost } from '../helpers/libvirt.js';
 import { integrationRequired } from '../helpers/sshd.js';
+import { readRecording } from '../../src/inventory/output-recording.js';
+import { replayList } from '../inventory/captured-output.js';
 
 function first<T>(list: T[]): T {
   const item = list[0];
@@ -60,6 +62,19 @@ describe.skipIf(Boolean(unavailable) && !integrationRequired())('libvirt provide
     expect(vms.find((vm) => vm.name === 'web02')?.tags).toEqual(['web', 'prod']);
     expect(vms.find((vm) => vm.name === 'build01')).toMatchObject({ state: 'shut-off', autostart: false, vcpus: 8, memory_mib: 8192 });
     expect(vms.find((vm) => vm.name === EVIL)).toMatchObject({ state: 'running', tags: [] });
+  });
+
+  it('vms --record keeps every virsh call, and replaying them through the provider gives the same VMs', async () => {
+    const record = join(dir, 'recording');
+    const runbook = writeRunbook(dir, 'record.yaml', `runbook: 1\ntitle: record\ninventory: { provider: libvirt, uri: "${TEST_URI}" }\nsteps:\n  - { id: look, title: Look, note: look }\n`);
+    const result = await patchwalk(['vms', runbook, '--record', record]);
+    expect(result.stderr).toContain('recorded');
+    expect(result.exitCode).toBe(0);
+    const recording = readRecording(record);
+    expect(recording.source).toMatchObject({ provider: 'libvirt', inventory: { uri: TEST_URI } });
+    expect(recording.calls.every((call) => call.argv[0] === 'virsh')).toBe(true);
+    expect(recording.vms.map((vm) => vm.name).sort()).toEqual([...RUNNING, 'build01'].sort());
+    expect(await replayList(recording)).toEqual(recording.vms);
   });
 
   it('shuts down running VMs gracefully, reporting each VM on its own; a stubborn one times out alone', async () => {

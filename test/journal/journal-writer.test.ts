@@ -43,6 +43,20 @@ describe('journal group commit', () => {
     writer.close();
   });
 
+  it('tells its listeners of observations once their group commit is on disk', async () => {
+    const writer = new JournalWriter(journalFile());
+    const heard: string[] = [];
+    writer.subscribe((records) => heard.push(...records.map((record) => record.type)));
+    writer.appendGrouped([observed('a'), observed('b')]);
+    expect(heard).toEqual([]);
+    await nextTurn();
+    expect(heard).toEqual(['vm-state', 'vm-state']);
+    writer.appendGrouped([observed('c')]);
+    writer.append({ type: 'notice', at: 3, level: 'info', text: 'next' });
+    expect(heard).toEqual(['vm-state', 'vm-state', 'vm-state', 'notice']);
+    writer.close();
+  });
+
   it('writes what still waits when closed', () => {
     const file = journalFile();
     const writer = new JournalWriter(file);
