@@ -21,6 +21,7 @@ export default defineConfig({
       'test/approval/approval-engine.test.ts',
       'test/approval/approval-lint.test.ts',
       'test/inventory/**/*.test.ts',
+      'test/rehearsal/**/*.test.ts',
       'test/history/**/*.test.ts',
       'test/notify/notifier.test.ts',
       'test/**/*.test.tsx',

@@ -13,6 +13,7 @@ import { execChecks } from './exec.js';
 import { scaleChecks } from './scale.js';
 import { KEY_VMS, measureKeys } from './keys.js';
 import { runLibvirtBench } from './libvirt.js';
+import { placementChecks } from './placement.js';
 
 const fmtFigure = (value, digits = 2) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
 /** Prints the targets and their verdicts; returns how many were missed. */
@@ -39,6 +40,13 @@ if (process.argv[2] === 'exec') {
 if (process.argv[2] === 'scale') {
   process.stderr.write('bench: VM scale and replay\n');
   process.exitCode = verdicts(await scaleChecks()) ? 1 : 0;
+  process.exit();
+}
+
+// `node bench/run.js placement`: only the cluster placement planner.
+if (process.argv[2] === 'placement') {
+  process.stderr.write('bench: placement planner\n');
+  process.exitCode = verdicts(await placementChecks()) ? 1 : 0;
   process.exit();
 }
 
@@ -204,6 +212,7 @@ if (runs('keys')) {
 }
 // The whole bench also has the report and supervisor figures (`node bench/run.js exec` alone).
 if (chosen.length === 0) checks.push(...(await execChecks()), ...(await scaleChecks()));
+if (chosen.length === 0) checks.push(...(await placementChecks()));
 let failed = verdicts(checks);
 if (chosen.length === 0) failed += await benchStartup({ quick });
 rmSync(work, { recursive: true, force: true });

@@ -14,9 +14,13 @@ import { describeSystemError, StateWriteError } from './journal/state-io.js';
 const HELP = `
   Usage
     $ patchwalk demo                          rehearse on the built-in simulated host
+    $ patchwalk demo --cluster                a rolling patch of a simulated 3-node cluster
     $ patchwalk run FILE [--set k=v]… [--dry-run] [--yes] [--plain]
+    $ patchwalk run FILE --rehearse [--inventory FILE.json] [--guided]  rehearse on a simulated
+                                              copy of the host's VMs; no command is executed
     $ patchwalk lint PATH… [--format text|json]
     $ patchwalk vms FILE [--set k=v]… [--json] [--record DIR]
+    $ patchwalk hosts FILE [--set k=v]… [--json]  a cluster runbook's members and how each is reached
     $ patchwalk runs [--json]                 list runs, newest first
     $ patchwalk resume [RUN] [--set secret=v] [--plain]  go on with an interrupted run (if none is named:
                                               the one holding a host's lock or with VMs down, else the newest)
@@ -29,6 +33,9 @@ const HELP = `
     $ patchwalk approve RUN [--reason "…"]    a second operator approves the step a run waits on
     $ patchwalk deny RUN --reason "…"         …or denies it (shows what the step does, then asks
                                               for approve/deny typed out; never your own run)
+    $ patchwalk watch [RUN|latest] [--plain]  follow a run read-only from another session (default: the
+                                              run being driven now, else the newest); q leaves
+    $ patchwalk resume RUN --take-over --reason "…"  take a run over from the operator driving it
 
   Options
     --set k=v     give a param a value (repeatable)
@@ -38,12 +45,20 @@ const HELP = `
     --format      lint: text or json; report: md or json
     --json        machine-readable output
     --record DIR  vms: keep what the provider asked the host and what it answered, for the tests
-    --take-over   take over a stale host lock (its process is gone) without asking
-    --reason      approve/deny: why, for the journal and the report
+    --take-over   take over a stale host lock (its process is gone) without asking; with resume, take
+                  the run over from its driver even while they drive it (journaled as a handover)
+    --rehearse    run every step against a simulated copy of the inventory; execute no command,
+                  take no lock on the host (steps may give a canned result: rehearse: {output, exit_code})
+    --inventory   with --rehearse: a saved inventory (patchwalk vms FILE --json > inv.json) instead
+                  of reading the real host once
+    --guided      for trainees: before each step show why, expect and what it does to which VMs,
+                  and wait for Enter; after it, compare the outcome with expect
+    --reason      approve/deny: why, for the journal and the report; resume --take-over: why, journaled
+                  with the handover
 
   Exit codes
     0 done · 1 a step failed or the operator aborted · 2 invalid runbook or usage
-    3 input needed but none available · 130 interrupted
+    3 input needed but none available · 130 interrupted (or the run was taken over)
 
   State
     Runs, journals and locks live in $PATCHWALK_STATE_DIR
@@ -60,8 +75,12 @@ const FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
   takeOver: { type: 'boolean', default: false },
+  rehearse: { type: 'boolean', default: false },
+  inventory: { type: 'string' },
+  guided: { type: 'boolean', default: false },
   record: { type: 'string' },
   reason: { type: 'string' },
+  cluster: { type: 'boolean', default: false },
 } as const;
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -86,16 +105,18 @@ async function main(): Promise<number> {
   if (cli.answered) return EXIT.ok;
   const [command, ...args] = cli.input;
   const flags = cli.flags;
-  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver };
+  const runFlags = { set: flags.set, dryRun: flags.dryRun, yes: flags.yes, plain: flags.plain, takeOver: flags.takeOver, rehearse: flags.rehearse, inventory: flags.inventory, guided: flags.guided };
   switch (command) {
     case 'demo':
-      return (await import('./commands/demo.js')).runDemo(runFlags, io);
+      return (await import('./commands/demo.js')).runDemo({ ...runFlags, cluster: flags.cluster }, io);
     case 'run':
       return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':
       return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
       return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json, record: flags.record }, io.stdout, io.stderr);
+    case 'hosts':
+      return (await import('./commands/hosts.js')).listHosts(one(args, 'runbook file', 'hosts'), { set: flags.set, json: flags.json }, io.stdout, io.stderr);
     case 'schema':
       return (await import('./commands/schema.js')).printSchema(io.stdout);
     case 'runs':
@@ -103,7 +124,7 @@ async function main(): Promise<number> {
       return (await import('./commands/runs.js')).printRuns(flags.json, io.stdout);
     case 'resume':
       if (args.length > 1) throw new UsageError('resume takes at most one run id; see patchwalk --help');
-      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain }, io);
+      return (await import('./commands/resume.js')).resumeRun(args[0], { set: flags.set, yes: flags.yes, takeOver: flags.takeOver, plain: flags.plain, reason: flags.reason }, io);
     case 'report':
       return (await import('./commands/report.js')).writeReport(one(args, 'run id', 'report'), flags.format ?? 'md', io.stdout);
     case 'history':
@@ -113,6 +134,9 @@ async function main(): Promise<number> {
     case 'approve':
     case 'deny':
       return (await import('./commands/approve.js')).answerApproval(command, one(args, 'run id', command), { reason: flags.reason }, io);
+    case 'watch':
+      if (args.length > 1) throw new UsageError('watch takes at most one run id; see patchwalk --help');
+      return (await import('./commands/watch.js')).watchRun(args[0], { plain: flags.plain }, io);
     case undefined:
       io.stdout.write(helpText(DESCRIPTION, HELP));
       return EXIT.usage;

@@ -176,6 +176,58 @@ export const REGEX_CACHE_ENTRIES = 256;
 /** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
 export const V8_INTERRUPT_BUDGET = 270_000;
 
+// Rehearsal (`run --rehearse`, src/rehearsal/).
+/** A saved inventory (`vms --json`) given with --inventory: read whole, so it is bounded. */
+export const REHEARSAL_INVENTORY_MAX_BYTES = 16 * 1024 * 1024;
+/** VMs in a saved inventory: the simulated host keeps one object per VM. */
+export const REHEARSAL_INVENTORY_MAX_VMS = 20_000;
+/** A step's canned output (`rehearse: { output }`), in characters. */
+export const REHEARSAL_OUTPUT_MAX_CHARS = 64 * 1024;
+/** Pause between canned output lines, so a rehearsed command is seen running (divided by PATCHWALK_SIM_SPEED). */
+export const REHEARSAL_LINE_MS = 40;
+/** VM names a guided briefing or expect check lists before "and N more". */
+export const GUIDED_NAMES_SHOWN = 12;
+/** How long a rehearsal's simulated guest takes to shut down, boot, and its host to reboot: what a trainee should expect to wait on a real host. */
+export const REHEARSAL_SHUTDOWN_TIME = '20s';
+export const REHEARSAL_BOOT_TIME = '15s';
+export const REHEARSAL_REBOOT_TIME = '90s';
+/** Lines of a canned output given as a list. */
+export const REHEARSAL_OUTPUT_MAX_LINES = 2000;
+// Rolling cluster maintenance ------------------------------------------------------------------
+/** Live migrations a drain or return runs at once (each moves a VM's whole memory over the network). */
+export const DRAIN_CONCURRENCY = 2;
+/** How long one live migration may take before it counts as failed. */
+export const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+/** Graceful shutdown of a VM a drain could not move. */
+export const DRAIN_SHUTDOWN_TIMEOUT_MS = 5 * 60_000;
+/** The simulated cluster's live migration: a fixed setup plus time per GiB of the VM's memory. */
+export const SIM_MIGRATE_SETUP_MS = 300;
+export const SIM_MIGRATE_MS_PER_GIB = 250;
+/** A simulated member's capacity when the runbook gives none. */
+export const SIM_MEMBER_MEMORY_MIB = 131072;
+export const SIM_MEMBER_VCPUS = 64;
+/** Planned moves shown by line mode before the rest are counted. */
+export const PLACEMENT_ROWS_SHOWN = 40;
+
+// Clusters (src/cluster/).
+/** Most members one cluster runbook may take: past any real cluster, and it bounds plans and state. */
+export const CLUSTER_MAX_MEMBERS = 512;
+/** Largest inventory file (Ansible INI or YAML, CSV) read for a cluster's members. */
+export const INVENTORY_MAX_BYTES = 2 * 1024 * 1024;
+/** Most hosts one range pattern such as `kvm[01:12]` may expand to. */
+export const INVENTORY_RANGE_MAX_HOSTS = 1024;
+/** Most hosts an inventory may define in all, after ranges are expanded. */
+export const INVENTORY_MAX_HOSTS = 10_000;
+/** Deepest `:children` nesting followed when collecting a group's hosts. */
+export const INVENTORY_MAX_GROUP_DEPTH = 32;
+/** Memory kept free on a host for the host itself when counting its room for migrated VMs. */
+export const HOST_MEMORY_RESERVE_MIB = 2048;
+/** vCPUs a host may run per logical CPU when counting its room for migrated VMs (4:1 is the usual ceiling). */
+export const PLACEMENT_VCPU_RATIO = 4;
+/** How often a cluster's maintenance state (Proxmox HA, Hyper-V drain) is read while it changes. */
+export const CLUSTER_MAINTENANCE_POLL_MS = 2000;
+/** How long entering or leaving cluster maintenance may take before it is reported as stuck. */
+export const CLUSTER_MAINTENANCE_TIMEOUT_MS = 30 * 60 * 1000;
 /** Two-person approval: how often the driver looks for a decision besides fs.watch (a watch can miss
  * events on network file systems), the largest decision file it reads, the longest typed name. */
 export const APPROVAL_POLL_MS = 1000;
@@ -214,3 +266,16 @@ export const NOTIFY_OUTPUT_MAX_BYTES = 64 * 1024;
 export const NOTIFY_FLUSH_MS = 5000;
 /** Largest user settings file (conf) read. */
 export const SETTINGS_MAX_BYTES = 256 * 1024;
+
+// Watching a run, and handing it over ----------------------------------------------------------
+
+/** How often a watcher looks for appended journal and output bytes when fs.watch says nothing. */
+export const WATCH_POLL_MS = 250;
+/** Most bytes a watcher reads from a journal or output file in one go; the rest on the next turn. */
+export const WATCH_READ_CHUNK_BYTES = 256 * 1024;
+/** How long `resume --take-over` waits for a live driver to let go of the run before taking it anyway. */
+export const HANDOVER_WAIT_MS = 10_000;
+/** How often the taking-over session looks whether the previous driver has let go. */
+export const HANDOVER_POLL_MS = 100;
+/** Longest handover reason kept in the journal. */
+export const HANDOVER_REASON_MAX_CHARS = 500;

@@ -109,7 +109,8 @@ export function interruptedRunOn(root: string, host: string): LeftRun | undefine
     if (holder) return holder;
   }
   for (const run of allRuns(root)) {
-    if (run.state !== 'interrupted' || run.host !== host) continue;
+    // A rehearsal never touched the host: a new run there does not walk over it.
+    if (run.state !== 'interrupted' || run.host !== host || run.rehearsal) continue;
     const left = leftRun(root, run.id, holders);
     if (left && didSomething(left)) return left;
   }
@@ -123,10 +124,11 @@ export function interruptedRunOn(root: string, host: string): LeftRun | undefine
  */
 export function runToResume(root: string): string | undefined {
   const holders = staleLockHolders(root);
-  const left = allRuns(root)
-    .filter((run) => run.state === 'interrupted')
-    .flatMap((run) => leftRun(root, run.id, holders) ?? []);
-  const rank = (run: LeftRun) => (run.holdsLock ? 3 : run.vmsDown.length > 0 ? 2 : didSomething(run) ? 1 : 0);
+  const interrupted = allRuns(root).filter((run) => run.state === 'interrupted');
+  const rehearsals = new Set(interrupted.filter((run) => run.rehearsal).map((run) => run.id));
+  const left = interrupted.flatMap((run) => leftRun(root, run.id, holders) ?? []);
+  // A real run with VMs really down comes before any rehearsal, whose VMs are simulated.
+  const rank = (run: LeftRun) => (rehearsals.has(run.id) ? 0 : 4) + (run.holdsLock ? 3 : run.vmsDown.length > 0 ? 2 : didSomething(run) ? 1 : 0);
   let best: LeftRun | undefined;
   for (const run of left) if (!best || rank(run) > rank(best)) best = run;
   return best?.id;

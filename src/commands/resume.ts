@@ -24,6 +24,9 @@ import { formatProblem } from '../runbook/problem.js';
 import { sha256, wantsConsole, type Io } from './run.js';
 import { makePrompter, Session } from './session.js';
 import type { LinePrompter } from '../plain/line-prompter.js';
+import type { RecordOf } from '../journal/records.js';
+import { HANDOVER_REASON_MAX_CHARS, HANDOVER_WAIT_MS } from '../limits.js';
+import { appendHandover, waitForLetGo } from '../watch/handover.js';
 
 export interface ResumeFlags {
   set: string[];
@@ -31,6 +34,8 @@ export interface ResumeFlags {
   takeOver: boolean;
   /** Line mode even on a terminal. */
   plain?: boolean;
+  /** Why the run is taken over (--take-over): journaled with the handover. */
+  reason?: string;
 }
 
 export async function resumeRun(name: string | undefined, flags: ResumeFlags, io: Io): Promise<number> {
@@ -42,15 +47,40 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   if (!folder.exists()) throw new UsageError(`no run "${id}" under ${root}; \`patchwalk runs\` lists the runs`);
 
   // The journal is streamed, twice: once for what resume must know, once to replay it.
-  let facts;
-  try {
-    facts = journalFacts(folder.journal);
-  } catch (error) {
-    if (error instanceof ReplayError) {
-      io.stderr.write(`patchwalk: ${folder.journal}: ${error.message}; the run cannot be rebuilt\n`);
-      return EXIT.failed;
+  const readFacts = () => {
+    try {
+      return journalFacts(folder.journal);
+    } catch (error) {
+      if (error instanceof ReplayError) {
+        io.stderr.write(`patchwalk: ${folder.journal}: ${error.message}; the run cannot be rebuilt\n`);
+        return undefined;
+      }
+      throw error;
     }
-    throw error;
+  };
+  let facts = readFacts();
+  if (!facts) return EXIT.failed;
+  const reason = flags.reason?.trim() ?? '';
+  if (flags.reason !== undefined && !flags.takeOver) throw new UsageError('--reason goes with --take-over: it says why the run is taken over');
+  if (reason.length > HANDOVER_REASON_MAX_CHARS) throw new UsageError(`--reason is ${reason.length} characters; at most ${HANDOVER_REASON_MAX_CHARS}`);
+  // Taking over a run someone is driving right now: journal the handover, and let their session
+  // stop first, so its last records come before this session's.
+  let takeLive = false;
+  let handover: RecordOf<'handover'> | undefined;
+  if (!facts.end && facts.standing === 'running' && flags.takeOver) {
+    if (!reason) throw new UsageError(`run ${id} is being driven by ${describeOperator(facts.driver.operator)}: taking it over needs --reason "…", which is journaled with the handover`);
+    handover = { type: 'handover', at: Date.now(), from: facts.driver.operator, to: currentOperator(), reason, live: true };
+    appendHandover(folder.journal, handover);
+    io.stderr.write(`patchwalk: taking run ${id} over from ${describeOperator(facts.driver.operator)}; waiting for their session to let go…\n`);
+    if (!(await waitForLetGo(folder.journal, facts.scan.validBytes, facts.driver.operator))) {
+      io.stderr.write(`patchwalk: their session did not let go within ${HANDOVER_WAIT_MS / 1000}s; taking the run over anyway (it writes nothing more once it looks)\n`);
+      takeLive = true;
+    }
+    facts = readFacts();
+    if (!facts) return EXIT.failed;
+  } else if (flags.takeOver && !facts.end) {
+    // A driver that is gone: still a handover, from whoever drove last.
+    handover = { type: 'handover', at: Date.now(), from: facts.driver.operator, to: currentOperator(), reason, live: false };
   }
   const { start, end, scan } = facts;
   const skipped = skippedNotice(folder.journal, scan);
@@ -64,8 +94,10 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
 `);
     return EXIT.ok;
   }
-  if (!end && facts.standing === 'running') {
+  if (!end && facts.standing === 'running' && !takeLive) {
     io.stderr.write(`patchwalk: run ${id} is still being driven by ${describeOperator(facts.driver.operator)}
+`);
+    io.stderr.write(`patchwalk: to follow it: patchwalk watch ${id}; to take it over: patchwalk resume ${id} --take-over --reason "…"
 `);
     return EXIT.failed;
   }
@@ -78,7 +110,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       `${folder.runbookCopy} does not match the sha256 recorded when the run started (${start.runbook.sha256.slice(0, 12)}…): it was changed since, so it is not run. Put the original back, or start a new run`,
     );
   }
-  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'));
+  const loaded = loadRunbookText(start.runbook.path, copy.toString('utf8'), { rehearsal: Boolean(start.rehearsal) });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;
@@ -135,6 +167,8 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     const journal = new JournalWriter(folder.journal, secrets.mask, scan.torn ? scan.validBytes : undefined);
     if (scan.torn) journal.append({ type: 'torn-record', at: Date.now(), bytes: scan.torn.bytes, line: scan.torn.line });
     if (skipped) journal.append({ type: 'notice', at: Date.now(), level: 'warn', text: skipped });
+    // A live handover was journaled before the wait; one from a driver that was gone is journaled here.
+    if (handover && !handover.live) journal.append({ ...handover, at: Date.now() });
     journal.append({ type: 'resume', at: Date.now(), operator: currentOperator(), runbook_changed: changed });
     if (isFinished(state) && (state.phase === 'done' || stoppedAndOff(state).length === 0)) {
       if (!end) journal.append({ type: 'run-end', at: state.endedAt ?? Date.now(), phase: state.phase, outcome: state.outcome });
@@ -152,6 +186,7 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
       records: facts.execRecords,
       runbookPath: start.runbook.path,
       takeOver: flags.takeOver,
+      takeLive,
       io,
       prompt: console ? undefined : prompt,
       console,
@@ -168,7 +203,9 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
     // What became of the action that was under way.
     const effect = session.state.effect;
     let attach = false;
-    if (effect?.type === 'exec' && !state.options.dryRun) {
+    if (state.options.rehearsal) {
+      // Nothing was executed and the simulated host settles what was under way: it is done again.
+    } else if (effect?.type === 'exec' && !state.options.dryRun) {
       const where = await session.exec.settle(effect.id);
       attach = where === 'attach';
       if (where === 'lost') session.apply({ type: 'lost', effectId: effect.id, reason: 'ended while no one watched, and its exit status was not recorded', at: Date.now() });

@@ -1,6 +1,7 @@
 // `patchwalk run FILE`: load, check, and walk a runbook, journaling the run as it goes.
 import { createHash, randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { MembersError, resolveMembers, type Member } from '../cluster/members.js';
 import { initialState } from '../engine/engine.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { JournalWriter } from '../journal/journal-writer.js';
@@ -16,6 +17,8 @@ import { formatProblem } from '../runbook/problem.js';
 import { checkHostBeforeRun, likelyTarget } from './host-check.js';
 import { makePrompter, Session } from './session.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
+import { readSavedInventory } from '../rehearsal/inventory-file.js';
+import { keepRehearsalInventory } from '../rehearsal/rehearsal-host.js';
 import { engineFigures } from '../history/step-figures.js';
 import { readHistory, recordPastRun } from '../history/history-store.js';
 
@@ -28,10 +31,14 @@ export interface RunFlags {
   /** Guided mode: pause after each explanation (the demo). */
   training?: boolean;
   /**
-   * A rehearsal that executes no command (`--rehearse`, not built yet): the only kind of run that
-   * may load an on: host step without target.ssh. Nothing sets it today.
+   * A rehearsal (`--rehearse`): a simulated copy of the inventory, and no command executed; the
+   * only kind of run that may load an on: host step without target.ssh.
    */
   rehearse?: boolean;
+  /** A saved inventory (`vms --json`) for a rehearsal, instead of reading the real one. */
+  inventory?: string;
+  /** Guided mode: each step is explained first and waits; its outcome is compared with expect. */
+  guided?: boolean;
 }
 
 export interface Io {
@@ -55,6 +62,10 @@ export function newRunId(now = new Date()): string {
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise<number> {
+  if (flags.inventory !== undefined && !flags.rehearse) throw new UsageError('--inventory is for rehearsals: add --rehearse');
+  if (flags.rehearse && flags.dryRun) throw new UsageError('--rehearse and --dry-run do not go together: a rehearsal already changes nothing');
+  // Checked before anything is recorded: a bad file is named with its field, exit 2.
+  const savedVms = flags.inventory === undefined ? undefined : readSavedInventory(flags.inventory);
   const loaded = await loadRunbookFile(file, { rehearsal: flags.rehearse });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) io.stderr.write(`${formatProblem(problem)}\n`);
@@ -62,13 +73,29 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     return EXIT.usage;
   }
   const runbook = loaded.runbook;
+  if (flags.rehearse && runbook.cluster) {
+    throw new UsageError(`${file}: a cluster runbook cannot be rehearsed yet (a rehearsal simulates one host); rehearse a member's runbook, or use --dry-run`);
+  }
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
+  // A cluster runbook's members are read once, here, and journaled: resume takes the same ones.
+  let members: Member[] | undefined;
+  if (runbook.cluster) {
+    const defaults = Object.fromEntries(Object.entries(runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])));
+    try {
+      members = await resolveMembers(runbook, { baseDir: dirname(resolve(file)), params: { ...defaults, ...given } });
+    } catch (error) {
+      if (!(error instanceof MembersError)) throw error;
+      io.stderr.write(`${file}: cluster.members: ${error.message}; nothing was run\n`);
+      return EXIT.usage;
+    }
+  }
   const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);
   let prompt: ReturnType<typeof makePrompter> | undefined;
-  if (!flags.dryRun) {
+  // A rehearsal touches nothing on the host: no lock, so nothing there to take over or ask about.
+  if (!flags.dryRun && !flags.rehearse) {
     const checked = await checkHostBeforeRun(root, likelyTarget(runbook, given), { takeOver, io, style: makeStyle(colourWanted(io.stdout)) });
     if (!checked.go) return checked.code;
     takeOver = checked.takeOver;
@@ -82,6 +109,7 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const folder = new RunFolder(root, runId);
   folder.create();
   folder.writeRunbookCopy(text);
+  if (savedVms) keepRehearsalInventory(folder.dir, savedVms);
 
   const secretParams = Object.entries(runbook.params ?? {}).filter(([, param]) => param.secret).map(([name]) => name);
   const secrets = new Secrets();
@@ -101,13 +129,21 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     runbook: { path, sha256: sha256(text), title: runbook.title, copy: folder.relative(folder.runbookCopy) },
     params: Object.fromEntries(Object.entries(given).map(([name, value]) => [name, secretParams.includes(name) ? SECRET_MASK : value])),
     secret_params: secretParams,
-    options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead },
+    options: { yes: flags.yes, dry_run: flags.dryRun, pause_notes: pauseNotes, pause_to_read: pauseToRead, ...(flags.guided ? { guided: true } : {}) },
     operator,
+    ...(flags.rehearse ? { rehearsal: true } : {}),
+    ...(members ? { members } : {}),
     ...(history ? { history } : {}),
   });
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
-  const state = initialState(runbook, { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...(history ? { history } : {}) }, given);
+  const rehearsalOptions = { ...(flags.rehearse ? { rehearsal: true } : {}), ...(flags.guided ? { guided: true } : {}) };
+  const state = initialState(
+    runbook,
+    { yes: flags.yes, dryRun: flags.dryRun, pauseToRead, pauseNotes, runId, operator: operator.user, ...rehearsalOptions, ...(history ? { history } : {}) },
+    given,
+    members,
+  );
   const session = new Session({
     root,
     folder,

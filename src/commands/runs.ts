@@ -18,7 +18,7 @@ export function printRuns(json: boolean, out: NodeJS.WritableStream, err: NodeJS
     out.write('No runs yet.\n');
     return EXIT.ok;
   }
-  const rows = runs.map((run) => [run.id, run.dry_run ? `${run.state} (dry run)` : run.state, stamp(run.started_at), run.host ?? '-', run.operator, `${run.steps.done}/${run.steps.total}`, run.title]);
+  const rows = runs.map((run) => [run.id, run.dry_run ? `${run.state} (dry run)` : run.rehearsal ? `${run.state} (REHEARSAL)` : run.state, stamp(run.started_at), run.host ?? '-', run.operator, `${run.steps.done}/${run.steps.total}`, run.title]);
   for (const line of textTable(['run', 'state', 'started (UTC)', 'host', 'operator', 'steps', 'title'], rows)) out.write(`${line}\n`);
   return EXIT.ok;
 }

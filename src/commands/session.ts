@@ -2,6 +2,7 @@
 // lock, detached commands, and the signals. SIGHUP and SIGTERM journal the interruption and leave
 // the command running; only an explicit abort (Ctrl-C then yes, or `a`) ends its process tree.
 import { scopeFor, targetName, withParamDefaults } from '../engine/context.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 import { isFinished, reduce } from '../engine/engine.js';
 import type { EngineEvent, RunState } from '../engine/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,7 +26,13 @@ import { fileURLToPath } from 'node:url';
 import { SshConnections } from '../exec/ssh-transport.js';
 import type { Prompter } from '../run/drive-run.js';
 import type { Io } from './run.js';
+import { HandoverDetector } from '../watch/handover.js';
+import { printable } from '../display/printable.js';
+import { driverName } from '../watch/run-follower.js';
+import { watchAfterHandover, type TakenOverConsole } from '../watch/after-handover.js';
+import type { RecordOf } from '../journal/records.js';
 import { interruptedRunNotice, leftRun } from './interrupted-runs.js';
+import { rehearsalExec, rehearsalHypervisor, type RehearsalSetup } from '../rehearsal/rehearsal-session.js';
 import { startRunNotifier, type RunNotifier } from '../notify/run-notifier.js';
 import { vmsBeforeAfter } from '../display/vm-rows.js';
 import { NOTIFY_FLUSH_MS } from '../limits.js';
@@ -61,7 +68,7 @@ function consoleBundle(): string | undefined {
  * once, on load. The console is chosen only when both ends are terminals, so someone is watching
  * whatever CI says: the variables are hidden while Ink loads, then put back for step commands.
  */
-async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
+export async function importConsole(): Promise<typeof import('../ui/run-console.js')> {
   const keys = ['CI', 'CONTINUOUS_INTEGRATION'];
   const saved = keys.map((key) => [key, process.env[key]] as const);
   for (const key of keys) delete process.env[key];
@@ -87,6 +94,8 @@ export interface SessionSetup {
   prompt?: ReturnType<typeof makePrompter>;
   /** Walk the run in the full-screen console rather than line by line. */
   console?: { training: boolean };
+  /** Take the host lock even from a live process: a handover whose driver did not let go in time. */
+  takeLive?: boolean;
 }
 
 const safeWrite = (stream: NodeJS.WritableStream, text: string) => {
@@ -112,6 +121,7 @@ export class Session {
   /** Who answers prompts: the line prompter, or the console once it is up. */
   private activePrompter: Prompter;
   private lockedHost: string | undefined;
+  private readonly rehearsal: RehearsalSetup | undefined;
   private readonly controller = new AbortController();
 
   constructor(private readonly setup: SessionSetup) {
@@ -123,11 +133,19 @@ export class Session {
     // Line mode listens from the start: Ctrl-C and `a` arrive through the prompter's reader.
     else if (!setup.console) void this.prompter;
     this.activePrompter = { ask: (prompt, context) => this.prompter.ask(prompt, context) };
-    this.hypervisor = hypervisorFor(this.state.runbook, {
-      simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
-      params: () => this.driver?.current.params ?? this.state.params,
-      connections: this.connections,
-    });
+    const params = () => this.driver?.current.params ?? this.state.params;
+    // A rehearsal: a simulated copy of the host, and a runner that executes nothing.
+    this.rehearsal = this.state.options.rehearsal
+      ? { runbook: this.state.runbook, runDir: folder.dir, stateFile: folder.simHost, params, connections: this.connections, mask: secrets.mask }
+      : undefined;
+    this.hypervisor = this.rehearsal
+      ? rehearsalHypervisor(this.rehearsal)
+      : hypervisorFor(this.state.runbook, {
+          simStateFile: this.state.options.dryRun ? undefined : folder.simHost,
+          params,
+          connections: this.connections,
+          members: this.state.rolling?.members,
+        });
     this.exec = new DurableExec(folder, journal, secrets, setup.records);
     this.journalObserver = new JournalObserver(journal, secrets);
   }
@@ -156,8 +174,11 @@ export class Session {
 
   /** One run per host: taken once the target is known (after the params), never for a dry run. */
   async lock(state: RunState = this.state): Promise<void> {
-    if (this.lockedHost || state.options.dryRun || state.phase === 'params') return;
-    const host = targetName(state);
+    if (state.rolling) await this.lockMember(state);
+    // A rehearsal changes nothing on the real host: it takes no lock there.
+    if (this.lockedHost || state.options.dryRun || state.options.rehearsal || state.phase === 'params') return;
+    // A rolling locks its cluster for the whole run, and each member while it is in maintenance.
+    const host = state.rolling ? state.rolling.cluster : targetName(state);
     const { io, root, runbookPath, takeOver } = this.setup;
     const acquired = await acquireLock(root, host, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async (held) => {
       if (takeOver) return true;
@@ -167,7 +188,7 @@ export class Session {
       const question = `${about} Start this new run anyway and take over its lock?`;
       const answer = await this.activePrompter.ask({ kind: 'confirm', question, destructive: false }, { stepId: 'lock', signal: this.controller.signal });
       return answer === true;
-    });
+    }, { live: this.setup.takeLive });
     this.lockedHost = host;
     this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host, ...(acquired.action === 'taken-over' ? { previous: acquired.previous } : {}) });
   }
@@ -187,7 +208,29 @@ export class Session {
     noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
   }
 
+  private lockedMember: string | undefined;
+
+  /** In a rolling: the member being patched is locked from its first step to its last. */
+  private async lockMember(state: RunState): Promise<void> {
+    if (state.options.dryRun) return;
+    const member = currentMember(state)?.name;
+    if (member === this.lockedMember) return;
+    this.releaseMember();
+    if (!member) return;
+    const { root, runbookPath } = this.setup;
+    const acquired = await acquireLock(root, member, { run: this.runId, runbook: runbookPath, operator: currentOperator() }, async () => this.setup.takeOver);
+    this.lockedMember = member;
+    this.setup.journal.append({ type: 'lock', at: Date.now(), action: acquired.action, host: member });
+  }
+
+  private releaseMember(): void {
+    if (!this.lockedMember) return;
+    if (releaseLock(this.setup.root, this.lockedMember)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedMember });
+    this.lockedMember = undefined;
+  }
+
   private release(): void {
+    this.releaseMember();
     if (!this.lockedHost) return;
     if (releaseLock(this.setup.root, this.lockedHost)) this.setup.journal.append({ type: 'lock', at: Date.now(), action: 'released', host: this.lockedHost });
     this.lockedHost = undefined;
@@ -241,11 +284,13 @@ export class Session {
   /** Where the run is shown: line by line, or the console (loaded only when used: Ink is slow to load). */
   private async frontEnd(): Promise<{
     view: Required<Pick<RunObserver, 'state' | 'output' | 'progress'>>;
+    /** The console, for a session whose run is taken over: it goes on as a watcher. */
+    watch: TakenOverConsole | undefined;
     finish(end: RunState): Promise<void>;
     abandon(): Promise<void>;
   }> {
     const { io, folder } = this.setup;
-    if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {} };
+    if (!this.setup.console) return { view: this.renderer, finish: async () => {}, abandon: async () => {}, watch: undefined };
     const { mountConsole } = await importConsole();
     const mounted = mountConsole(this.state, () => this.driver, {
       training: this.setup.console.training,
@@ -263,6 +308,7 @@ export class Session {
     };
     return {
       view: mounted.store,
+      watch: { store: mounted.store, exited: mounted.exited },
       finish: async (end) => {
         // The summary stays up until the operator has read it; quitting or an interruption leaves at once.
         if (end.phase !== 'aborted') await mounted.exited;
@@ -271,6 +317,59 @@ export class Session {
       },
       abandon: close,
     };
+  }
+
+  /**
+   * The run was taken over: journal that this session stopped (unless the new driver already went
+   * on), release the lock, and write nothing more. Whatever was under way is left to the new driver.
+   */
+  private letGo(detector: HandoverDetector): void {
+    const { journal } = this.setup;
+    if (!detector.resumedAfter) {
+      this.release();
+      const current = this.exec.current;
+      const effect = this.driver?.current.effect ?? this.state.effect;
+      journal.append({
+        type: 'interrupted',
+        at: Date.now(),
+        signal: 'handover',
+        step: effect && 'stepId' in effect ? effect.stepId : undefined,
+        left_running: current ? { pid: this.exec.pidOf(current.files), output: this.setup.folder.relative(current.files.outFile) } : undefined,
+        pid: process.pid,
+      });
+    }
+    this.lockedHost = undefined;
+    journal.stopWriting();
+  }
+
+  /** The console goes on as a watcher until its operator quits; line mode says so and ends. */
+  private async afterHandover(
+    record: RecordOf<'handover'>,
+    detector: HandoverDetector,
+    console: TakenOverConsole | undefined,
+    closeConsole: () => Promise<void>,
+    notifying: RunNotifier | undefined,
+  ): Promise<never> {
+    const { io, folder } = this.setup;
+    // The new driver's session tells the people around the window from now on; what is queued here still goes.
+    const notified = notifying?.finish(NOTIFY_FLUSH_MS);
+    const by = printable(`${driverName(record.to)}${record.reason ? ` (${record.reason})` : ''}`);
+    if (console) {
+      const current = this.exec.current;
+      await watchAfterHandover(console, {
+        folder,
+        state: this.driver?.current ?? this.state,
+        handover: record,
+        offset: detector.offset,
+        command: current ? { outFile: current.files.outFile, stepId: current.stepId } : undefined,
+        takenOverBy: by,
+      });
+    }
+    await closeConsole();
+    safeWrite(io.stderr, `\npatchwalk: run ${this.runId} was taken over by ${by}; this session no longer drives it. Follow it with: patchwalk watch ${this.runId}\n`);
+    await this.connections.closeAll().catch(() => {});
+    await notified;
+    process.exit(EXIT.interrupted);
   }
 
   /** Notifications (runbook `notify:` and the user's settings) follow the journal from here on. */
@@ -308,17 +407,35 @@ export class Session {
     const notifying = this.startNotifying();
     const front = await this.frontEnd();
     const view = front.view;
+    // Someone may take the run over (resume --take-over): from then on this session drives nothing.
+    const detector = new HandoverDetector(journal.file);
+    let takenOver: (record: RecordOf<'handover'>) => void = () => {};
+    const handedOver = new Promise<RecordOf<'handover'>>((resolve) => (takenOver = resolve));
+    let handover: RecordOf<'handover'> | undefined;
+    const letGo = (record: RecordOf<'handover'>) => {
+      if (handover) return;
+      handover = record;
+      detector.stop();
+      this.letGo(detector);
+      takenOver(record);
+    };
+    detector.watch(letGo);
     const observer: RunObserver = {
       event: (event, state, previous) => this.journalObserver.event(event, state, previous),
       beforeEffect: async (effect, state) => {
+        // Checked before every effect, not only when the poll comes round: no effect runs after a handover.
+        if (handover || detector.check()) {
+          if (detector.found) letGo(detector.found);
+          await new Promise(() => {});
+        }
         this.noteTarget(state);
         await this.lock(state);
         if (effect.type === 'approval') prepareApprovalsDir(this.setup.folder);
         this.journalObserver.beforeEffect(effect, state);
       },
-      state: (state, previous) => view.state(state, previous),
-      output: (stepId, stream, line) => view.output(stepId, stream, line),
-      progress: (stepId, text) => view.progress(stepId, text),
+      state: (state, previous) => !handover && view.state(state, previous),
+      output: (stepId, stream, line) => !handover && view.output(stepId, stream, line),
+      progress: (stepId, text) => !handover && view.progress(stepId, text),
     };
     const runbook = this.state.runbook;
     const hypervisor = this.hypervisor;
@@ -329,8 +446,11 @@ export class Session {
       // Every step command runs detached and journaled, so it outlives the terminal; on: host steps
       // go over the run's one multiplexed ssh connection, which can end the remote process too and
       // tells a lost link from a failed command.
-      exec: (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
+      exec: this.rehearsal
+        ? rehearsalExec(this.rehearsal, { folder: this.setup.folder, journal: this.setup.journal })
+        : (request) => this.exec.exec(request.ssh ? { ...request, transport: this.connections.get(request.ssh, hypervisor.flavour) } : request),
       ssh: hypervisor.ssh,
+      cluster: hypervisor.cluster,
       observer,
       onLeave: () => this.detach('leave'),
       approval: (effect, signal) =>
@@ -351,7 +471,9 @@ export class Session {
     process.on('SIGTERM', onDetach);
     process.on('SIGHUP', onDetach);
     try {
-      const end = await driver.run();
+      const ended = await Promise.race([driver.run(), handedOver]);
+      if ('type' in ended) return await this.afterHandover(ended, detector, front.watch, front.abandon, notifying);
+      const end = ended;
       this.state = end;
       if (driver.left) {
         await front.abandon();
@@ -396,6 +518,7 @@ export class Session {
       }
       throw error;
     } finally {
+      detector.stop();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onDetach);
       process.off('SIGHUP', onDetach);

@@ -17,7 +17,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { patchwalkVersion } from '../cli-args.js';
 
 export async function listVms(file: string, flags: { set: string[]; json: boolean; record?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const loaded = await loadRunbookFile(file);
+  // `vms` runs no step: an on: host step without target.ssh (a rehearsal copy) cannot run anywhere wrong.
+  const loaded = await loadRunbookFile(file, { rehearsal: true });
   if (!loaded.runbook) {
     for (const problem of loaded.problems) err.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;

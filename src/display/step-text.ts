@@ -8,6 +8,7 @@ import { printable, printableLines } from './printable.js';
 import { took } from './durations.js';
 import { STATUS_MARK, type Tone } from './status-marks.js';
 import { kindDisplay } from './step-kinds.js';
+import { expectText } from '../engine/expect.js';
 
 /** The template expanded for this point of the run, or as written when it cannot be. Raw text. */
 export function expandText(run: RunState, template: string): string {
@@ -66,7 +67,7 @@ export function stepDetail(run: RunState, index: number): DetailLine[] {
   const place = commandPlace(step);
   if (place) lines.push({ label: 'runs', body: printable(whereItRuns(run, place)), tone: 'cyan' });
   if (step.why) lines.push({ label: 'why', body: displayText(run, step.why), tone: 'magenta' });
-  if (step.expect) lines.push({ label: 'expect', body: displayText(run, step.expect), tone: 'green' });
+  if (step.expect) lines.push({ label: 'expect', body: displayText(run, expectText(step.expect)), tone: 'green' });
   if (state.message && state.status !== 'running') lines.push({ label: state.status, body: printable(state.message), tone: state.status === 'failed' ? 'red' : undefined });
   return lines;
 }
@@ -107,5 +108,6 @@ export function stepOutcome(step: StepState): string {
 /** A command about to run: its lead (`$` or `would run:`) and its lines, safe to draw. */
 export function commandLines(run: RunState, effect: Extract<Effect, { type: 'exec' }>): { lead: string; lines: string[] } {
   const where = whereItRuns(run, effect.on);
-  return { lead: run.options.dryRun ? `would run ${where}:` : `${where} $`, lines: printableLines(effect.display.trimEnd()) };
+  const lead = run.options.dryRun ? `would run ${where}:` : run.options.rehearsal ? `rehearsal, not run ${where}:` : `${where} $`;
+  return { lead, lines: printableLines(effect.display.trimEnd()) };
 }

@@ -3,12 +3,24 @@ import { evaluate, parseExpression, truthy, type Value } from '../runbook/expres
 import { commandText, renderCommand, renderText, type Command } from '../runbook/template.js';
 import type { CommandSpec } from '../runbook/schema.js';
 import type { RunState, Vm } from './types.js';
+import { currentMember, memberStepId } from '../rolling/cluster-runbook.js';
 
 export const SECRET_MASK = '********';
 
-export function targetName(state: Pick<RunState, 'runbook' | 'params'>): string {
+export function targetName(state: Pick<RunState, 'runbook' | 'params'> & Partial<Pick<RunState, 'rolling' | 'cursor' | 'phase'>>): string {
   const { runbook, params } = state;
+  // A rolling's target is the member being patched, or the cluster between members.
+  const cluster = (runbook as { cluster?: { name: string } }).cluster;
+  const member = state.rolling && state.cursor !== undefined && state.phase ? currentMember({ rolling: state.rolling, cursor: state.cursor, phase: state.phase }) : undefined;
+  if (member) return member.name;
   const plain = (text: string) => renderText(text, ([name, ...rest]) => (name !== undefined && rest.length === 0 ? params[name] : undefined));
+  if (cluster) {
+    try {
+      return plain(cluster.name);
+    } catch {
+      return cluster.name;
+    }
+  }
   try {
     if (runbook.target?.name) return plain(runbook.target.name);
     if (runbook.target?.ssh) return plain(runbook.target.ssh).replace(/^.*@/, '').replace(/:\d+$/, '');
@@ -26,8 +38,19 @@ function lookup(state: RunState, vm: Vm | undefined, path: string[], mask: boole
   if (Object.hasOwn(state.params, root) && path.length === 1) return secret ? SECRET_MASK : state.params[root];
   if (Object.hasOwn(state.vars, root) && path.length === 1) return secret ? SECRET_MASK : state.vars[root];
   if (root === 'vm' && vm && field) return (vm as unknown as Record<string, unknown>)[field];
+  if (root === 'host' && state.rolling) {
+    const member = currentMember(state);
+    if (!member || !field) return undefined;
+    if (field === 'name' || field === 'ssh' || field === 'uri' || field === 'host' || field === 'node' || field === 'group') return member[field] ?? '';
+    if (field === 'port') return member.port === undefined ? '' : String(member.port);
+    if (field === 'vars' && attribute) return member.vars[attribute];
+    return undefined;
+  }
   if (root === 'steps' && field) {
-    const step = state.steps.find((candidate) => candidate.id === field);
+    // Inside a member's steps, `steps.ID` is that member's own copy of step ID.
+    const member = state.rolling ? currentMember(state) : undefined;
+    const own = member ? state.steps.find((candidate) => candidate.id === memberStepId(field, member.name)) : undefined;
+    const step = own ?? state.steps.find((candidate) => candidate.id === field);
     if (!step) return undefined;
     if (attribute === 'status') return step.status;
     if (attribute === 'exit_code') return step.exitCode ?? null;

@@ -43,6 +43,7 @@ const DESCRIBERS: Describers = {
     again: 'Ask for approval again',
   }),
   inventory: (effect) => plain('the VM list', (at) => ({ type: 'inventory-loaded', effectId: effect.id, vms: [], at })),
+  capacity: (effect) => plain("the cluster members' free capacity", (at) => ({ type: 'capacity-loaded', effectId: effect.id, members: [], at })),
   exec: (effect) => ({
     changesWorld: false,
     what: `the command (${effect.display.split('\n')[0] ?? ''})`,

@@ -12,7 +12,9 @@ import { scopeFor } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
-import { indexVms, namesSomething, noMatch, setVmState, vmNamed } from './run-vms.js';
+import { briefing } from './guided.js';
+import { compareExpect, outputMatches } from './expect.js';
+import { indexVms, namesSomething, noMatch, setVmState, vmNamed, vmsInScope } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { goNoGoFor } from '../history/go-no-go.js';
@@ -20,13 +22,18 @@ import { outcomeLost, resolveUnknown, verified } from './unknown-outcome.js';
 import { approvalFor } from '../approval/approval-policy.js';
 import { approvalRequest } from '../approval/approval-request.js';
 import { describeApprover } from '../approval/approver-text.js';
-import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RunOptions, RunState, StepState, Vm } from './types.js';
+import type { Awaiting, Effect, EngineEvent, Prompt, PromptAnswer, RollingMember, RunOptions, RunState, StepState, Vm } from './types.js';
+import { currentMember, expandCluster, isClusterRunbook } from '../rolling/cluster-runbook.js';
+import { giveUpMember, memberStepFailed, questionBeforeMember, rollingAnswered, rollingInventoryLoaded, rollingOutcome, skipHostChoice } from '../rolling/rolling-engine.js';
 
 // Renderers and the journal keep references to past states and never write to them; freezing
 // every new state would cost a walk per event for nothing.
 setAutoFreeze(false);
 
-export function initialState(runbook: Runbook, options: RunOptions, given: Record<string, string> = {}): RunState {
+export function initialState(runbook: Runbook, options: RunOptions, given: Record<string, string> = {}, members?: RollingMember[]): RunState {
+  // A cluster runbook walks its per_host steps once per member: laid out here as one list.
+  const rolling = members && isClusterRunbook(runbook) ? expandCluster(runbook, members) : undefined;
+  if (rolling) runbook = rolling.runbook;
   const secretNames = Object.entries(runbook.params ?? {})
     .filter(([, param]) => param.secret)
     .map(([name]) => name);
@@ -47,6 +54,7 @@ export function initialState(runbook: Runbook, options: RunOptions, given: Recor
     awaiting: null,
     answers: [],
     notices: [],
+    ...(rolling ? { rolling: rolling.rolling } : {}),
   };
 }
 
@@ -111,6 +119,7 @@ function apply(d: RunState, event: EngineEvent): void {
     d.vms = event.vms;
     d.vmIndex = indexVms(event.vms);
     d.vmsBefore = structuredClone(event.vms);
+    rollingInventoryLoaded(d);
     d.phase = 'steps';
   } else if (event.type === 'inventory-failed' && !effect.stepId) {
     failRun(d, `cannot list the VMs: ${event.message}`, event.at);
@@ -129,6 +138,11 @@ function apply(d: RunState, event: EngineEvent): void {
   } else if (event.type === 'slept' && effect.type === 'sleep' && effect.reason === 'retry') {
     startAction(d, event.at);
   } else {
+    if (d.options.guided && event.type === 'exec-done' && d.phase === 'steps') {
+      const step = currentStep(d);
+      const matched = step ? outputMatches(step, event.stdout) : undefined;
+      if (matched !== undefined) currentStepState(d).outputMatched = matched;
+    }
     resumeStep(d, event, effect);
   }
   advance(d, event.at);
@@ -171,16 +185,28 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
     else abortRun(d, `a selector at step ${currentStep(d)?.id ?? '?'} matched no VM`, at);
     return;
   }
+  if (awaiting.purpose === 'rolling' && awaiting.about === 'next-host') {
+    const stop = rollingAnswered(d, awaiting, value);
+    if (stop) abortRun(d, stop, at);
+    return;
+  }
   if (awaiting.purpose === 'go-no-go') {
     const step = currentStep(d);
     if (!step) return;
     // No-go starts nothing: the question stands (fresh figures) while the driver asks the quit question.
-    if (value === 'go') beginStep(d, step, at);
+    if (value === 'go') openStep(d, step, at);
     else if (!askGoNoGo(d, step, at)) askNow(d, step.id, prompt, { purpose: 'go-no-go' }, at);
     return;
   }
   if (awaiting.purpose === 'failure') {
     resolveFailure(d, String(value), awaiting.message, awaiting.exitCode, at);
+    return;
+  }
+  if (awaiting.purpose === 'guide') {
+    const step = currentStep(d);
+    // The step's time starts once the trainee has read the briefing.
+    currentStepState(d).startedAt = at;
+    if (step) beginStep(d, step, at);
     return;
   }
   if (awaiting.purpose === 'approval-denied') {
@@ -212,7 +238,9 @@ function contextFor(d: RunState, step: Step, at: number): StepContext<unknown> {
 
 function setEffect(d: RunState, effect: NewEffect): void {
   d.effectSeq++;
-  d.effect = { ...effect, id: d.effectSeq } as Effect;
+  // In a rolling, a host command or a reboot goes to the member whose step asks for it.
+  const member = (effect.type === 'exec' || effect.type === 'reboot') && d.rolling ? currentMember(d)?.name : undefined;
+  d.effect = { ...effect, ...(member ? { member } : {}), id: d.effectSeq } as Effect;
 }
 
 /** Asks, unless --yes or --dry-run answer for the operator; then the answer is handled at once. */
@@ -278,7 +306,14 @@ function advance(d: RunState, at: number): void {
       d.phase = 'closing';
       continue;
     }
-    if (currentStepState(d).status === 'pending') enterStep(d, step, at);
+    if (currentStepState(d).status === 'pending') {
+      const question = questionBeforeMember(d);
+      if (question) {
+        askNow(d, step.id, question.prompt, question.awaiting, at);
+        continue;
+      }
+      enterStep(d, step, at);
+    }
     else d.cursor++;
   }
 }
@@ -295,6 +330,12 @@ function closeRun(d: RunState, at: number): void {
     }
   }
   d.endedAt = at;
+  const hostsFailed = rollingOutcome(d);
+  if (hostsFailed && !d.revert) {
+    d.phase = 'failed';
+    d.outcome = hostsFailed;
+    return;
+  }
   if (d.revert) {
     d.phase = 'failed';
     d.outcome = `step ${d.revert.failedStep} failed (${d.revert.message}); the VMs were reverted by step ${d.revert.revertStep}`;
@@ -359,7 +400,7 @@ function enterStep(d: RunState, step: Step, at: number): void {
     }
   }
   if (askGoNoGo(d, step, at)) return;
-  beginStep(d, step, at);
+  openStep(d, step, at);
 }
 
 /** Asks go or no-go when past runs say the step needs it (a reboot, or too long for the window). */
@@ -369,18 +410,38 @@ function askGoNoGo(d: RunState, step: Step, at: number): boolean {
   return gate !== undefined;
 }
 
-function beginStep(d: RunState, step: Step, at: number): void {
+/** The step is under way; in guided mode its briefing comes first, and it waits for Enter. */
+function openStep(d: RunState, step: Step, at: number): void {
   const state = currentStepState(d);
   state.status = 'running';
   state.startedAt ??= at;
+  // A note is its own briefing: it waits for Enter itself.
+  if (d.options.guided && !kindOf(step).spec.text) {
+    const scope = scopeFor(d);
+    for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text, step: step.id });
+    let title = step.title;
+    try {
+      title = scope.text(step.title);
+    } catch {
+      // Shown as written: a title may name a value the step itself sets.
+    }
+    askNow(d, step.id, { kind: 'continue', question: `Guided: ${title}. Press Enter to start this step` }, { purpose: 'guide' }, at);
+    return;
+  }
+  beginStep(d, step, at);
+}
+
+/** The step's work begins: the window check, its selector, its VMs, its action. */
+function beginStep(d: RunState, step: Step, at: number): void {
+  const state = currentStepState(d);
   windowNotice(d, step, at);
   const selector = kindOf(step).selector(step);
-  if (selector && namesSomething(selector) && selectVms(d.vms ?? [], selector, d.stoppedByRun).length === 0) {
+  if (selector && namesSomething(selector) && selectVms(vmsInScope(d), selector, d.stoppedByRun).length === 0) {
     applyOutcome(d, noMatch(d, step.id, selector), at);
     return;
   }
   if (step.each_vm) {
-    const vms = selectVms(d.vms ?? [], step.each_vm, d.stoppedByRun);
+    const vms = selectVms(vmsInScope(d), step.each_vm, d.stoppedByRun);
     if (vms.length === 0) {
       if (namesSomething(step.each_vm)) applyOutcome(d, noMatch(d, step.id, step.each_vm), at);
       else finishStep(d, 'skipped', `no VMs match each_vm: ${String(step.each_vm)}`, at);
@@ -399,7 +460,8 @@ function beginStep(d: RunState, step: Step, at: number): void {
 function requestApproval(d: RunState, step: Step, at: number): void {
   const policy = approvalFor(d.runbook, step);
   if (!policy) return;
-  if (d.options.dryRun) {
+  // A rehearsal changes nothing either: a trainee alone is not kept waiting for a second operator.
+  if (d.options.dryRun || d.options.rehearsal) {
     d.notices.push({ at, level: 'info', text: `step ${step.id} would wait here for a second operator: patchwalk approve ${d.options.runId}` });
     startAction(d, at);
     return;
@@ -488,6 +550,12 @@ function finishStep(d: RunState, status: 'done' | 'skipped' | 'failed', message:
   state.status = status;
   state.message = message;
   state.endedAt = at;
+  const step = currentStep(d);
+  // A step skipped after it failed ran all the same: its outcome is compared too.
+  if (d.options.guided && step && (status !== 'skipped' || state.exitCode !== undefined)) {
+    const compared = compareExpect(d, step, state);
+    if (compared) d.notices.push({ at, level: compared.met ? 'info' : 'warn', text: `${step.id}: ${compared.text}`, step: step.id });
+  }
 }
 
 interface FailurePolicy {
@@ -529,6 +597,7 @@ function actionFailed(d: RunState, step: Step, message: string, exitCode: number
           ...(revertStep ? [{ value: 'revert', label: `Roll the VMs back to their snapshots (step ${revertStep.id})` }] : []),
           { value: 'retry', label: 'Retry the step' },
           { value: 'skip', label: 'Skip it and go on' },
+          ...skipHostChoice(d),
           { value: 'abort', label: 'Abort the run' },
         ],
       },
@@ -561,8 +630,12 @@ function resolveFailure(d: RunState, choice: string, message: string, exitCode: 
     startAction(d, at);
   } else if (choice === 'skip') {
     actionDone(d, 'skipped', `failed (${message}), then skipped`, at, exitCode);
+  } else if (choice === 'skip-host' && currentMember(d)) {
+    finishStep(d, 'skipped', `failed (${message}); the operator skipped the rest of this host`, at);
+    giveUpMember(d, currentMember(d)?.name ?? '', 'skipped', `the operator skipped it after step ${step.id} failed`, at);
   } else {
     finishStep(d, 'failed', message, at);
+    if (memberStepFailed(d, step, message, at)) return;
     failRun(d, `step ${step.id} failed: ${message}`, at);
   }
 }

@@ -7,11 +7,21 @@ import { ask, done, failed, type Outcome } from './outcome.js';
 import { missingNames, selectVms } from './select.js';
 import { NO_MATCH_NAMES_SHOWN } from '../limits.js';
 import type { RunState, StepState, Vm, VmOutcome, VmResult, VmState } from './types.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 
 export function indexVms(vms: readonly Vm[]): Record<string, number> {
   const index: Record<string, number> = Object.create(null);
   vms.forEach((vm, position) => (index[vm.name] = position));
   return index;
+}
+
+/** The VMs a step sees: in a rolling, those on the member being patched; otherwise all of them. */
+export function vmsInScope(run: RunState): Vm[] {
+  // Read without drafting: a selector that walks 5,000 VMs through Immer's proxies makes a draft of
+  // each, and finalizing them stalled the console for a tenth of a second.
+  const vms = run.vms === undefined ? [] : isDraft(run.vms) ? current(run.vms) : run.vms;
+  const member = run.rolling ? currentMember(run) : undefined;
+  return member ? vms.filter((vm) => vm.host === member.name) : vms;
 }
 
 export function vmNamed(run: RunState, name: string): Vm | undefined {
@@ -41,9 +51,7 @@ export function snapshottedByRun(run: RunState): string[] {
 
 /** The VMs a step's selector picks now, warning about listed names that are not on the host. */
 export function selectForStep(run: RunState, stepId: string, selector: SelectorSpec, at: number): Vm[] {
-  // Read without drafting: a selector that walks 5,000 VMs through Immer's proxies makes a draft of
-  // each, and finalizing them stalled the console for a tenth of a second.
-  const vms = run.vms === undefined ? [] : isDraft(run.vms) ? current(run.vms) : run.vms;
+  const vms = vmsInScope(run);
   for (const name of missingNames(vms, selector)) notice(run, at, `${stepId}: VM ${name} is not on this host`);
   if (Array.isArray(selector)) {
     for (const name of selector) if (vmNamed(run, name)?.system) notice(run, at, `${stepId}: VM ${name} is managed by the platform itself and is never selected`);
@@ -97,7 +105,7 @@ export function namesSomething(selector: SelectorSpec): boolean {
  * the run stops and asks, listing what the host has. It never passes silently as "nothing to do".
  */
 export function noMatch(run: RunState, stepId: string, selector: SelectorSpec): Outcome {
-  const vms = (run.vms ?? []).filter((vm) => !vm.system);
+  const vms = vmsInScope(run).filter((vm) => !vm.system);
   const tags = [...new Set(vms.flatMap((vm) => vm.tags))].sort();
   const shown = Array.isArray(selector) ? selector.join(', ') : selector;
   const names = vms.length > NO_MATCH_NAMES_SHOWN ? `${vms.slice(0, NO_MATCH_NAMES_SHOWN).map((vm) => vm.name).join(', ')} and ${vms.length - NO_MATCH_NAMES_SHOWN} more` : vms.map((vm) => vm.name).join(', ');

@@ -13,12 +13,15 @@ const ENDED = new Set(['done', 'failed', 'skipped']);
 
 export function transitions(state: RunState, previous: RunState | undefined): Transition[] {
   const list: Transition[] = [];
-  for (const notice of state.notices.slice(previous?.notices.length ?? 0)) list.push({ type: 'notice', notice });
+  const notices = state.notices.slice(previous?.notices.length ?? 0);
+  // A notice about one step (a guided briefing, an expect verdict) is told between its heading and its end.
+  for (const notice of notices) if (notice.step === undefined) list.push({ type: 'notice', notice });
   const answers = state.answers.slice(previous?.answers.length ?? 0);
   for (const answer of answers.filter((candidate) => candidate.stepId === 'params')) list.push({ type: 'answer', answer });
   state.steps.forEach((step, index) => {
     const before = previous?.steps[index]?.status ?? 'pending';
     if (step.status !== before && before === 'pending' && step.startedAt !== undefined) list.push({ type: 'step-started', index });
+    for (const notice of notices) if (notice.step === step.id) list.push({ type: 'notice', notice });
     for (const answer of answers.filter((candidate) => candidate.stepId === step.id)) list.push({ type: 'answer', answer });
     if (step.status !== before && ENDED.has(step.status)) list.push({ type: 'step-ended', index });
   });

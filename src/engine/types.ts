@@ -22,6 +22,10 @@ export interface Vm {
   system?: true;
   /** The platform's own word when `state` is the closest match (`io-error`, `guest-panicked`, `hibernated`). */
   detail?: string;
+  /** In a cluster run: the member the VM runs on now. */
+  host?: string;
+  /** Why it cannot live-migrate (local disk, passthrough), when the provider can tell. */
+  unmovable?: string;
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -53,10 +57,26 @@ export interface StepState {
   vmQueue?: string[];
   /** reboot: VMs running when the host went down. */
   runningBefore?: string[];
+  /** Guided mode: whether the command's output had what `expect.output` looks for. */
+  outputMatched?: boolean;
   /** Set while the step's last action has an unknown outcome (patchwalk stopped while it ran). */
   unknown?: UnknownOutcome;
   /** A second operator approved the step (two-person approval): it is not asked for again. */
   approved?: boolean;
+  /** drain and return: the migrations still to make, the ones that failed, and what to shut down. */
+  moving?: MovingWork;
+}
+
+/** A drain's or a return's work in progress. */
+export interface MovingWork {
+  /** Migrations not yet made, by VM, with their destination. */
+  pending: { vm: string; to: string }[];
+  /** Migrations that failed and await the operator's decision. */
+  failed: { vm: string; to: string; message: string; noOther?: boolean }[];
+  /** VMs to shut down once the migrations are over (could not move, or the operator chose so). */
+  shutdown: string[];
+  /** Questions already answered: capacity shortfall, unmovable VMs, the plan. */
+  decided: string[];
 }
 
 /** What a second operator is asked to approve: the step, and what it will do, expanded. */
@@ -99,6 +119,10 @@ export type Awaiting =
   | { purpose: 'unknown' }
   /** A tag, name or list selector matched no VM: skip the step, or stop. */
   | { purpose: 'no-match' }
+  /** Guided mode: the trainee has read what the step will do and goes on. */
+  | { purpose: 'guide' }
+  /** A rolling's own question (go on to the next host, a drain's plan or a failed migration). */
+  | { purpose: 'rolling'; about: string; vm?: string }
   /** Go or no-go before a step that may not fit the window, or a reboot: go starts it. */
   | { purpose: 'go-no-go' }
   /** A second operator denied the step: ask again, skip it, or end the run. */
@@ -140,6 +164,8 @@ export interface Notice {
   at: number;
   level: 'info' | 'warn';
   text: string;
+  /** The step it is about, when renderers should tell it with that step (after its heading). */
+  step?: string;
 }
 
 export type Prompt =
@@ -180,6 +206,8 @@ export type Effect =
       env?: Record<string, string>;
       /** verify: the check that helps decide a step whose outcome is unknown. */
       role?: 'verify';
+      /** In a cluster run: the member whose host runs an `on: host` command. */
+      member?: string;
     }
   | { type: 'sleep'; id: number; stepId: string; ms: number; reason: 'retry' | 'poll' }
   /** Wait for a second operator's `patchwalk approve` or `deny`. */
@@ -207,7 +235,18 @@ export type Effect =
       command?: Command;
       bootId?: Command;
       check?: Command;
-    };
+      /** In a cluster run: the member to reboot. */
+      member?: string;
+    }
+  /** In a cluster run: each member's free memory and vCPUs, for a drain's placement. */
+  | { type: 'capacity'; id: number; stepId: string };
+
+/** A cluster member's spare capacity as its provider reports it. */
+export interface MemberFree {
+  name: string;
+  memory_free_mib: number;
+  vcpus_free: number;
+}
 
 export interface VmResult {
   name: string;
@@ -236,6 +275,7 @@ export type EngineEvent =
   | { type: 'vm-state'; name: string; state: VmState; at: number }
   | { type: 'vm-power-done'; effectId: number; results: VmResult[]; at: number }
   | { type: 'vm-snapshot-done'; effectId: number; results: VmResult[]; at: number }
+  | { type: 'capacity-loaded'; effectId: number; members: MemberFree[]; at: number }
   | { type: 'reboot-done'; effectId: number; outcome: 'back' | 'timeout' | 'error'; message?: string; at: number }
   | { type: 'abort'; reason: string; at: number; /** The operator chose to stop (q), rather than an interruption. */ decided?: boolean }
   /** The operator quit and chose to start the VMs this run stopped first (also after the run ended). */
@@ -255,6 +295,10 @@ export interface RunOptions {
   pauseNotes?: boolean;
   runId: string;
   operator: string;
+  /** A rehearsal (`run --rehearse`): simulated VMs, and no command is executed. */
+  rehearsal?: boolean;
+  /** Guided mode (`--guided`): each step is explained and waits, and its outcome is compared with `expect`. */
+  guided?: boolean;
   /** Step medians of past real runs of this runbook, given at run start (journaled in run-start). */
   history?: HistoryFigures;
 }
@@ -296,6 +340,61 @@ export interface RunState {
   endedAt?: number;
   /** Why the run ended badly. */
   outcome?: string;
+  /** A cluster runbook's rolling: its members, their order and what the drains did. */
+  rolling?: RollingState;
+}
+
+/** A cluster member, resolved from the runbook (the contract's Member). */
+export interface RollingMember {
+  name: string;
+  ssh?: string;
+  uri?: string;
+  host?: string;
+  node?: string;
+  port?: number;
+  group?: string;
+  vars: Record<string, string>;
+}
+
+export type MemberPhase = 'waiting' | 'draining' | 'patching' | 'rebooting' | 'returning' | 'done' | 'failed' | 'skipped';
+
+export interface PlannedMoveState {
+  vm: string;
+  from: string;
+  to: string;
+  memory_mib: number;
+  why: string;
+}
+
+/** The drain plan in force for the member being drained. */
+export interface DrainPlan {
+  member: string;
+  stepId: string;
+  moves: PlannedMoveState[];
+  unmovable: { vm: string; why: string }[];
+  unplaced: { vm: string; why: string }[];
+  shortfall?: { memory_mib: number; vcpus: number };
+}
+
+export interface RollingState {
+  cluster: string;
+  /** In the order they are taken (fewest-vms-first is settled once the VMs are listed). */
+  members: RollingMember[];
+  /** Per member: the range of `runbook.steps` that is its per_host copy. */
+  segments: Record<string, { first: number; last: number }>;
+  /** Members given up on (failed or skipped), and why. */
+  givenUp: Record<string, { phase: 'failed' | 'skipped'; reason: string }>;
+  /** Members the operator already agreed to go on to (pause_between: ask). */
+  cleared: string[];
+  /** Every VM's host when the run listed the VMs first: the placement before. */
+  placementBefore: Record<string, string>;
+  /** VMs this run moved away from a member, with where from and to (the "drained-by-this-run" set). */
+  drained: Record<string, { from: string; to: string; step: string; returned?: boolean }>;
+  /** Every move this run made, in order: the placement during. */
+  moves: { vm: string; from: string; to: string; at: number; step: string }[];
+  /** Capacity last reported, by member. */
+  free?: Record<string, MemberFree>;
+  plan?: DrainPlan;
 }
 
 export type { Step, StepKind };

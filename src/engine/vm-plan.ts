@@ -4,7 +4,8 @@
 import { kindOfStep } from '../kinds/registry.js';
 import type { Runbook } from '../runbook/schema.js';
 import { selectVms } from './select.js';
-import type { Vm } from './types.js';
+import type { RunState, Vm } from './types.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 
 export interface VmPlan {
   vm: Vm;
@@ -44,8 +45,11 @@ export function planVmActions(runbook: Runbook, vms: readonly Vm[]): VmPlan[] {
 }
 
 /** The plan as made at the start of the run, beside each VM's state now. */
-export function livePlan(run: { runbook: Runbook; vms?: Vm[]; vmsBefore?: Vm[] }): VmPlan[] {
+export function livePlan(run: { runbook: Runbook; vms?: Vm[]; vmsBefore?: Vm[] } & Partial<Pick<RunState, 'rolling' | 'cursor' | 'phase'>>): VmPlan[] {
   const current = run.vms ?? [];
   const byName = new Map(current.map((vm) => [vm.name, vm]));
-  return planVmActions(run.runbook, run.vmsBefore ?? current).map(({ vm, action }) => ({ vm: byName.get(vm.name) ?? vm, action }));
+  // In a rolling, a member's steps show the VMs on that member now.
+  const member = run.rolling && run.cursor !== undefined && run.phase ? currentMember({ rolling: run.rolling, cursor: run.cursor, phase: run.phase })?.name : undefined;
+  const before = member ? (run.vmsBefore ?? current).filter((vm) => byName.get(vm.name)?.host === member) : (run.vmsBefore ?? current);
+  return planVmActions(run.runbook, before).map(({ vm, action }) => ({ vm: byName.get(vm.name) ?? vm, action }));
 }

@@ -11,6 +11,8 @@ import { forEachBounded, type SnapshotRequest } from './provider.js';
 import { snapshotNameProblem } from './snapshot-name.js';
 import { hypervState } from './hyperv-parse.js';
 import { StateBatch } from './state-batch.js';
+import { HYPERV_CAPACITY_SCRIPT, parseClusterNodes, parseHypervCapacity, type HostCapacity } from '../cluster/capacity-parse.js';
+import type { MaintenanceOptions } from './provider.js';
 
 const CMDLET: Record<VmAction, string> = { shutdown: 'Stop-VM', poweroff: 'Stop-VM -TurnOff', start: 'Start-VM', migrate: 'Move-VM' };
 
@@ -76,6 +78,33 @@ export class HypervProvider implements InventoryProvider {
       },
       this.pollMs,
     );
+  }
+
+  // Cluster --------------------------------------------------------------------------------------
+
+  async capacity(): Promise<HostCapacity> {
+    return parseHypervCapacity(await this.ps('reading the host capacity', HYPERV_CAPACITY_SCRIPT));
+  }
+
+  /**
+   * A failover cluster node's maintenance: Suspend-ClusterNode -Drain -Wait moves its roles away
+   * by live migration and returns when the drain is over; Resume-ClusterNode -Failback Immediate
+   * brings them back. The node's state afterwards says whether it worked.
+   */
+  async maintenance(node: string, on: boolean, options: MaintenanceOptions = {}): Promise<void> {
+    const output = await this.ps(on ? `Suspend-ClusterNode ${node} -Drain` : `Resume-ClusterNode ${node}`, HypervProvider.maintenanceScript(node, on), options);
+    const status = parseClusterNodes(output).find((candidate) => candidate.name.toLowerCase() === node.toLowerCase());
+    if (!status) throw new Error(`Get-ClusterNode did not list ${node}`);
+    if (on && (status.state !== 'Paused' || status.drainStatus !== 'Completed')) {
+      throw new Error(`draining ${node} did not complete: state ${status.state}, drain ${status.drainStatus}; Get-ClusterGroup shows the roles still there`);
+    }
+    if (!on && status.state !== 'Up') throw new Error(`${node} did not resume: state ${status.state}`);
+  }
+
+  static maintenanceScript(node: string, on: boolean): string {
+    const name = psQuote(node);
+    const change = on ? `Suspend-ClusterNode -Name ${name} -Drain -Wait -ErrorAction Stop | Out-Null` : `Resume-ClusterNode -Name ${name} -Failback Immediate -ErrorAction Stop | Out-Null`;
+    return `${change}; Get-ClusterNode -Name ${name} | Select-Object Name, @{n='State';e={$_.State.ToString()}}, @{n='DrainStatus';e={$_.DrainStatus.ToString()}} | ConvertTo-Json -Depth 1`;
   }
 
   // Snapshots (checkpoints) ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ import {
 } from './provider.js';
 import { LINUX_REBOOT } from './ssh-host.js';
 import { snapshotNameProblem } from './snapshot-name.js';
+import { capacityFrom, parseFreecellTotal, parseNodeInfo, parseNodeMemStats, unmovableFromDomainXml, type HostCapacity } from '../cluster/capacity-parse.js';
 
 const VERB: Record<VmAction, string> = { shutdown: 'shutdown', poweroff: 'destroy', start: 'start', migrate: 'migrate' };
 
@@ -48,6 +49,8 @@ export class LibvirtProvider implements InventoryProvider {
   /** Every name any list has shown, to tell a domain that went from one that never was. */
   private seen = new Set<string>();
   private refreshing: Promise<void> | undefined;
+  /** Why a domain cannot live-migrate, from the XML the last list read. */
+  private unmovableReasons = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -114,7 +117,10 @@ export class LibvirtProvider implements InventoryProvider {
       options.tags === false ? undefined : this.batch('dumpxml', domains.map((domain) => domain.uuid)),
     ]);
     const vms: Vm[] = [];
+    if (xmls) this.unmovableReasons = new Map();
     for (const domain of domains) {
+      const reason = xmls ? unmovableFromDomainXml(xmls.get(domain.uuid) ?? '') : undefined;
+      if (reason) this.unmovableReasons.set(domain.name, reason);
       const domainStats = stats.get(domain.name);
       let size = domStatsSize(domainStats);
       let state = domainStats ? domStatsState(domainStats) : undefined;
@@ -136,6 +142,29 @@ export class LibvirtProvider implements InventoryProvider {
       });
     }
     return vms;
+  }
+
+  /**
+   * The host's room for migrated VMs: logical CPUs from nodeinfo, memory it can give from
+   * nodememstats (free, buffers and cache; freecell's total where the driver has no memory stats),
+   * and the vCPUs of the domains running there.
+   */
+  async capacity(): Promise<HostCapacity> {
+    const [info, memoryMib, vms] = await Promise.all([
+      this.must('nodeinfo', undefined, ['nodeinfo']).then(parseNodeInfo),
+      this.virsh(['nodememstats']).then(async (output) =>
+        succeeded(output) ? parseNodeMemStats(output.stdout) : parseFreecellTotal(await this.must('freecell', undefined, ['freecell', '--all'])),
+      ),
+      this.list({ tags: false }),
+    ]);
+    const runningVcpus = vms.filter((vm) => vm.state === 'running' || vm.state === 'paused').reduce((sum, vm) => sum + vm.vcpus, 0);
+    return capacityFrom({ cpus: info.cpus, memoryAvailableMib: memoryMib, runningVcpus });
+  }
+
+  /** Domains with a host device passed through cannot live-migrate; read from their XML. */
+  async unmovable(): Promise<Map<string, string>> {
+    await this.list();
+    return new Map(this.unmovableReasons);
   }
 
   /** The UUID of the VM named `name`, from the last list (read again once for a name it lacks). */

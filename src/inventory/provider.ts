@@ -4,6 +4,7 @@ import type { Command } from '../runbook/template.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { RemoteFlavour } from '../exec/ssh-transport.js';
 import type { CommandRunner } from './provider-exec.js';
+import type { HostCapacity } from '../cluster/capacity-parse.js';
 
 export interface PowerRequest {
   action: VmAction;
@@ -51,6 +52,22 @@ export interface InventoryProvider {
   power(request: PowerRequest): Promise<VmResult[]>;
   /** Absent when the platform cannot snapshot; the engine then reports the step as unsupported. */
   snapshot?(request: SnapshotRequest): Promise<VmResult[]>;
+  /** The host's room for migrated VMs (src/cluster/capacity-parse.ts); absent where it cannot be read. */
+  capacity?(): Promise<HostCapacity>;
+  /**
+   * The cluster's own maintenance mode for a node: Proxmox HA node-maintenance, a Hyper-V failover
+   * cluster's Suspend-ClusterNode -Drain / Resume-ClusterNode -Failback. Resolves once it holds.
+   */
+  maintenance?(node: string, on: boolean, options?: MaintenanceOptions): Promise<void>;
+  /** Why VMs cannot live-migrate, by name, where the platform tells (libvirt: passthrough). */
+  unmovable?(): Promise<Map<string, string>>;
+}
+
+export type { HostCapacity };
+
+export interface MaintenanceOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface RebootRequest {

@@ -9,6 +9,9 @@ import { LINUX_REBOOT } from './ssh-host.js';
 import { snapshotNameProblem } from './snapshot-name.js';
 import { parseQmStatus } from './proxmox-parse.js';
 import { StateBatch } from './state-batch.js';
+import { haMaintenanceReached, parseClusterResources, parseHaStatus, proxmoxCapacity, type HaStatus, type HostCapacity } from '../cluster/capacity-parse.js';
+import { waitUntil } from '../cluster/maintenance-wait.js';
+import type { MaintenanceOptions } from './provider.js';
 
 export class ProxmoxProvider implements InventoryProvider {
   readonly kind = 'proxmox';
@@ -124,6 +127,39 @@ export class ProxmoxProvider implements InventoryProvider {
       },
       this.pollMs,
     );
+  }
+
+  // Cluster --------------------------------------------------------------------------------------
+
+  /** This node's room for migrated VMs, from the cluster's resource list (one call, every node). */
+  async capacity(): Promise<HostCapacity> {
+    const argv = ['pvesh', 'get', '/cluster/resources', '--output-format', 'json'];
+    return proxmoxCapacity(parseClusterResources(await this.must('pvesh get /cluster/resources', argv)), this.node);
+  }
+
+  /** `ha-manager status`: quorum, each node's LRM state, and the HA resources; none means HA is not in use. */
+  async haStatus(): Promise<HaStatus> {
+    return parseHaStatus(await this.must('ha-manager status', ['ha-manager', 'status']));
+  }
+
+  /**
+   * HA node maintenance: the CRM moves the node's HA guests away (enable) or lets them come back
+   * (disable). Resolves once `ha-manager status` shows it done: the LRM in maintenance mode with
+   * no HA guest left starting or migrating on the node, or out of maintenance mode.
+   */
+  async maintenance(node: string, on: boolean, options: MaintenanceOptions & { pollMs?: number } = {}): Promise<void> {
+    const argv = ProxmoxProvider.maintenanceArgs(node, on);
+    await this.must(argv.join(' '), argv, options.signal ? { signal: options.signal } : undefined);
+    let last: HaStatus | undefined;
+    await waitUntil(
+      async () => haMaintenanceReached((last = await this.haStatus()), node, on),
+      () => `node ${node} did not ${on ? 'enter' : 'leave'} HA maintenance in time (lrm: ${last?.lrm.get(node) ?? 'unknown'}${on ? `; HA guests still there: ${last?.services.filter((service) => service.node === node).map((service) => service.sid).join(', ') || 'none'}` : ''})`,
+      options,
+    );
+  }
+
+  static maintenanceArgs(node: string, on: boolean): string[] {
+    return ['ha-manager', 'crm-command', 'node-maintenance', on ? 'enable' : 'disable', node];
   }
 
   // Snapshots ------------------------------------------------------------------------------------

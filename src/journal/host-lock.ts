@@ -120,6 +120,8 @@ export async function acquireLock(
   host: string,
   mine: { run: string; runbook: string; operator: Operator },
   takeOver: (lock: LockInfo) => Promise<boolean>,
+  /** live: a handover whose driver did not let go in time may take the run's own live lock. */
+  options: { live?: boolean } = {},
 ): Promise<Acquired> {
   prepareStateDir(root, { create: true });
   makeDir(locksDir(root));
@@ -139,11 +141,13 @@ export async function acquireLock(
   if (createExclusive(file, text)) return { action: 'taken' };
 
   const staleText = readText(file);
-  if (staleText === undefined) return acquireLock(root, host, mine, takeOver);
+  if (staleText === undefined) return acquireLock(root, host, mine, takeOver, options);
   const held = parseLock(staleText);
   if (held && held.pid === info.pid && held.hostname === info.hostname) return { action: 'taken' };
   // A lock file cut short by a crash while it was written holds no one.
-  if (held && !isStale(held)) throw new LockRefused(`${host} is locked by another patchwalk run: ${describeLock(held)}`);
+  // A live lock is taken only in a handover, from the same run's driver that did not let go in time.
+  const live = Boolean(options.live && held && held.run === mine.run);
+  if (held && !isStale(held) && !live) throw new LockRefused(`${host} is locked by another patchwalk run: ${describeLock(held)}`);
   if (held && held.run !== mine.run && !(await takeOver(held))) {
     throw new LockRefused(`${host} has a stale lock (its process is gone): ${describeLock(held)}; not taken over`);
   }

@@ -49,6 +49,17 @@ export class JournalWriter {
     }
   }
 
+  /** Set once the run is handed over: this session's records would mix with the new driver's. */
+  private stopped = false;
+
+  /** Drops every later record: the run was taken over, and the new driver writes from here on. */
+  stopWriting(): void {
+    this.stopped = true;
+    // Observations still waiting go too: the new driver sees the VMs for itself.
+    this.pending = '';
+    this.pendingRecords = [];
+  }
+
   append(record: JournalRecord): void {
     this.appendAll([record]);
   }
@@ -58,7 +69,7 @@ export class JournalWriter {
    * between them). */
   appendAll(records: readonly JournalRecord[]): void {
     this.throwFailed();
-    if (records.length === 0 && !this.pending) return;
+    if ((records.length === 0 && !this.pending) || this.stopped) return;
     const text = this.pending + this.serialise(records);
     const written = this.pendingRecords.length ? [...this.pendingRecords, ...records] : records;
     this.pending = '';
@@ -73,7 +84,7 @@ export class JournalWriter {
    */
   appendGrouped(records: readonly JournalRecord[]): void {
     this.throwFailed();
-    if (records.length === 0) return;
+    if (records.length === 0 || this.stopped) return;
     this.pending += this.serialise(records);
     this.pendingRecords.push(...records);
     this.commitScheduled ??= setImmediate(() => {

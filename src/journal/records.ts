@@ -1,7 +1,7 @@
 // The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
 // `event` records are the engine's input and rebuild the run on resume; the others are for people
 // reading the file and for the report.
-import type { Approver, EngineEvent, StepStatus, VmState } from '../engine/types.js';
+import type { Approver, EngineEvent, RollingMember, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
 import type { HistoryFigures } from '../history/step-figures.js';
@@ -22,8 +22,12 @@ export type JournalRecord =
       /** Given with --set; secret ones masked. */
       params: Record<string, string>;
       secret_params: string[];
-      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean };
+      options: { yes: boolean; dry_run: boolean; pause_notes?: boolean; pause_to_read?: boolean; guided?: boolean };
       operator: Operator;
+      /** `run --rehearse`: simulated VMs, no command executed; a resume stays a rehearsal. */
+      rehearsal?: boolean;
+      /** A cluster runbook's members as resolved when the run started: resume takes the same ones. */
+      members?: RollingMember[];
       /** Step medians of past runs the run was given (ETA, go/no-go); replayed as they were. */
       history?: HistoryFigures;
     }
@@ -74,6 +78,8 @@ export type JournalRecord =
   | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'run-end'; at: number; phase: string; outcome?: string }
   /** A notification could not be delivered (after its last attempt, or it is being retried). */
-  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean };
+  | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean }
+  /** `resume --take-over`: who took the run from whom, and why; `live` when the previous driver was still at it. */
+  | { type: 'handover'; at: number; from: Operator; to: Operator; reason: string; live: boolean };
 
 export type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;

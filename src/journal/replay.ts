@@ -86,9 +86,13 @@ export class Replayer {
         pauseNotes: start.options.pause_notes ?? false,
         runId: start.run,
         operator: start.operator.user,
+        // A resumed rehearsal stays one: simulated VMs, nothing executed.
+        ...(start.rehearsal ? { rehearsal: true } : {}),
+        ...(start.options.guided ? { guided: true } : {}),
         ...(start.history ? { history: start.history } : {}),
       },
       given,
+      start.members,
     );
   }
 

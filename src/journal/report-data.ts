@@ -35,6 +35,15 @@ export interface ReportVm {
   down: { from: number; to: number | null }[];
 }
 
+export interface ReportHandover {
+  at: number;
+  from: { user: string; ssh_client: string | null; hostname: string };
+  to: { user: string; ssh_client: string | null; hostname: string };
+  reason: string;
+  /** The previous driver was still at it (not a session that had dropped). */
+  live: boolean;
+}
+
 export interface ReportData {
   run: {
     id: string;
@@ -47,8 +56,13 @@ export interface ReportData {
     state: string;
     outcome: string | null;
     dry_run: boolean;
+    /** A rehearsal: simulated VMs, no command executed. */
+    rehearsal: boolean;
+    guided: boolean;
     interruptions: { at: number; signal: string; step: string | null }[];
     resumes: { at: number; user: string; ssh_client: string | null }[];
+    /** `resume --take-over`: who took the run from whom, when, from where and why. */
+    handovers: ReportHandover[];
   };
   window: { duration: string | null; used_ms: number; left_ms: number | null };
   params: { question: string; answer: string; by: string }[];
@@ -77,6 +91,7 @@ function gather(file: string) {
     notices: [] as { at: number; level: string; text: string }[],
     interruptions: [] as { at: number; signal: string; step: string | null }[],
     resumes: [] as { at: number; user: string; ssh_client: string | null }[],
+    handovers: [] as ReportHandover[],
     /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
     snapshotRecords: [] as JournalRecord[],
     approvals: new ApprovalCollector(),
@@ -130,6 +145,11 @@ function gather(file: string) {
       case 'event':
         if (record.event.type === 'vm-snapshot-done') facts.snapshotRecords.push(record);
         break;
+      case 'handover': {
+        const who = (operator: RecordOf<'handover'>['to']) => ({ user: operator.user, ssh_client: operator.ssh_client, hostname: operator.hostname });
+        facts.handovers.push({ at: record.at, from: who(record.from), to: who(record.to), reason: record.reason, live: record.live });
+        break;
+      }
       case 'resume':
         facts.resumes.push({ at: record.at, user: record.operator.user, ssh_client: record.operator.ssh_client });
         break;
@@ -142,7 +162,7 @@ export function reportData(folder: RunFolder): ReportData {
   const facts = gather(folder.journal);
   const { start, end, host, answers, scan } = facts;
   if (!start) throw new ReplayError('the journal has no run-start record');
-  const runbook = existsSync(folder.runbookCopy) ? loadRunbookText(start.runbook.path, readFileSync(folder.runbookCopy, 'utf8')).runbook : undefined;
+  const runbook = existsSync(folder.runbookCopy) ? loadRunbookText(start.runbook.path, readFileSync(folder.runbookCopy, 'utf8'), { rehearsal: Boolean(start.rehearsal) }).runbook : undefined;
   const lastAt = end?.at ?? facts.lastAt ?? start.at;
   const values = (name: string) => start.params[name] ?? (name === 'host' ? (host ?? undefined) : runbook?.params?.[name]?.default);
   const render = (text: string) => {
@@ -209,8 +229,11 @@ export function reportData(folder: RunFolder): ReportData {
       state: facts.state,
       outcome: end?.outcome ?? null,
       dry_run: start.options.dry_run,
+      rehearsal: Boolean(start.rehearsal),
+      guided: Boolean(start.options.guided),
       interruptions: facts.interruptions,
       resumes: facts.resumes,
+      handovers: facts.handovers,
     },
     window: { duration: runbook?.window?.duration ?? null, used_ms: used, left_ms: windowMs === null ? null : windowMs - used },
     params: answers.filter((answer) => answer.step === 'params').map(({ question, answer, by }) => ({ question, answer, by })),

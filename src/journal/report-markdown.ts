@@ -18,12 +18,13 @@ export function reportMarkdown(data: ReportData): string {
   const windowText = window.duration
     ? `${window.duration}; used ${took(window.used_ms)}${window.left_ms !== null && window.left_ms < 0 ? `, **over by ${took(-window.left_ms)}**` : `, ${took(window.left_ms)} left`}`
     : `none set; took ${took(window.used_ms)}`;
-  out.push(`# Run report: ${run.title}`, '');
+  out.push(`# Run report${run.rehearsal ? ' (REHEARSAL)' : ''}: ${run.title}`, '');
+  if (run.rehearsal) out.push('**REHEARSAL**: simulated VMs; no command was executed and nothing changed on the host.', '');
   out.push(
     ...table(
       ['', ''],
       [
-        ['Run', `\`${run.id}\`${run.dry_run ? ' (dry run)' : ''}`],
+        ['Run', `\`${run.id}\`${run.dry_run ? ' (dry run)' : ''}${run.rehearsal ? ' (REHEARSAL)' : ''}${run.guided ? ' (guided)' : ''}`],
         ['Host', run.host],
         ['Operator', operator],
         ['Runbook', `\`${run.runbook.path}\` (sha256 \`${run.runbook.sha256.slice(0, 12)}\`)`],
@@ -33,6 +34,7 @@ export function reportMarkdown(data: ReportData): string {
         ['Window', windowText],
         ['Interruptions', run.interruptions.length ? run.interruptions.map((i) => `${i.signal} at ${when(i.at)}${i.step ? ` (step ${i.step})` : ''}`).join('; ') : 'none'],
         ['Resumed', run.resumes.length ? run.resumes.map((r) => `${when(r.at)} by ${r.user}${r.ssh_client ? ` from ${r.ssh_client}` : ''}`).join('; ') : 'no'],
+        ['Handed over', run.handovers?.length ? run.handovers.map((h) => `${when(h.at)} from ${h.from.user} to ${h.to.user}${h.to.ssh_client ? ` (from ${h.to.ssh_client})` : ''}${h.live ? '' : ' (the previous session was gone)'}${h.reason ? `: ${h.reason}` : ''}`).join('; ') : 'no'],
       ],
     ),
     '',
@@ -43,7 +45,7 @@ export function reportMarkdown(data: ReportData): string {
 
   const answers = [...data.params.map((a) => ({ step: 'params', ...a })), ...data.steps.flatMap((s) => s.answers.map((a) => ({ step: s.id, ...a })))];
   if (answers.length) {
-    out.push('## Decisions', '');
+    out.push(run.guided ? '## Decisions (every answer the trainee gave)' : '## Decisions', '');
     out.push(...table(['Step', 'Question', 'Answer', 'By'], answers.map((a) => [a.step, a.question, a.answer, a.by])), '');
   }
 

@@ -34,6 +34,8 @@ interface Digest {
   lines: number;
   started_at: number | null;
   dry_run: boolean;
+  /** Absent in digests cached before rehearsals existed. */
+  rehearsal?: boolean;
   operator: string | null;
   runbook: string | null;
   title: string | null;
@@ -53,6 +55,8 @@ export type RunStanding = 'running' | 'interrupted' | 'done' | 'failed' | 'abort
 export interface RunSummary extends Omit<IndexEntry, 'steps_total' | 'phase'> {
   state: RunStanding;
   dry_run: boolean;
+  /** A rehearsal: nothing ran on the real host. */
+  rehearsal: boolean;
   dir: string;
   ended_at: number | null;
   outcome: string | null;
@@ -142,6 +146,7 @@ function fold(digest: Digest, record: JournalRecord): void {
       if (digest.started_at !== null) break;
       digest.started_at = record.at;
       digest.dry_run = Boolean(record.options?.dry_run);
+      digest.rehearsal = Boolean(record.rehearsal);
       digest.operator = record.operator?.user ?? null;
       digest.runbook = record.runbook?.path ?? null;
       digest.title = record.runbook?.title ?? null;
@@ -240,6 +245,7 @@ function summaryOf(folder: RunFolder, entry: StoredEntry, digest: Digest): RunSu
     operator: digest.operator ?? entry.operator ?? '',
     state: standingOfDigest(digest),
     dry_run: Boolean(digest.dry_run),
+    rehearsal: Boolean(digest.rehearsal),
     dir: folder.dir,
     ended_at: digest.end?.at ?? null,
     outcome: digest.end?.outcome ?? null,

@@ -20,7 +20,8 @@ export function pauseToRead(ctx: StepContext<unknown>): Outcome {
 function gate(ctx: StepContext<z.infer<typeof NoteStep>>): Outcome {
   const { options } = ctx.run;
   if (options.pauseToRead) return pauseToRead(ctx);
-  const waits = options.pauseNotes && !options.yes && !options.dryRun && ctx.step.pause !== false;
+  // Guided mode waits at every step, notes included.
+  const waits = (options.pauseNotes || options.guided) && !options.yes && !options.dryRun && ctx.step.pause !== false;
   return waits ? ask({ kind: 'continue', question: 'Read it? Press Enter to go on' }) : done();
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
 import { targetName } from '../engine/context.js';
 import { abort, ask, done, effect, failed, WAIT, type Outcome } from '../engine/outcome.js';
-import { indexVms, notice, vmNamed } from '../engine/run-vms.js';
+import { indexVms, notice, vmNamed, vmsInScope } from '../engine/run-vms.js';
 import { Command, Common, Duration } from '../runbook/schema-parts.js';
 import { defineKind, type StepContext } from './kind.js';
 
@@ -22,7 +22,7 @@ export const RebootStep = z.strictObject({
 
 type Ctx = StepContext<z.infer<typeof RebootStep>>;
 
-const runningNames = (ctx: Ctx) => (ctx.run.vms ?? []).filter((vm) => vm.state === 'running').map((vm) => vm.name);
+const runningNames = (ctx: Ctx) => vmsInScope(ctx.run).filter((vm) => vm.state === 'running').map((vm) => vm.name);
 
 function issueReboot(ctx: Ctx): Outcome {
   const spec = ctx.step.reboot;

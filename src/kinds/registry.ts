@@ -3,11 +3,13 @@
 import { z } from 'zod';
 import { choice } from './choice.js';
 import { confirm } from './confirm.js';
+import { drain } from './drain.js';
 import { input } from './input.js';
 import type { StepKindDef } from './kind.js';
 import { migrate } from './migrate.js';
 import { note } from './note.js';
 import { reboot } from './reboot.js';
+import { returnKind } from './return.js';
 import { revert } from './revert.js';
 import { run } from './run.js';
 import { shutdown } from './shutdown.js';
@@ -16,7 +18,7 @@ import { start } from './start.js';
 import { vms } from './vms.js';
 import { wait } from './wait.js';
 
-export const KINDS = [note, confirm, input, choice, run, wait, vms, snapshot, shutdown, start, migrate, reboot, revert] as const;
+export const KINDS = [note, confirm, input, choice, run, wait, vms, snapshot, shutdown, start, migrate, drain, reboot, returnKind, revert] as const;
 
 type Kinds = (typeof KINDS)[number];
 export type StepKind = Kinds['key'];

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { execEffect, failureText } from '../engine/exec-effect.js';
 import { done, effect, failed, WAIT } from '../engine/outcome.js';
-import { Command, Common, Identifier, Where } from '../runbook/schema-parts.js';
+import { Command, Common, Rehearse, Identifier, Where } from '../runbook/schema-parts.js';
 import { defineKind } from './kind.js';
+import { expectsOutput } from '../engine/expect.js';
 
 export const RunStep = z.strictObject({
   ...Common,
@@ -11,6 +12,7 @@ export const RunStep = z.strictObject({
   on: Where.optional(),
   capture: Identifier.optional().describe('Store the trimmed stdout in this variable.'),
   env: z.record(z.string(), z.string()).optional(),
+  rehearse: Rehearse.optional(),
   verify: Command.optional().describe(
     'A check that exits 0 when the step has taken effect; run on resume when the outcome of the step is unknown, to help decide.',
   ),
@@ -21,7 +23,7 @@ export const run = defineKind({
   schema: RunStep,
   facts: { needsInventory: false, showsVmTable: false, perVm: true, destructive: false, approvable: true },
   handler: {
-    start: (ctx) => effect(execEffect(ctx.step.id, ctx.step.timeout, ctx.scope, ctx.step.run, { on: ctx.step.on, capture: Boolean(ctx.step.capture), env: ctx.step.env })),
+    start: (ctx) => effect(execEffect(ctx.step.id, ctx.step.timeout, ctx.scope, ctx.step.run, { on: ctx.step.on, capture: Boolean(ctx.step.capture) || expectsOutput(ctx.run, ctx.step), env: ctx.step.env })),
     resume(ctx, event) {
       if (event.type !== 'exec-done') return WAIT;
       const spec = ctx.step;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
 import { execEffect, failureText } from '../engine/exec-effect.js';
 import { done, effect, failed, WAIT } from '../engine/outcome.js';
-import { Command, Common, Duration, Where } from '../runbook/schema-parts.js';
+import { Command, Common, Rehearse, Duration, Where } from '../runbook/schema-parts.js';
 import { defineKind, type StepContext } from './kind.js';
 
 export const DEFAULT_WAIT_INTERVAL = '5s';
@@ -11,6 +11,7 @@ export const DEFAULT_WAIT_TIMEOUT = '5m';
 
 export const WaitStep = z.strictObject({
   ...Common,
+  rehearse: Rehearse.optional(),
   wait: z.strictObject({
     check: Command,
     on: Where.optional(),

@@ -45,8 +45,9 @@ export function effectiveSettings(state: RunState, env: NodeJS.ProcessEnv, warn:
 }
 
 export function startRunNotifier(setup: RunNotifierSetup): RunNotifier | undefined {
-  // A dry run changes nothing, so nobody needs to hear of it.
-  if (setup.state.options.dryRun) return undefined;
+  // A dry run or a rehearsal changes nothing, so nobody needs to hear of it: a rehearsed reboot
+  // must not tell the on-call channel that a real host is going down.
+  if (setup.state.options.dryRun || setup.state.options.rehearsal) return undefined;
   const say = (text: string) => {
     try {
       setup.stderr.write(`patchwalk: ${setup.mask(text)}\n`);

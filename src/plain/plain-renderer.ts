@@ -13,6 +13,10 @@ import type { RunObserver } from '../run/drive-run.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 import { whereItRuns } from '../run/where-it-runs.js';
+import { expectText } from '../engine/expect.js';
+import { MEMBER_COLUMNS, memberCells, memberRows, PLACEMENT_COLUMNS, PLACEMENT_HISTORY_COLUMNS, placementHistory, placementRows, rollingProgress, shortfallText } from '../display/rolling-rows.js';
+import { memberAt } from '../rolling/cluster-runbook.js';
+import { PLACEMENT_ROWS_SHOWN } from '../limits.js';
 import { etaLine } from '../display/eta-line.js';
 
 const BY = { yes: 'answered by --yes', default: 'the default', 'dry-run': 'dry run', operator: '' } as const;
@@ -34,6 +38,8 @@ export class PlainRenderer implements RunObserver {
     const facts = [`host ${hostName(state)}`, `${runbook.steps.length} steps`];
     if (runbook.window) facts.push(`window ${runbook.window.duration}`);
     if (options.dryRun) facts.push(s.yellow('DRY RUN: nothing will be changed'));
+    if (options.rehearsal) facts.push(s.yellow('REHEARSAL: simulated VMs, no command is executed'));
+    if (options.guided) facts.push('GUIDED');
     this.write(`${s.bold('patchwalk')}  ${s.bold(runbookTitle(state))}`);
     this.write(`  ${facts.join(' · ')}`);
     if (runbook.patch) {
@@ -44,6 +50,7 @@ export class PlainRenderer implements RunObserver {
 
   state(state: RunState, previous: RunState | undefined): void {
     if (state.phase === 'steps' && previous?.phase !== 'steps') this.header(state);
+    this.rolling(state, previous);
     for (const change of transitions(state, previous)) {
       if (change.type === 'notice') this.write(`  ${change.notice.level === 'warn' ? this.style.yellow('! warning:') : 'note:'} ${printable(change.notice.text)}`);
       else if (change.type === 'answer') this.answers([change.answer]);
@@ -62,7 +69,30 @@ export class PlainRenderer implements RunObserver {
     }
   }
 
+  /** A rolling: the member table when a member begins, the placement table when a drain has planned. */
+  private rolling(state: RunState, previous: RunState | undefined): void {
+    const plan = state.rolling?.plan;
+    if (plan && plan !== previous?.rolling?.plan && plan.stepId !== previous?.rolling?.plan?.stepId) {
+      const rows = placementRows(plan, (name) => (state.vms ?? []).find((vm) => vm.name === name)?.memory_mib);
+      this.write(`  placement plan for ${plan.member}:`);
+      for (const line of textTable([...PLACEMENT_COLUMNS], rows.slice(0, PLACEMENT_ROWS_SHOWN), '    ')) this.write(line);
+      if (rows.length > PLACEMENT_ROWS_SHOWN) this.write(`    … and ${rows.length - PLACEMENT_ROWS_SHOWN} more`);
+      const short = shortfallText(plan);
+      if (short) this.write(`  ${this.style.yellow('! ' + short)}`);
+    }
+  }
+
+  private memberTable(state: RunState): void {
+    for (const line of textTable([...MEMBER_COLUMNS], memberRows(state, Date.now()).map(memberCells), '  ')) this.write(line);
+  }
+
   private stepStarted(state: RunState, index: number): void {
+    const member = memberAt(state, index);
+    if (member && state.rolling?.segments[member.name]?.first === index) {
+      this.write();
+      this.write(this.style.bold(`══ ${rollingProgress({ ...state, cursor: index }) ?? member.name}`));
+      this.memberTable(state);
+    }
     const s = this.style;
     const step = state.runbook.steps[index];
     const view = describeStep(state, index);
@@ -75,7 +105,7 @@ export class PlainRenderer implements RunObserver {
     const text = kindOfStep(step)?.text(step);
     if (text !== undefined) for (const line of printableLines(expandText(state, text).trimEnd())) this.write(`  ${line}`);
     if (step.why) this.write(`  ${s.dim('why:')} ${displayText(state, step.why)}`);
-    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, step.expect)}`);
+    if (step.expect) this.write(`  ${s.dim('expect:')} ${displayText(state, expectText(step.expect))}`);
     // The plan for every VM comes before anything touches one.
     if (view.planAtStart && state.vms) this.vmTable(state);
   }
@@ -127,6 +157,12 @@ export class PlainRenderer implements RunObserver {
     const counts = new Map<string, number>();
     for (const step of state.steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
     this.write(`  steps: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`);
+    if (state.rolling) {
+      this.write('  hosts:');
+      for (const line of textTable([...MEMBER_COLUMNS], memberRows(state, state.endedAt ?? Date.now()).map(memberCells), '    ')) this.write(line);
+      this.write('  VM placement before, during and after:');
+      for (const line of textTable([...PLACEMENT_HISTORY_COLUMNS], placementHistory(state), '    ')) this.write(line);
+    }
     if (state.vmsBefore && state.vms) {
       const rows = vmsBeforeAfter(state).map((vm) => [vm.name, vm.before, vm.after, vm.back ? 'ok' : s.yellow('NOT BACK')]);
       this.write('  VMs before and after:');

@@ -1,7 +1,7 @@
 // Drives the pure engine: performs each effect it names and feeds the outcome back as an event.
 // Renderers watch through the observer; nothing here draws.
 import { isFinished, reduce } from '../engine/engine.js';
-import type { Approver, Effect, EngineEvent, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
+import type { Approver, Effect, EngineEvent, MemberFree, Prompt, PromptAnswer, RunState, VmState } from '../engine/types.js';
 import { commandText } from '../runbook/template.js';
 import { stoppedAndOff } from '../engine/engine.js';
 import { quitQuestion, type QuitChoice } from '../engine/prompt-model.js';
@@ -52,6 +52,14 @@ export interface RunDeps {
   onLeave?: () => void;
   /** Waits for a second operator's decision on a two-person approval; undefined once `signal` aborts. */
   approval?: (effect: Extract<Effect, { type: 'approval' }>, signal: AbortSignal) => Promise<ApprovalAnswer | undefined>;
+  /** A cluster runbook's members: their capacity and where their `on: host` commands go. */
+  cluster?: ClusterControl;
+}
+
+export interface ClusterControl {
+  capacity(): Promise<MemberFree[]>;
+  /** The member's ssh destination for `on: host` steps; undefined runs them here. */
+  sshFor(member: string): string | undefined;
 }
 
 export interface ApprovalAnswer {
@@ -249,7 +257,7 @@ export class RunDriver {
           stepId: effect.stepId,
           effectId: effect.id,
           command: effect.command,
-          ssh: effect.on === 'host' ? this.deps.ssh?.() : undefined,
+          ssh: effect.on !== 'host' ? undefined : effect.member && this.deps.cluster ? this.deps.cluster.sshFor(effect.member) : this.deps.ssh?.(),
           timeoutMs: effect.timeoutMs,
           capture: effect.capture,
           env: effect.env,
@@ -266,6 +274,15 @@ export class RunDriver {
           connectionLost: result.connectionLost,
           at: this.now(),
         };
+      }
+      case 'capacity': {
+        try {
+          const members = (await this.deps.cluster?.capacity()) ?? [];
+          return { type: 'capacity-loaded', effectId: effect.id, members, at: this.now() };
+        } catch (error) {
+          observer.progress?.(effect.stepId, `cannot read the members' capacity: ${(error as Error).message}`);
+          return { type: 'capacity-loaded', effectId: effect.id, members: [], at: this.now() };
+        }
       }
       case 'approval': {
         observer.progress?.(effect.stepId, `waiting for approval: ${effect.request.summary}`);

@@ -17,7 +17,9 @@ import { SshConnections, type RemoteFlavour } from '../exec/ssh-transport.js';
 import { runLocal, runOver, type CommandRunner } from '../inventory/provider-exec.js';
 import { providerDescriptor } from '../inventory/provider-registry.js';
 import { SshHost } from '../inventory/ssh-host.js';
-import type { Vm, VmResult } from '../engine/types.js';
+import type { RollingMember, Vm, VmResult } from '../engine/types.js';
+import type { ClusterControl } from './drive-run.js';
+import { clusterHypervisor } from '../rolling/cluster-hypervisor.js';
 
 export { simSpeed } from '../inventory/sim-host.js';
 
@@ -28,6 +30,8 @@ export interface Hypervisor {
   ssh?: () => string | undefined;
   /** How the target's shell behaves: POSIX, or Windows (Hyper-V). */
   flavour?: RemoteFlavour;
+  /** A cluster run: the members' capacity and ssh destinations. */
+  cluster?: ClusterControl;
 }
 
 export interface HypervisorOptions {
@@ -37,6 +41,8 @@ export interface HypervisorOptions {
   connections?: SshConnections;
   /** sim: keep the simulated VM states in this file (the run's folder), and start from it. */
   simStateFile?: string;
+  /** A cluster runbook's members: one provider per member (src/rolling/cluster-hypervisor.ts). */
+  members?: RollingMember[];
   /** Sees every call of the provider's tool, and where it goes (`vms --record` keeps them). */
   wrapRunner?: (run: CommandRunner, where: Pick<ProviderContext, 'uri' | 'node' | 'destination'>) => CommandRunner;
 }
@@ -89,6 +95,7 @@ function descriptorOf(runbook: Runbook): ProviderDescriptor {
 }
 
 export function hypervisorFor(runbook: Runbook, options: HypervisorOptions = {}): Hypervisor {
+  if (options.members) return clusterHypervisor(runbook, options.members, { ...options, members: undefined }, hypervisorFor);
   const inventory = runbook.inventory ?? { provider: 'sim' as const };
   const descriptor = descriptorOf(runbook);
   const params: () => Record<string, string> = options.params ?? (() => ({}));

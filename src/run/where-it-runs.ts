@@ -15,6 +15,8 @@ export function whereItRuns(state: RunState, on: 'local' | 'host' | undefined): 
       return `on ${ssh}`;
     }
   }
+  // A rehearsal runs nothing anywhere: an on: host step without target.ssh is only shown.
+  if (on === 'host' && state.options.rehearsal) return 'on the host (the runbook names no target.ssh)';
   return `on this machine (${hostname()})`;
 }
 

@@ -1,6 +1,7 @@
 // Reads a runbook file and answers with either a checked runbook or every problem found in it.
 import { isScalar, Lexer, visit } from 'yaml';
 import { RUNBOOK_MAX_BYTES, RUNBOOK_MAX_STEPS, RUNBOOK_MAX_YAML_TOKENS, YAML_COLLECTION_TOKEN_WEIGHT } from '../limits.js';
+import { CLUSTER_PHASES } from '../cluster/cluster-schema.js';
 import { byPosition, type Problem } from './problem.js';
 import { readRunbookFile, tooBig } from './read-runbook.js';
 import { HOST_WITHOUT_SSH, referenceFindings, type ScalarFinding } from './references.js';
@@ -17,11 +18,14 @@ export interface LoadResult {
   hints?: Problem[];
 }
 
+const STEP_LISTS = ['steps', ...CLUSTER_PHASES];
+
 function fieldName(path: readonly (string | number)[], data: unknown): string {
-  const steps = (data as { steps?: unknown[] } | null)?.steps;
+  const list = path[0];
+  const steps = typeof list === 'string' && STEP_LISTS.includes(list) ? (data as Record<string, unknown[] | undefined> | null)?.[list] : undefined;
   return path
     .map((segment, index) => {
-      if (index === 1 && path[0] === 'steps' && typeof segment === 'number') {
+      if (index === 1 && steps !== undefined && typeof segment === 'number') {
         const id = (steps?.[segment] as { id?: unknown } | undefined)?.id;
         return typeof id === 'string' && id ? id : `[${segment + 1}]`;
       }
@@ -86,10 +90,12 @@ export function loadRunbookText(file: string, text: string, options: LoadOptions
     return { file, source: text, problems: syntax.map((p) => ({ file, line: p.line, col: p.col, field: '', message: p.message })) };
   }
   const data = source.data();
-  const steps = (data as { steps?: unknown } | null)?.steps;
-  if (Array.isArray(steps) && steps.length > RUNBOOK_MAX_STEPS) {
-    const message = `runbook has ${steps.length} steps, and at most ${RUNBOOK_MAX_STEPS} are allowed: split it into smaller runbooks`;
-    return { file, source: text, problems: [{ file, ...source.positionAt(['steps'], true), field: 'steps', message }] };
+  const lists = STEP_LISTS.filter((key) => Array.isArray((data as Record<string, unknown> | null)?.[key]));
+  const stepCount = lists.reduce((sum, key) => sum + ((data as Record<string, unknown[]>)[key]?.length ?? 0), 0);
+  if (stepCount > RUNBOOK_MAX_STEPS) {
+    const message = `runbook has ${stepCount} steps, and at most ${RUNBOOK_MAX_STEPS} are allowed: split it into smaller runbooks`;
+    const at = lists[0] ?? 'steps';
+    return { file, source: text, problems: [{ file, ...source.positionAt([at], true), field: at, message }] };
   }
   const findings: ScalarFinding[] = [...structureFindings(data), ...referenceFindings(data)].filter(
     (finding) => !(options.rehearsal && finding.message === HOST_WITHOUT_SSH),

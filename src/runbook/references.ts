@@ -13,6 +13,8 @@ import { approvalFindings } from '../approval/approval-lint.js';
 import { kindOfStep, PER_VM_KINDS, SELECTING_KINDS, type StepKind } from '../kinds/registry.js';
 import type { Finding } from './structure.js';
 import { templateRefs } from './template.js';
+import { CLUSTER_PHASES } from '../cluster/cluster-schema.js';
+import { clusterReferenceFindings, hostNameProblem, HOST_WITHOUT_SSH_IN_CLUSTER, memberSshFindings } from '../cluster/cluster-lint.js';
 import type { PathSegment } from './yaml-source.js';
 
 type Raw = Record<string, unknown>;
@@ -72,6 +74,9 @@ function strings(value: unknown, path: PathSegment[]): { text: string; path: Pat
 
 interface Scope {
   params: string[];
+  /** A cluster runbook: `host` names the member, and only per_host steps have one. */
+  cluster?: boolean;
+  perHost?: boolean;
   vars: Map<string, number>;
   stepIds: string[];
   stepIndex: number;
@@ -91,6 +96,7 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     }
     return undefined;
   }
+  if (root === 'host' && scope.cluster) return hostNameProblem(name, scope.perHost === true, what);
   if (root === 'steps') {
     if (field === undefined) return `${what} "steps" needs a step id, such as steps.pending.status`;
     const index = scope.stepIds.indexOf(field);
@@ -126,7 +132,7 @@ function checkName(name: string[], scope: Scope, what: string): string | undefin
     return undefined;
   }
   // vm, steps, run… only make sense with a field, so they are only offered for a dotted name.
-  const roots = name.length > 1 ? ['vm', 'steps', ...Object.keys(BUILTIN_ROOTS)] : [];
+  const roots = name.length > 1 ? ['vm', 'steps', ...(scope.cluster ? ['host'] : []), ...Object.keys(BUILTIN_ROOTS)] : [];
   const known = [...scope.params, ...scope.vars.keys(), ...roots];
   return `${what} "${name.join('.')}" is not defined${didYouMean(root, known)}: define it under params, or capture it in an earlier step`;
 }
@@ -222,6 +228,7 @@ function paramFindings(data: Raw): ScalarFinding[] {
 }
 
 function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFinding[] {
+  const list = typeof path[0] === 'string' && Array.isArray(data[path[0]]) ? (data[path[0]] as unknown[]).map((item) => (isRecord(item) ? item : {})) : stepList(data);
   const findings: ScalarFinding[] = [];
   const kind = kindOf(step);
   if (step.each_vm !== undefined && kind && !PER_VM_KINDS.includes(kind)) {
@@ -235,6 +242,8 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
       findings.push({ path: [...path, 'input', 'default'], message: `default "${input.default}" does not match pattern ${input.pattern}` });
     }
   }
+  // Guided mode looks for expect.output in the command's output: it must be a pattern RE2 can run.
+  if (isRecord(step.expect)) findings.push(...patternFinding(step.expect.output, [...path, 'expect', 'output']));
   const choice = step.choice;
   if (isRecord(choice) && typeof choice.default === 'string' && Array.isArray(choice.options) && !choice.options.includes(choice.default)) {
     findings.push({ path: [...path, 'choice', 'default'], message: `default "${choice.default}" is not one of the options${didYouMean(choice.default, choice.options.map(String))}` });
@@ -242,18 +251,19 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
   const onFailure = step.on_failure;
   if (isRecord(onFailure) && typeof onFailure.revert === 'string') {
     const target = onFailure.revert;
-    const index = stepList(data).findIndex((candidate) => candidate.id === target);
-    const targetStep = stepList(data)[index];
+    const index = list.findIndex((candidate) => candidate.id === target);
+    const targetStep = list[index];
     const here = typeof path[1] === 'number' ? path[1] : -1;
     const where: PathSegment[] = [...path, 'on_failure', 'revert'];
-    if (!targetStep) findings.push({ path: where, message: `no step "${target}"${didYouMean(target, stepList(data).map((candidate) => String(candidate.id ?? '')))}` });
+    if (!targetStep) findings.push({ path: where, message: `no step "${target}"${path[0] === 'steps' ? '' : ` in ${String(path[0])}`}${didYouMean(target, list.map((candidate) => String(candidate.id ?? '')))}` });
     else if (kindOf(targetStep) !== revert.key) findings.push({ path: where, message: `step "${target}" is not a revert step` });
     else if (index <= here) findings.push({ path: where, message: `the revert step "${target}" must come after this step` });
   }
   const hostAt = step.on === 'host' ? [...path, 'on'] : isRecord(step.wait) && step.wait.on === 'host' ? [...path, 'wait', 'on'] : undefined;
   const hasSsh = isRecord(data.target) && typeof data.target.ssh === 'string';
   // Even with simulated VMs: without target.ssh the command would run on the operator's own machine.
-  if (hostAt && !hasSsh) findings.push({ path: hostAt, message: HOST_WITHOUT_SSH });
+  if (hostAt && path[0] === 'per_host') findings.push(...memberSshFindings(data, hostAt));
+  else if (hostAt && !hasSsh) findings.push({ path: hostAt, message: isRecord(data.cluster) ? HOST_WITHOUT_SSH_IN_CLUSTER : HOST_WITHOUT_SSH });
   return findings;
 }
 
@@ -261,6 +271,8 @@ function stepRuleFindings(step: Raw, path: PathSegment[], data: Raw): ScalarFind
 function simulatedVms(data: Raw): Vm[] | undefined {
   const inventory = isRecord(data.inventory) ? data.inventory : undefined;
   if (inventory && inventory.provider !== 'sim') return undefined;
+  // A simulated cluster's VMs live on its members; only VMs listed here are known to lint.
+  if (isRecord(data.cluster) && !Array.isArray(inventory?.vms)) return undefined;
   const specs = Array.isArray(inventory?.vms) ? inventory.vms.filter(isRecord) : DEFAULT_SIM_VMS;
   return specs.map((spec) => ({
     name: String(spec.name ?? ''),
@@ -298,7 +310,7 @@ function selectorFindings(step: Raw, path: PathSegment[], vms: Vm[]): ScalarFind
  * passed, so a decision wants a confirm; and when the VMs must be shut down for the patch, a
  * reboot with VMs still running takes them down hard.
  */
-function orderHints(data: Raw, steps: Raw[], vms: Vm[] | undefined): ScalarFinding[] {
+function orderHints(data: Raw, steps: Raw[], vms: Vm[] | undefined, list = 'steps'): ScalarFinding[] {
   const hints: ScalarFinding[] = [];
   const shutdownRequired = isRecord(data.patch) && data.patch.vm_shutdown === 'required';
   const stillRunning = new Set((vms ?? []).filter((vm) => vm.state === 'running').map((vm) => vm.name));
@@ -308,7 +320,7 @@ function orderHints(data: Raw, steps: Raw[], vms: Vm[] | undefined): ScalarFindi
     const next = steps[index + 1];
     const nextKind = next ? kindOfStep(next) : undefined;
     if (kind?.spec.text && nextKind?.facts.destructive) {
-      hints.push({ path: ['steps', index, kind.key], message: `a note before ${nextKind.key} is read and passed; if the operator must decide something first, use confirm: instead`, hint: true });
+      hints.push({ path: [list, index, kind.key], message: `a note before ${nextKind.key} is read and passed; if the operator must decide something first, use confirm: instead`, hint: true });
     }
     if (kind?.facts.destructive && !kind.facts.restartsHost) {
       shutdownSeen = true;
@@ -324,50 +336,63 @@ function orderHints(data: Raw, steps: Raw[], vms: Vm[] | undefined): ScalarFindi
     if (shutdownRequired && kind?.facts.restartsHost) {
       const names = [...stillRunning];
       if (!vms && !shutdownSeen) {
-        hints.push({ path: ['steps', index, kind.key], message: 'patch.vm_shutdown is required, but no step before this reboot shuts VMs down: they would go down hard', hint: true });
+        hints.push({ path: [list, index, kind.key], message: 'patch.vm_shutdown is required, but no step before this reboot shuts VMs down: they would go down hard', hint: true });
       } else if (vms && names.length > 0) {
-        hints.push({ path: ['steps', index, kind.key], message: `patch.vm_shutdown is required, but ${names.join(', ')} would still be running at this reboot and go down hard`, hint: true });
+        hints.push({ path: [list, index, kind.key], message: `patch.vm_shutdown is required, but ${names.join(', ')} would still be running at this reboot and go down hard`, hint: true });
       }
     }
   });
   return hints;
 }
 
+/** Every step of the runbook with the list it sits in, in run order: steps, or the three cluster phases. */
+function stepEntries(data: Raw): { step: Raw; path: PathSegment[] }[] {
+  const lists = ['steps', ...CLUSTER_PHASES].filter((key) => Array.isArray(data[key]));
+  return lists.flatMap((key) => (data[key] as unknown[]).map((step, index) => ({ step: isRecord(step) ? step : {}, path: [key, index] as PathSegment[] })));
+}
+
+function stepPlace(path: PathSegment[]): string {
+  const [list, index] = path;
+  return `${list === 'steps' ? 'step' : `${String(list)} step`} ${Number(index) + 1}`;
+}
+
 export function referenceFindings(data: unknown): ScalarFinding[] {
   if (!isRecord(data)) return [];
-  const steps = stepList(data);
-  const stepIds = steps.map((step) => (typeof step.id === 'string' ? step.id : ''));
+  const entries = stepEntries(data);
+  const stepIds = entries.map(({ step }) => (typeof step.id === 'string' ? step.id : ''));
   const vars = new Map<string, number>();
-  steps.forEach((step, index) => definedVars(step).forEach((name) => vars.has(name) || vars.set(name, index)));
+  entries.forEach(({ step }, index) => definedVars(step).forEach((name) => vars.has(name) || vars.set(name, index)));
   const params = isRecord(data.params) ? Object.keys(data.params) : [];
-  const findings: ScalarFinding[] = [...paramFindings(data)];
+  const findings: ScalarFinding[] = [...paramFindings(data), ...clusterReferenceFindings(data)];
   const vms = simulatedVms(data);
+  const cluster = isRecord(data.cluster);
 
-  const seen = new Map<string, number>();
-  steps.forEach((step, index) => {
-    const path: PathSegment[] = ['steps', index];
+  const seen = new Map<string, PathSegment[]>();
+  entries.forEach(({ step, path }, index) => {
     const id = stepIds[index];
     if (id) {
       const first = seen.get(id);
       if (first !== undefined) {
-        findings.push({ path: [...path, 'id'], message: `duplicate step id "${id}": step ${first + 1} already uses it` });
-      } else seen.set(id, index);
+        findings.push({ path: [...path, 'id'], message: `duplicate step id "${id}": ${stepPlace(first)} already uses it` });
+      } else seen.set(id, path);
     }
-    const scope: Scope = { params, vars, stepIds, stepIndex: index, perVm: step.each_vm !== undefined };
+    const scope: Scope = { params, vars, stepIds, stepIndex: index, perVm: step.each_vm !== undefined, cluster, perHost: path[0] === 'per_host' };
     findings.push(...whenFindings(step, path, scope));
-    const { id: _id, when: _when, ...rest } = step;
+    // A canned rehearsal output is shown as written, never expanded: it holds no templates.
+    const { id: _id, when: _when, rehearse: _rehearse, ...rest } = step;
     findings.push(...templateFindings(rest, path, scope));
     findings.push(...stepRuleFindings(step, path, data));
     if (vms) findings.push(...selectorFindings(step, path, vms));
   });
 
-  findings.push(...orderHints(data, steps, vms));
+  for (const list of ['steps', 'per_host']) {
+    if (Array.isArray(data[list])) findings.push(...orderHints(data, stepList({ steps: data[list] }), vms, list));
+  }
 
-  const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true };
-  for (const key of ['title', 'summary', 'inventory', 'target']) {
+  const topScope: Scope = { params, vars, stepIds, stepIndex: 0, perVm: false, topLevel: true, cluster };
+  for (const key of ['title', 'summary', 'inventory', 'target', 'cluster']) {
     findings.push(...templateFindings(data[key], [key], topScope));
   }
   findings.push(...approvalFindings(data));
   return findings;
 }
-

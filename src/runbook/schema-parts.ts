@@ -3,6 +3,7 @@
 // Each step kind's own schema lives in its module under src/kinds/.
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { REHEARSAL_OUTPUT_MAX_CHARS, REHEARSAL_OUTPUT_MAX_LINES } from '../limits.js';
 import { StepApproval } from '../approval/approval-schema.js';
 
 export const Duration = z
@@ -59,7 +60,21 @@ export const Common = {
   id: StepId,
   title: z.string().min(1),
   why: z.string().optional().describe('Why this step exists; shown to trainees.'),
-  expect: z.string().optional().describe('What success looks like.'),
+  expect: z
+    .union([
+      z.string(),
+      z.strictObject({
+        text: z.string().optional().describe('What success looks like, in words (shown only).'),
+        exit_code: z.number().int().min(0).max(255).optional().describe('The exit code the step should end with.'),
+        output: z.string().min(1).optional().describe('An RE2 pattern the command output should contain (a match anywhere).'),
+        vms: z
+          .strictObject({ select: Selector, state: z.enum(VM_STATES) })
+          .optional()
+          .describe('The state the selected VMs should be in once the step is done.'),
+      }),
+    ])
+    .optional()
+    .describe('What success looks like: text (shown), or { text, exit_code, output, vms } that guided mode checks after the step.'),
   when: z.string().optional().describe('Condition; the step is skipped when it is false.'),
   timeout: Duration.optional(),
   on_failure: OnFailure.optional(),
@@ -68,6 +83,23 @@ export const Common = {
 };
 
 
+/** A canned result for rehearsals (`run --rehearse`), where the command is never executed. */
+export const Rehearse = z
+  .strictObject({
+    output: z
+      .union([
+        z.string().max(REHEARSAL_OUTPUT_MAX_CHARS),
+        z.array(z.union([z.string(), z.strictObject({ stderr: z.string() })])).max(REHEARSAL_OUTPUT_MAX_LINES),
+      ])
+      .optional()
+      .describe('What the command prints in a rehearsal: text (stdout), or a list of lines, each a string (stdout) or { stderr: line }.'),
+    exit_code: z.number().int().min(0).max(255).optional().describe('Its exit code in a rehearsal (default 0).'),
+    takes: Duration.optional().describe('How long it seems to run in a rehearsal (divided by PATCHWALK_SIM_SPEED).'),
+  })
+  .describe('The result a rehearsal gives this command instead of running it: { output, exit_code, takes }.');
+
 export type CommandSpec = z.infer<typeof Command>;
 export type SelectorSpec = z.infer<typeof Selector>;
 export type OnFailureSpec = z.infer<typeof OnFailure>;
+export type ExpectSpec = z.infer<typeof Common.expect>;
+export type RehearseSpec = z.infer<typeof Rehearse>;

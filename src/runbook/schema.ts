@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StepSchema, kindOfStep, type StepKind } from '../kinds/registry.js';
 import { TopApproval } from '../approval/approval-schema.js';
 import { Command, Common, Duration, Identifier, OnFailure, Selector, VM_STATES } from './schema-parts.js';
+import { clusterRunbookKeys, clusterTopLevelKeys, RunbookStep } from '../cluster/cluster-schema.js';
 import { RunbookNotify } from '../notify/notify-spec.js';
 
 export { Command, Selector, VM_STATES, SELECTOR_WORDS, SELECTOR_MESSAGE, FAILURE_CHOICES } from './schema-parts.js';
@@ -35,6 +36,9 @@ export const SimVm = z.strictObject({
   shutdown_time: Duration.optional().describe('How long a graceful shutdown takes.'),
   ignores_shutdown: z.boolean().optional().describe('The guest ignores ACPI shutdown requests.'),
   boot_time: Duration.optional(),
+  host: z.string().min(1).optional().describe('sim cluster: the member the VM runs on.'),
+  local_disk: z.boolean().optional().describe('sim cluster: the VM has a local disk and cannot live-migrate.'),
+  fail_migrate_once: z.boolean().optional().describe('sim cluster: the first live migration of this VM fails.'),
 });
 
 export const PROVIDERS = ['sim', 'libvirt', 'hyperv', 'esxi', 'proxmox'] as const;
@@ -46,6 +50,10 @@ const Inventory = z.strictObject({
   node: z.string().optional().describe('Proxmox node name.'),
   vms: z.array(SimVm).optional().describe('sim only: the simulated VMs (a default set when absent).'),
   reboot_time: Duration.optional().describe('sim only: how long the simulated host takes to reboot.'),
+  capacity: z
+    .strictObject({ memory_mib: z.number().int().min(1), vcpus: z.number().int().min(1) })
+    .optional()
+    .describe('sim cluster: what each member can hold.'),
 });
 
 export const RunbookSchema = z
@@ -81,7 +89,9 @@ export const RunbookSchema = z
       .optional(),
     notify: RunbookNotify.optional(),
     approval: TopApproval.optional(),
-    steps: z.array(StepSchema).min(1),
+    // A cluster runbook has per_host instead; lint refuses both or neither (src/cluster/cluster-lint.ts).
+    steps: z.array(RunbookStep).min(1).default([]),
+    ...clusterRunbookKeys,
   })
   .describe('A patchwalk runbook.');
 
@@ -91,7 +101,7 @@ export type SimVmSpec = z.infer<typeof SimVm>;
 export type ParamSpec = z.infer<typeof Param>;
 
 /** The runbook's top level with steps left unchecked, so each step can be checked on its own. */
-export const RunbookTopLevel = RunbookSchema.extend({ steps: z.array(z.unknown()).min(1) });
+export const RunbookTopLevel = RunbookSchema.extend({ steps: z.array(z.unknown()).min(1).optional(), ...clusterTopLevelKeys });
 
 export function stepKind(step: Step): StepKind {
   const kind = kindOfStep(step);
@@ -100,5 +110,11 @@ export function stepKind(step: Step): StepKind {
 }
 
 export function runbookJsonSchema(): object {
-  return z.toJSONSchema(RunbookSchema, { io: 'input', target: 'draft-7' });
+  const schema = z.toJSONSchema(RunbookSchema, { io: 'input', target: 'draft-7' });
+  // The empty default only gives a cluster runbook (per_host) a steps list in code; editors should never insert it.
+  const steps = (schema.properties as Record<string, Record<string, unknown>> | undefined)?.steps;
+  if (steps) delete steps.default;
+  // One host (steps) or a cluster (cluster and per_host), never both: editors flag either mistake.
+  schema.oneOf = [{ required: ['steps'] }, { required: ['cluster', 'per_host'] }];
+  return schema;
 }

@@ -1,5 +1,7 @@
 // Structural checks: the zod schema's verdict, turned into messages an operator can act on.
 import type { z } from 'zod';
+import { CLUSTER_PHASES } from '../cluster/cluster-schema.js';
+import { clusterShapeFindings } from '../cluster/cluster-lint.js';
 import { didYouMean } from './problem.js';
 import {
   COMMON_STEP_KEYS,
@@ -235,8 +237,8 @@ export function stepKindsIn(step: Record<string, unknown>): StepKind[] {
   return STEP_KINDS.filter((kind) => kind in step);
 }
 
-function stepFindings(step: unknown, index: number, data: unknown): Finding[] {
-  const path: PathSegment[] = ['steps', index];
+function stepFindings(step: unknown, index: number, data: unknown, list: string = 'steps'): Finding[] {
+  const path: PathSegment[] = [list, index];
   if (!isRecord(step)) {
     return [{ path, message: `expected a step (a mapping with id, title and an action), got ${kindOfValue(step)}` }];
   }
@@ -272,5 +274,10 @@ export function structureFindings(data: unknown): Finding[] {
   }
   const findings = schemaFindings(RunbookTopLevel, data, data, []);
   if (Array.isArray(data.steps)) data.steps.forEach((step, index) => findings.push(...stepFindings(step, index, data)));
+  for (const phase of CLUSTER_PHASES) {
+    const list = data[phase];
+    if (Array.isArray(list)) list.forEach((step, index) => findings.push(...stepFindings(step, index, data, phase)));
+  }
+  findings.push(...clusterShapeFindings(data));
   return findings;
 }

@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { colourDisabled } from '../display/colour.js';
+import { printable } from '../display/printable.js';
 import { describeStep, runbookTitle, stepTitles } from '../display/step-text.js';
 import { isFinished } from '../engine/engine.js';
 import { withParamDefaults } from '../engine/context.js';
@@ -28,6 +29,8 @@ import { Summary, summaryRows } from './Summary.js';
 import { visibleVmRows, VmTable } from './VmTable.js';
 import { questionRows } from './prompts/Question.js';
 import { TextField } from './prompts/TextField.js';
+import { watchLines } from './watch-lines.js';
+import { driverName } from '../watch/run-follower.js';
 
 interface Props {
   store: RunStore;
@@ -46,6 +49,8 @@ export function App({ store, driver, training, onExit }: Props) {
 
   const shown = run.phase === 'params' ? withParamDefaults(run) : run;
   const open = store.prompt;
+  const watching = store.watching;
+  const watchText = watching ? watchLines(watching) : [];
   const finished = isFinished(run);
   const overlay = ui.overlay;
   const current = describeStep(shown, run.cursor);
@@ -65,7 +70,7 @@ export function App({ store, driver, training, onExit }: Props) {
     inSteps: run.phase === 'steps',
     detailShare: current?.detailShare ?? 3,
     detailRows: (width) => stepDetailHeight(shown, run.cursor, width),
-    promptRows: (width) => (overlay === 'search' ? 1 : promptHeight(open?.prompt, width)),
+    promptRows: (width) => (overlay === 'search' ? 1 : watching ? watchText.length : promptHeight(open?.prompt, width)),
     summaryRows: summaryRows(run),
   });
   const { width, height, bodyHeight, sidebarWidth, mainWidth, detailHeight, paneHeight, promptHeight: promptRows, summaryHeight } = layout;
@@ -109,6 +114,11 @@ export function App({ store, driver, training, onExit }: Props) {
   useLatestInput((input, key) => {
     const command = commandFor(input, key, context);
     if (!command) return;
+    // A watcher changes nothing: q and Ctrl-C leave at once (nothing is at stake), Enter does nothing.
+    if (watching && (command === 'quit' || command === 'interrupt' || command === 'continue')) {
+      if (command !== 'continue' || finished) onExit();
+      return;
+    }
     switch (command) {
       case 'interrupt':
         // Ctrl-C is q: the quit question, whose default keeps the run resumable.
@@ -179,6 +189,13 @@ export function App({ store, driver, training, onExit }: Props) {
         </Box>
       );
     }
+    if (watching) {
+      return watchText.map((line, index) => (
+        <Text key={index} color={index === 0 && watching.handover ? 'magenta' : 'yellow'} wrap="truncate-end">
+          {line}
+        </Text>
+      ));
+    }
     if (open && !finished) {
       return (
         <PromptView
@@ -199,7 +216,14 @@ export function App({ store, driver, training, onExit }: Props) {
   if (!ui.view.term) footerHidden.push('nextMatch', 'previousMatch');
   if (open?.prompt.kind !== 'continue' && !finished) footerHidden.push('continue');
   if (finished) footerHidden.push('continue', 'quit');
-  const footerExtra = finished ? [{ keys: 'Enter/q', hint: 'exit' }] : open?.prompt.kind === 'continue' ? [] : promptKeys(open?.prompt);
+  const footerExtra = watching
+    ? [{ keys: '', hint: `watching · driven by ${printable(driverName(watching.driver))}` }, ...(finished ? [{ keys: 'Enter/q', hint: 'exit' }] : [])]
+    : finished
+      ? [{ keys: 'Enter/q', hint: 'exit' }]
+      : open?.prompt.kind === 'continue'
+        ? []
+        : promptKeys(open?.prompt);
+  if (watching && !finished) footerHidden.push('continue');
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Header run={shown} title={titles.length ? runbookTitle(shown) : ''} training={training} width={width} />

@@ -56,6 +56,8 @@ export function Header({ run, title, training, width }: Props) {
           host <Text bold>{hostName(run)}</Text> · step {current} of {run.steps.length}
           {run.options.history ? <EtaText run={run} /> : null}
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
+          {run.options.rehearsal ? <Text color="magenta" bold> · REHEARSAL</Text> : null}
+          {run.options.guided ? <Text color="magenta" bold> · GUIDED</Text> : null}
           {training ? <Text color="magenta" bold> · TRAINING</Text> : null}
           {run.options.yes ? <Text dimColor> · --yes</Text> : null}
           <Text dimColor> · run {run.options.runId}</Text>

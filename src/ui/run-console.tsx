@@ -7,6 +7,8 @@ import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
 import { RunStore } from './run-store.js';
 
+export { RunStore };
+
 export interface ConsoleDriver {
   /** q, Ctrl-C or Esc at a text field: the quit question (see RunDriver.requestQuit). */
   requestQuit(): void;
@@ -52,6 +54,38 @@ export function mountConsole(
   });
   return {
     store,
+    exited,
+    async close() {
+      app.unmount();
+      await app.waitUntilExit().catch(() => {});
+      store.close();
+      restore();
+      process.off('exit', restore);
+    },
+  };
+}
+
+/**
+ * The console over a run store fed by a RunFollower (`patchwalk watch`): no driver, no prompts;
+ * q leaves at once. Resolves `exited` when the watcher quits.
+ */
+export function mountWatcher(store: RunStore, options: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream }): Omit<MountedConsole, 'store'> {
+  let exit: () => void = () => {};
+  const exited = new Promise<void>((resolve) => {
+    exit = resolve;
+  });
+  const restore = () => options.stdout.write(SHOW_CURSOR);
+  process.once('exit', restore);
+  const nobody: ConsoleDriver = { requestQuit: () => exit(), commandRunning: false };
+  const app = render(<App store={store} driver={nobody} training={false} onExit={() => exit()} />, {
+    stdin: options.stdin,
+    stdout: options.stdout,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: UI_MAX_FPS,
+    incrementalRendering: false,
+  });
+  return {
     exited,
     async close() {
       app.unmount();

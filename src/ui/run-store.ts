@@ -10,6 +10,7 @@ import { FRAME_MS, OUTPUT_FLUSH_MS } from '../limits.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
 import { OutputLog } from '../run/output-log.js';
 import { FrameClock } from './frame-clock.js';
+import type { WatchStanding } from '../watch/run-follower.js';
 
 export interface OpenPrompt {
   id: number;
@@ -30,6 +31,8 @@ export class RunStore implements RunObserver, Prompter {
   commands = 0;
   /** Redraws for state and output changes, together and at most one a frame. */
   readonly frames = new FrameClock(FRAME_MS);
+  /** Set when this console only watches (`patchwalk watch`, or a driver whose run was taken over). */
+  watching: WatchStanding | undefined;
   private promptSeq = 0;
   private answerPrompt: ((value: PromptAnswer) => void) | undefined;
   private readonly listeners = new Set<Listener>();
@@ -127,6 +130,14 @@ export class RunStore implements RunObserver, Prompter {
     this.answerPrompt = undefined;
     this.changed();
     resolve?.(value);
+  }
+
+  /** From now on the console only shows the run: an open question is withdrawn, never answered here. */
+  watch(standing: WatchStanding): void {
+    this.watching = standing;
+    this.prompt = undefined;
+    this.answerPrompt = undefined;
+    this.changed();
   }
 
   close(): void {

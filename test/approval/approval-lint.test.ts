@@ -31,9 +31,9 @@ steps:
 `;
     expect(problems(yaml)).toEqual([
       'rb.yaml:3:21: approval.steps[0]: no step "upgrade"',
-      'rb.yaml:3:30: approval.steps[1]: step "read": approval works on run, shutdown, migrate, reboot, revert steps, not on note: that step changes nothing a second operator could approve',
-      'rb.yaml:9:5: steps.read.approval: approval works on run, shutdown, migrate, reboot, revert steps, not on note: that step changes nothing a second operator could approve',
-      'rb.yaml:10:64: steps.name.approval: approval works on run, shutdown, migrate, reboot, revert steps, not on input: that step changes nothing a second operator could approve',
+      'rb.yaml:3:30: approval.steps[1]: step "read": approval works on run, shutdown, migrate, drain, reboot, return, revert steps, not on note: that step changes nothing a second operator could approve',
+      'rb.yaml:9:5: steps.read.approval: approval works on run, shutdown, migrate, drain, reboot, return, revert steps, not on note: that step changes nothing a second operator could approve',
+      'rb.yaml:10:64: steps.name.approval: approval works on run, shutdown, migrate, drain, reboot, return, revert steps, not on input: that step changes nothing a second operator could approve',
     ]);
   });
 

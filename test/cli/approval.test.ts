@@ -1,16 +1,15 @@
 // Two-person approval end to end, with the built CLI: the driver waits at a gated step; a second
 // Unix user, created here, approves or denies from their own process; the driver's own account is
 // refused (unless the runbook allows a shared account, and then a typed name is flagged).
-import { execa, execaSync } from 'execa';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execa } from 'execa';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, patchwalk, ROOT, tempDir, writeRunbook } from '../helpers/cli.js';
+import { canSwitchUser, isRoot, makeOtherUser, type OtherUser } from '../helpers/other-user.js';
 
-const root = process.getuid?.() === 0;
-const tools = ['useradd', 'groupadd', 'runuser'].every((tool) => execaSync('sh', ['-c', `command -v ${tool}`], { reject: false }).exitCode === 0);
 const required = process.env.PATCHWALK_REQUIRE_INTEGRATION === '1';
-const canSwitch = root && tools;
+const canSwitch = canSwitchUser;
 
 const runbook = (approval: string) => `runbook: 1
 title: Approval check
@@ -122,100 +121,71 @@ describe('self-approval', () => {
 
 if (!canSwitch && required) {
   it('two-person approval by a second Unix user needs root and useradd/runuser here (PATCHWALK_REQUIRE_INTEGRATION=1)', () => {
-    throw new Error(`cannot create a second user: ${root ? 'useradd, groupadd or runuser is missing' : 'not running as root'}`);
+    throw new Error(`cannot create a second user: ${isRoot ? 'useradd, groupadd or runuser is missing' : 'not running as root'}`);
   });
 }
 
 describe.skipIf(!canSwitch)('a second Unix user, created for the test, answers from their own session', () => {
-  const name = `pwa${process.pid % 100000}`;
-  const group = `pwg${process.pid % 100000}`;
-  let base = '';
-  let state = '';
-  let uid = -1;
-  let otherCli = CLI;
-
+  let user: OtherUser;
   beforeAll(() => {
-    execaSync('groupadd', [group]);
-    execaSync('useradd', ['-M', '-N', '-g', group, '-s', '/bin/sh', name]);
-    uid = Number(execaSync('id', ['-u', name]).stdout);
-    base = tempDir('patchwalk-approval-');
-    chmodSync(base, 0o755);
-    // The documented setup: a group-owned setgid folder, 2770.
-    state = join(base, 'shared');
-    execaSync('install', ['-d', '-m', '2770', '-g', group, state]);
-    // CI may keep the checkout under /root, which the test user cannot enter: it then runs a copy
-    // of the built CLI from a folder it can read.
-    const reaches = (cli: string) => execaSync('runuser', ['-u', name, '--', 'node', '-e', `require('fs').accessSync(${JSON.stringify(cli)})`], { reject: false });
-    if (reaches(CLI).exitCode !== 0) {
-      const copy = join(base, 'checkout');
-      mkdirSync(copy, { mode: 0o755 });
-      for (const part of ['dist', 'node_modules', 'package.json']) execaSync('cp', ['-a', join(ROOT, part), copy]);
-      execaSync('chmod', ['-R', 'o+rX', copy]);
-      otherCli = join(copy, 'dist/cli.js');
-    }
-    const reach = reaches(otherCli);
-    if (reach.exitCode !== 0) throw new Error(`the test user ${name} cannot read ${otherCli}: ${reach.stderr}`);
+    user = makeOtherUser('a');
   });
-
-  afterAll(() => {
-    execaSync('userdel', [name], { reject: false });
-    execaSync('groupdel', [group], { reject: false });
-  });
+  afterAll(() => user?.remove());
 
   const asOther = (args: string[], input: string) =>
-    execa('runuser', ['-u', name, '--', 'env', `PATCHWALK_STATE_DIR=${state}`, 'NO_COLOR=1', 'SSH_CLIENT=192.0.2.7 40000 22', 'node', otherCli, ...args], {
+    execa('runuser', ['-u', user.name, '--', 'env', `PATCHWALK_STATE_DIR=${user.state}`, 'NO_COLOR=1', 'SSH_CLIENT=192.0.2.7 40000 22', 'node', user.cli, ...args], {
       cwd: '/',
       reject: false,
       input,
     });
 
   it('approves: sees the expanded command, types approve; the driver journals who, from where, why, and goes on', async () => {
-    const file = writeRunbook(base, 'rb-approve.yaml', runbook('two-person'));
-    const driver = startDriver(file, state);
+    const file = writeRunbook(user.base, 'rb-approve.yaml', runbook('two-person'));
+    const driver = startDriver(file, user.state);
     await driver.waitFor('waiting for approval');
-    const id = readdirSync(join(state, 'runs')).sort().at(-1)!;
+    const id = readdirSync(join(user.state, 'runs')).sort().at(-1)!;
     const approve = await asOther(['approve', id, '--reason', 'CAB-42 approved'], 'approve\n');
     expect(approve.exitCode, String(approve.stderr)).toBe(0);
     expect(approve.stdout).toContain(`$ echo hello ${id}`);
     expect(approve.stdout).toContain('driven by root');
     const end = await driver.proc;
     expect(end.exitCode, driver.output()).toBe(0);
-    expect(driver.output()).toContain(`approved by ${name} (uid ${uid}) from SSH client 192.0.2.7: "CAB-42 approved"`);
-    const records = journal(state, id);
+    expect(driver.output()).toContain(`approved by ${user.name} (uid ${user.uid}) from SSH client 192.0.2.7: "CAB-42 approved"`);
+    const records = journal(user.state, id);
     const types = records.map((record) => record.type);
     expect(types.indexOf('approval-requested')).toBeLessThan(types.indexOf('approval-granted'));
     expect(types.indexOf('approval-granted')).toBeLessThan(types.indexOf('exec-start'));
     expect(records.find((record) => record.type === 'approval-granted')).toMatchObject({
       step: 'hello',
       reason: 'CAB-42 approved',
-      approver: { user: name, uid, ssh_client: '192.0.2.7', same_account: false },
+      approver: { user: user.name, uid: user.uid, ssh_client: '192.0.2.7', same_account: false },
     });
     // The decision file is the approver's own: its owner is the proof of who approved.
-    const [decision] = readdirSync(join(state, 'runs', id, 'approvals'));
-    const stats = statSync(join(state, 'runs', id, 'approvals', decision!));
-    expect(stats.uid).toBe(uid);
+    const [decision] = readdirSync(join(user.state, 'runs', id, 'approvals'));
+    const stats = statSync(join(user.state, 'runs', id, 'approvals', decision!));
+    expect(stats.uid).toBe(user.uid);
     expect((stats.mode & 0o777).toString(8)).toBe('640');
-    expect((statSync(join(state, 'runs', id, 'journal.jsonl')).mode & 0o777).toString(8)).toBe('660');
+    expect((statSync(join(user.state, 'runs', id, 'journal.jsonl')).mode & 0o777).toString(8)).toBe('660');
     const report = await asOther(['report', id], '');
     expect(report.stdout).toContain('## Two-person approvals');
     expect(report.stdout).toContain('CAB-42 approved');
   }, 60_000);
 
   it('denies with a reason: the driver asks what now, and ending the run is journaled', async () => {
-    const file = writeRunbook(base, 'rb-deny.yaml', runbook('two-person'));
-    const driver = startDriver(file, state);
+    const file = writeRunbook(user.base, 'rb-deny.yaml', runbook('two-person'));
+    const driver = startDriver(file, user.state);
     await driver.waitFor('waiting for approval');
-    const id = readdirSync(join(state, 'runs')).sort().at(-1)!;
+    const id = readdirSync(join(user.state, 'runs')).sort().at(-1)!;
     const deny = await asOther(['deny', id, '--reason', 'not in this window'], 'deny\n');
     expect(deny.exitCode, String(deny.stderr)).toBe(0);
     await driver.waitFor('What now?');
-    expect(driver.output()).toContain(`${name} (uid ${uid}) from SSH client 192.0.2.7 denied step hello: "not in this window"`);
+    expect(driver.output()).toContain(`${user.name} (uid ${user.uid}) from SSH client 192.0.2.7 denied step hello: "not in this window"`);
     driver.proc.stdin?.write('abort\n');
     const end = await driver.proc;
     expect(end.exitCode, driver.output()).toBe(1);
-    expect(existsSync(join(state, 'runs', id, 'steps'))).toBe(true);
-    const records = journal(state, id);
-    expect(records.find((record) => record.type === 'approval-denied')).toMatchObject({ reason: 'not in this window', approver: { user: name } });
+    expect(existsSync(join(user.state, 'runs', id, 'steps'))).toBe(true);
+    const records = journal(user.state, id);
+    expect(records.find((record) => record.type === 'approval-denied')).toMatchObject({ reason: 'not in this window', approver: { user: user.name } });
     expect(records.some((record) => record.type === 'exec-start')).toBe(false);
     // Nothing is waiting any more: a late approve says so.
     const late = await asOther(['approve', id], 'approve\n');

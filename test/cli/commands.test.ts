@@ -15,7 +15,7 @@ describe('lint, vms and schema', () => {
     const text = await patchwalk(['lint', dir]);
     expect(text.exitCode).toBe(2);
     expect(String(text.stdout).split('\n')).toEqual([
-      `${dir}/a.yaml:4:5: steps.x: step has no action: add one of note, confirm, input, choice, run, wait, vms, snapshot, shutdown, start, migrate, reboot, revert`,
+      `${dir}/a.yaml:4:5: steps.x: step has no action: add one of note, confirm, input, choice, run, wait, vms, snapshot, shutdown, start, migrate, drain, reboot, return, revert`,
       `${dir}/a.yaml:4:24: steps.x.rn: unknown key "rn" (did you mean "run"?)`,
       `${dir}/b.yml:4:45: steps.x.when: when does not parse: expression ends too soon`,
       '3 problem(s) in 2 of 2 runbook(s)',
@@ -44,8 +44,10 @@ describe('lint, vms and schema', () => {
   it('schema prints a JSON Schema an editor can use', async () => {
     const schema = JSON.parse(String((await patchwalk(['schema'])).stdout));
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(schema.required).toEqual(['runbook', 'title', 'steps']);
-    expect(schema.properties.steps.items.anyOf).toHaveLength(STEP_KINDS.length);
+    expect(schema.required).toEqual(['runbook', 'title']);
+    expect(schema.oneOf).toEqual([{ required: ['steps'] }, { required: ['cluster', 'per_host'] }]);
+    for (const list of ['steps', 'before_all', 'per_host', 'after_all']) expect(schema.properties[list].items).toEqual({ $ref: '#/definitions/step' });
+    expect(schema.definitions.step.anyOf).toHaveLength(STEP_KINDS.length);
     expect(schema.additionalProperties).toBe(false);
   });
 });

@@ -57,6 +57,17 @@ describe('journal group commit', () => {
     writer.close();
   });
 
+  it('drops waiting observations with everything else once the run is handed over', async () => {
+    const file = journalFile();
+    const writer = new JournalWriter(file);
+    writer.append({ type: 'notice', at: 1, level: 'info', text: 'before' });
+    writer.appendGrouped([observed('a')]);
+    writer.stopWriting();
+    await nextTurn();
+    writer.close();
+    expect(typesIn(file)).toEqual(['notice']);
+  });
+
   it('writes what still waits when closed', () => {
     const file = journalFile();
     const writer = new JournalWriter(file);

@@ -158,6 +158,15 @@ describe('notifications', () => {
     expect(result.exitCode).toBe(0);
     expect(received.slice(before).filter((request) => request.path === '/dry')).toEqual([]);
   });
+
+  it('a rehearsal notifies nobody: its reboot is simulated', async () => {
+    const before = received.length;
+    const file = writeRunbook(dir, 'rehearsal.yaml', runbook(`notify:\n  - webhook: ${url}/rehearsal`));
+    const result = await patchwalk(['run', file, '--plain', '--yes', '--rehearse']);
+    // The canned-less "exit 3" succeeds in a rehearsal: it ends done.
+    expect(result.exitCode).toBe(0);
+    expect(received.slice(before).filter((request) => request.path === '/rehearsal')).toEqual([]);
+  });
 });
 
 describe('patchwalk config', () => {

@@ -1,0 +1,2 @@
+// The placement planner the drain uses: cluster-plan's.
+export * from '../cluster/placement.js';
