@@ -14,6 +14,7 @@ import { scaleChecks } from './scale.js';
 import { KEY_VMS, measureKeys } from './keys.js';
 import { runLibvirtBench } from './libvirt.js';
 import { placementChecks } from './placement.js';
+import { rollingChecks } from './rolling.js';
 
 const fmtFigure = (value, digits = 2) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
 /** Prints the targets and their verdicts; returns how many were missed. */
@@ -47,6 +48,13 @@ if (process.argv[2] === 'scale') {
 if (process.argv[2] === 'placement') {
   process.stderr.write('bench: placement planner\n');
   process.exitCode = verdicts(await placementChecks()) ? 1 : 0;
+  process.exit();
+}
+
+// `node bench/run.js rolling`: only the rolling of a simulated cluster.
+if (process.argv[2] === 'rolling') {
+  process.stderr.write('bench: rolling\n');
+  process.exitCode = verdicts(await rollingChecks()) ? 1 : 0;
   process.exit();
 }
 
@@ -213,6 +221,7 @@ if (runs('keys')) {
 // The whole bench also has the report and supervisor figures (`node bench/run.js exec` alone).
 if (chosen.length === 0) checks.push(...(await execChecks()), ...(await scaleChecks()));
 if (chosen.length === 0) checks.push(...(await placementChecks()));
+if (chosen.length === 0) checks.push(...(await rollingChecks()));
 let failed = verdicts(checks);
 if (chosen.length === 0) failed += await benchStartup({ quick });
 rmSync(work, { recursive: true, force: true });

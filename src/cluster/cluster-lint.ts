@@ -57,6 +57,9 @@ export function clusterReferenceFindings(data: Raw): Finding[] {
     });
   }
   findings.push(...placementFindings(data, names));
+  // The rolling takes one member at a time (src/rolling/): more at once is refused, not ignored.
+  const serial = isRecord(data.rolling) ? data.rolling.serial : undefined;
+  if (typeof serial === 'number' && serial > 1) findings.push({ path: ['rolling', 'serial'], message: `serial: ${serial} is not supported yet: the rolling takes one member at a time (serial: 1)` });
   const order = isRecord(data.rolling) ? data.rolling.order : undefined;
   if (Array.isArray(order)) {
     const listed = new Set<string>();

@@ -120,7 +120,8 @@ export async function resumeRun(name: string | undefined, flags: ResumeFlags, io
   // On a terminal, resume opens the console like run does. Questions asked before it is up (a
   // changed runbook, secrets, VMs left off) go through a line prompter made only when needed, and
   // closed before the console mounts: two readers on one terminal would steal each other's keys.
-  const console = wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: false } : undefined;
+  // A run that paused to read (the demo, training) is still training when resumed.
+  const console = wantsConsole({ plain: Boolean(flags.plain) }, io) ? { training: Boolean(start.options.pause_to_read) && !start.options.guided } : undefined;
   let prompt: ReturnType<typeof makePrompter> | undefined;
   const prompter = {
     ask: (...args: Parameters<LinePrompter['ask']>) => (prompt ??= makePrompter(io, style)).prompter.ask(...args),

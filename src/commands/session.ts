@@ -12,6 +12,7 @@ import { JournalObserver } from '../journal/journal-observer.js';
 import type { JournalWriter } from '../journal/journal-writer.js';
 import { currentOperator } from '../journal/operator.js';
 import type { JournalRecord } from '../journal/records.js';
+import { replayEarlierOutput } from '../run/earlier-output.js';
 import type { RunFolder } from '../journal/run-folder.js';
 import { markRunEnded, noteRunTarget, unindexRun } from '../journal/run-index.js';
 import type { Secrets } from '../journal/secrets.js';
@@ -205,7 +206,9 @@ export class Session {
     } catch {
       // Shown as written.
     }
-    noteRunTarget(this.setup.root, this.runId, { title, host: targetName(state) });
+    const host = targetName(state);
+    noteRunTarget(this.setup.root, this.runId, { title, host });
+    this.setup.journal.append({ type: 'target', at: Date.now(), title, host });
   }
 
   private lockedMember: string | undefined;
@@ -299,6 +302,11 @@ export class Session {
       stdout: io.stdout as NodeJS.WriteStream,
     });
     this.activePrompter = mounted.store;
+    // Resumed: what the run printed before is there to scroll back to; the console opens on the tail.
+    if (this.setup.records.length > 0) {
+      const effect = this.state.effect;
+      mounted.store.earlier((append) => replayEarlierOutput(folder.dir, this.setup.records, this.state, effect?.type === 'exec' ? effect.id : undefined, append));
+    }
     let closed = false;
     const close = async () => {
       if (closed) return;

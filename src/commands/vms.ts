@@ -15,6 +15,9 @@ import type { ProviderContext } from '../inventory/provider.js';
 import { recordingRunner, writeRecording, type RecordedCall, type RecordingSource } from '../inventory/output-recording.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { patchwalkVersion } from '../cli-args.js';
+import { dirname, resolve } from 'node:path';
+import { MembersError, resolveMembers } from '../cluster/members.js';
+import { expandCluster } from '../rolling/cluster-runbook.js';
 
 export async function listVms(file: string, flags: { set: string[]; json: boolean; record?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   // `vms` runs no step: an on: host step without target.ssh (a rehearsal copy) cannot run anywhere wrong.
@@ -23,14 +26,20 @@ export async function listVms(file: string, flags: { set: string[]; json: boolea
     for (const problem of loaded.problems) err.write(`${formatProblem(problem)}\n`);
     return EXIT.usage;
   }
-  const runbook = loaded.runbook;
-  const given = parseSetFlags(flags.set, runbook, file);
+  const given = parseSetFlags(flags.set, loaded.runbook, file);
+  // A cluster runbook lists every member's VMs, each with its host, planned as the rolling would.
+  const members = loaded.runbook.cluster
+    ? await resolveMembers(loaded.runbook, { baseDir: dirname(resolve(file)), params: given }).catch((error: unknown) => {
+        throw error instanceof MembersError ? new UsageError(`${file}: cluster.members: ${error.message}`) : error;
+      })
+    : undefined;
+  const runbook = members ? expandCluster(loaded.runbook, members).runbook : loaded.runbook;
   for (const [name, param] of Object.entries(runbook.params ?? {})) {
     if (!(name in given) && param.default === undefined) throw new UsageError(`param "${name}" has no default; pass --set ${name}=VALUE`);
   }
   const connections = new SshConnections();
   const recorder = flags.record === undefined ? undefined : startRecording(runbook, flags.record);
-  const { provider } = hypervisorFor(runbook, { params: () => given, connections, wrapRunner: recorder?.wrap });
+  const { provider } = hypervisorFor(runbook, { params: () => given, connections, wrapRunner: recorder?.wrap, members });
   const vms = await provider.list().finally(() => connections.closeAll());
   if (recorder) {
     recorder.finish(vms);

@@ -34,7 +34,10 @@ export function hostName(run: RunState): string {
 
 export function stepTitle(run: RunState, index: number): string {
   const step = run.runbook.steps[index];
-  return step ? displayText(run, step.title) : '';
+  if (!step) return '';
+  // In a rolling, each member's copy of a step reads {{ host.* }} as that member, wherever the run is.
+  const at = run.rolling && index !== run.cursor ? { ...run, cursor: index, phase: 'steps' as const } : run;
+  return displayText(at, step.title);
 }
 
 /** Every step's title, for the sidebar. */

@@ -8,7 +8,7 @@ import type { Runbook, Step } from '../runbook/schema.js';
 import { KINDS, kindOfStep, type AnyKind } from '../kinds/registry.js';
 import type { StepContext } from '../kinds/kind.js';
 import { TemplateError } from '../runbook/template.js';
-import { scopeFor } from './context.js';
+import { scopeFor, targetName } from './context.js';
 import type { NewEffect, Outcome } from './outcome.js';
 import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
@@ -33,7 +33,11 @@ setAutoFreeze(false);
 export function initialState(runbook: Runbook, options: RunOptions, given: Record<string, string> = {}, members?: RollingMember[]): RunState {
   // A cluster runbook walks its per_host steps once per member: laid out here as one list.
   const rolling = members && isClusterRunbook(runbook) ? expandCluster(runbook, members) : undefined;
-  if (rolling) runbook = rolling.runbook;
+  if (rolling) {
+    runbook = rolling.runbook;
+    const defaults = Object.fromEntries(Object.entries(runbook.params ?? {}).flatMap(([name, param]) => (param.default !== undefined ? [[name, param.default]] : [])));
+    rolling.rolling.cluster = targetName({ runbook, params: { ...defaults, ...given } });
+  }
   const secretNames = Object.entries(runbook.params ?? {})
     .filter(([, param]) => param.secret)
     .map(([name]) => name);

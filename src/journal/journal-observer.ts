@@ -3,6 +3,7 @@
 // changes, notices, the end). Records are fsynced as they are written, before the next effect;
 // a VM's state changing under a power action is an observation, grouped with the others of its
 // turn into one commit (still before any later record, and before the next effect).
+import { rollingRecords } from '../rolling/rolling-records.js';
 import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
 import type { Effect, EngineEvent, RunState } from '../engine/types.js';
@@ -111,6 +112,7 @@ export function derivedRecords(state: RunState, previous: RunState, at: number):
   }
   for (const notice of state.notices.slice(previous.notices.length)) records.push({ type: 'notice', ...notice });
   records.push(...vmStateRecords(state, previous, at));
+  records.push(...rollingRecords(state, previous, at));
   if (isFinished(state) && !isFinished(previous)) records.push({ type: 'run-end', at: state.endedAt ?? at, phase: state.phase, outcome: state.outcome });
   return records;
 }

@@ -1,7 +1,7 @@
 // The journal's vocabulary: one JSON object per line, each with `type` and `at` (ms since the epoch).
 // `event` records are the engine's input and rebuild the run on resume; the others are for people
 // reading the file and for the report.
-import type { Approver, EngineEvent, RollingMember, StepStatus, VmState } from '../engine/types.js';
+import type { Approver, EngineEvent, PlannedMoveState, RollingMember, StepStatus, VmState } from '../engine/types.js';
 import type { OutputSummary } from '../exec/output-file.js';
 import type { Operator } from './operator.js';
 import type { HistoryFigures } from '../history/step-figures.js';
@@ -57,6 +57,8 @@ export type JournalRecord =
   | { type: 'notice'; at: number; level: 'info' | 'warn'; text: string }
   | { type: 'interrupted'; at: number; signal: string; step?: string; left_running?: { pid?: number; output: string }; pid: number }
   | { type: 'lock'; at: number; action: 'taken' | 'taken-over' | 'released'; host: string; previous?: unknown }
+  /** Once the params have values: the title as the operator saw it, and the host (a rehearsal takes no lock). */
+  | { type: 'target'; at: number; title: string; host: string }
   | { type: 'torn-record'; at: number; bytes: number; line: number }
   /** Two-person approval: written before the run waits. `summary` is one line any watcher can show. */
   | {
@@ -77,6 +79,21 @@ export type JournalRecord =
   | { type: 'approval-granted'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'approval-denied'; at: number; step: string; effect: number; request: string; summary: string; approver: Approver; reason?: string }
   | { type: 'run-end'; at: number; phase: string; outcome?: string }
+  /** A rolling: where every VM ran when the VMs were first listed, and the order the members are taken. */
+  | { type: 'placement-before'; at: number; cluster: string; order: string[]; hosts: Record<string, string> }
+  /** A drain's plan, as shown to the operator before anything moved. */
+  | {
+      type: 'placement-plan';
+      at: number;
+      member: string;
+      step: string;
+      moves: PlannedMoveState[];
+      unmovable: { vm: string; why: string }[];
+      unplaced: { vm: string; why: string }[];
+      shortfall?: { memory_mib: number; vcpus: number };
+    }
+  /** A VM a drain or return moved by live migration. */
+  | { type: 'vm-moved'; at: number; vm: string; from: string; to: string; step: string }
   /** A notification could not be delivered (after its last attempt, or it is being retried). */
   | { type: 'notify-failed'; at: number; event: string; target: string; error: string; attempt: number; final: boolean }
   /** `resume --take-over`: who took the run from whom, and why; `live` when the previous driver was still at it. */

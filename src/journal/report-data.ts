@@ -13,6 +13,7 @@ import { ReplayError } from './replay.js';
 import type { RunFolder } from './run-folder.js';
 import { StandingTracker } from './run-index.js';
 import { ApprovalCollector, type ReportApproval } from '../approval/report-approvals.js';
+import { RollingCollector, reportSteps, type ReportRolling } from '../rolling/report-rolling.js';
 
 export interface ReportStep {
   index: number;
@@ -72,6 +73,8 @@ export interface ReportData {
   snapshots: ReportSnapshot[];
   /** Two-person approvals: asked, granted or denied, by whom, from where, why. */
   approvals: ReportApproval[];
+  /** A cluster runbook: each host, and every VM's placement before, during and after. */
+  rolling?: ReportRolling;
   notices: { at: number; level: string; text: string }[];
   journal: { records: number; torn_last_record: boolean; skipped_lines: number };
 }
@@ -83,6 +86,7 @@ function gather(file: string) {
     end: undefined as RecordOf<'run-end'> | undefined,
     lastAt: undefined as number | undefined,
     host: null as string | null,
+    target: undefined as RecordOf<'target'> | undefined,
     answers: [] as RecordOf<'answer'>[],
     stepStarts: new Map<string, RecordOf<'step-start'>>(),
     stepEnds: new Map<string, RecordOf<'step-end'>>(),
@@ -95,11 +99,13 @@ function gather(file: string) {
     /** What reportSnapshots reads: effect starts and snapshot results, a few records per VM. */
     snapshotRecords: [] as JournalRecord[],
     approvals: new ApprovalCollector(),
+    rolling: new RollingCollector(),
   };
   const standing = new StandingTracker();
   const scan = scanJournal(file, (record) => {
     standing.add(record);
     facts.approvals.add(record);
+    facts.rolling.add(record);
     facts.lastAt = record.at;
     switch (record.type) {
       case 'run-start':
@@ -109,6 +115,10 @@ function gather(file: string) {
         facts.end = record;
         break;
       case 'lock':
+        facts.host ??= record.host;
+        break;
+      case 'target':
+        facts.target ??= record;
         facts.host ??= record.host;
         break;
       case 'answer':
@@ -173,7 +183,7 @@ export function reportData(folder: RunFolder): ReportData {
     }
   };
 
-  const steps: ReportStep[] = (runbook?.steps ?? []).map((step, index) => {
+  const steps: ReportStep[] = (runbook ? reportSteps(runbook, start.members, facts.rolling.memberOrder) : []).map((step, index) => {
     const started = facts.stepStarts.get(step.id);
     const ended = facts.stepEnds.get(step.id);
     const exec = facts.execEnds.get(step.id);
@@ -204,7 +214,8 @@ export function reportData(folder: RunFolder): ReportData {
     const down: ReportVm['down'] = [];
     let wasRunning = changes[0]?.to === 'running';
     for (const change of changes.slice(1)) {
-      const running = change.to === 'running';
+      // A live migration keeps the VM running: it is no downtime.
+      const running = change.to === 'running' || change.to === 'migrating';
       if (wasRunning && !running) down.push({ from: change.at, to: null });
       const open = down.at(-1);
       if (!wasRunning && running && open && open.to === null) open.to = change.at;
@@ -220,7 +231,7 @@ export function reportData(folder: RunFolder): ReportData {
   return {
     run: {
       id: start.run,
-      title: render(start.runbook.title),
+      title: facts.target?.title ?? render(start.runbook.title),
       runbook: { path: start.runbook.path, sha256: start.runbook.sha256 },
       host,
       operator: { user: start.operator.user, ssh_client: start.operator.ssh_client, hostname: start.operator.hostname },
@@ -241,6 +252,7 @@ export function reportData(folder: RunFolder): ReportData {
     vms,
     snapshots: reportSnapshots(facts.snapshotRecords),
     approvals: facts.approvals.approvals,
+    ...(start.members ? { rolling: facts.rolling.report(start.members, Boolean(end)) } : {}),
     notices: skipped ? [...facts.notices, { at: lastAt, level: 'warn', text: skipped }] : facts.notices,
     journal: { records: scan.count, torn_last_record: Boolean(scan.torn), skipped_lines: scan.skipped.count },
   };

@@ -1,6 +1,7 @@
 // The run report as Markdown that reads well pasted into a change ticket.
 import { formatDuration } from '../runbook/duration.js';
 import type { ReportData } from './report-data.js';
+import { rollingMarkdown } from '../rolling/report-rolling-markdown.js';
 
 const cell = (text: string | number | null | undefined) => String(text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const when = (ms: number | null) => (ms === null ? '–' : `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
@@ -55,6 +56,8 @@ export function reportMarkdown(data: ReportData): string {
     out.push('## VMs before and after', '');
     out.push(...table(['VM', 'Before', 'After', 'Check'], data.vms.map((vm) => [vm.name, vm.before, vm.after, vm.before === vm.after ? 'ok' : '**NOT BACK**'])), '');
   }
+
+  if (data.rolling) out.push(...rollingMarkdown(data, table, when, took));
 
   if (data.snapshots.length) {
     out.push('## Snapshots this run took', '');

@@ -77,6 +77,8 @@ export class RunDriver {
   /** The open prompt's own abort: a quit request cancels the question, not the run. */
   private promptController: AbortController | undefined;
   private quitAsking = false;
+  /** The quit question's own abort: q or Ctrl-C again there leaves. */
+  private quitController: AbortController | undefined;
   /** A quit question asked while an action ran: the next effect waits for its answer. */
   private quitPending: Promise<void> | undefined;
   /** Set when the operator chose to start this run's VMs before ending. */
@@ -116,7 +118,12 @@ export class RunDriver {
    * the operator decides. Leaving (the default) keeps the run resumable.
    */
   requestQuit(): void {
-    if (this.quitAsking || this.interruption) return;
+    if (this.interruption) return;
+    // q or Ctrl-C again at the quit question means what Enter means there: leave, resumable.
+    if (this.quitAsking) {
+      this.quitController?.abort(new QuitRequested());
+      return;
+    }
     if (this.promptController) {
       this.promptController.abort(new QuitRequested());
       return;
@@ -130,14 +137,21 @@ export class RunDriver {
   private async askQuit(): Promise<QuitChoice> {
     this.quitAsking = true;
     const prompt = quitQuestion(stoppedAndOff(this.state));
+    const controller = new AbortController();
+    this.quitController = controller;
+    const run = this.controller.signal;
+    const cancel = () => controller.abort(run.reason);
+    run.addEventListener('abort', cancel, { once: true });
     try {
-      const answer = await this.deps.prompter.ask(prompt, { stepId: 'quit', signal: this.controller.signal });
+      const answer = await this.deps.prompter.ask(prompt, { stepId: 'quit', signal: controller.signal });
       return String(answer) as QuitChoice;
     } catch (error) {
       // q again at the quit question means what Enter means: leave, resumable.
-      if (error instanceof QuitRequested) return 'leave';
+      if (error instanceof QuitRequested || controller.signal.reason instanceof QuitRequested) return 'leave';
       throw error;
     } finally {
+      run.removeEventListener('abort', cancel);
+      this.quitController = undefined;
       this.quitAsking = false;
     }
   }

@@ -25,6 +25,7 @@ import type { RunStore } from './run-store.js';
 import type { ConsoleDriver } from './run-console.js';
 import { StepDetail, stepDetailHeight } from './StepDetail.js';
 import { StepList } from './StepList.js';
+import { RollingPane } from './RollingPane.js';
 import { Summary, summaryRows } from './Summary.js';
 import { visibleVmRows, VmTable } from './VmTable.js';
 import { questionRows } from './prompts/Question.js';
@@ -154,8 +155,12 @@ export function App({ store, driver, training, onExit }: Props) {
     }
   });
 
+  // A rolling's question (next host, the drain's plan, a shortfall, a failed migration) shows the cluster.
+  const rollingAsks = Boolean(run.rolling) && run.awaiting?.purpose === 'rolling' && !finished && ui.vmChoice?.step !== run.cursor;
   const pane = (paneRows: number) =>
-    showVms ? (
+    rollingAsks ? (
+      <RollingPane run={run} width={mainWidth} height={paneRows} />
+    ) : showVms ? (
       <VmTable plans={plans} running={vmPlan.running} top={ui.vmTop} height={paneRows} width={mainWidth} />
     ) : (
       <OutputPane store={store} view={ui.view} width={mainWidth} height={paneRows} noColour={noColour} />
@@ -206,6 +211,12 @@ export function App({ store, driver, training, onExit }: Props) {
           isActive={overlay === 'none'}
           onAnswer={answer}
           onTicked={(names) => setTicked({ id: open.id, names: new Set(names) })}
+          onQuit={() => driver.requestQuit()}
+          onCursor={(name) => {
+            // The VM table follows the cursor of the list of VMs being asked about.
+            const index = vmPlan.index.get(name);
+            if (index !== undefined) dispatch({ type: 'focus-vm', index, vmRows });
+          }}
         />
       );
     }

@@ -5,6 +5,7 @@ import { WINDOW_ALERT_SHARE, WINDOW_WARN_SHARE } from '../limits.js';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
 import { useClock } from './hooks/use-clock.js';
 import { etaLine } from '../display/eta-line.js';
+import { rollingProgress } from '../display/rolling-rows.js';
 
 /** The ETA from past runs of the remaining steps, on the clock's tick; nothing without history. */
 function EtaText({ run }: { run: RunState }) {
@@ -54,6 +55,7 @@ export function Header({ run, title, training, width }: Props) {
       <Box>
         <Text wrap="truncate-end">
           host <Text bold>{hostName(run)}</Text> · step {current} of {run.steps.length}
+          {rollingProgress(run) ? <Text> · {rollingProgress(run)}</Text> : null}
           {run.options.history ? <EtaText run={run} /> : null}
           {run.options.dryRun ? <Text color="yellow" bold> · DRY RUN: nothing changes</Text> : null}
           {run.options.rehearsal ? <Text color="magenta" bold> · REHEARSAL</Text> : null}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { promptText, tickedHint } from '../display/prompt-text.js';
 import { wrapText } from '../display/wrap.js';
+import { interpretLine, rulesFor } from '../engine/prompt-model.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { ChoicePrompt } from './prompts/ChoicePrompt.js';
 import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
@@ -27,9 +28,10 @@ export function promptHeight(prompt: Prompt | undefined, width: number): number 
       // The field, and room for the problem with the last answer.
       return asked + 1 + (error ? wrapText(`✗ ${error}`, width).length : 1);
     case 'choice':
-      return asked + prompt.options.length;
+      // And a row to say an empty Enter decides nothing, where it does not.
+      return asked + prompt.options.length + (rulesFor(prompt).empty === undefined ? 1 : 0);
     case 'select-vms':
-      return asked + prompt.options.length;
+      return asked + prompt.options.length + 1;
   }
 }
 
@@ -44,9 +46,9 @@ export function promptKeys(prompt: Prompt | undefined): { keys: string; hint: st
     case 'type-to-confirm':
       return [{ keys: 'Enter', hint: 'submit' }];
     case 'choice':
-      return [{ keys: '↑↓', hint: 'move' }, { keys: 'Enter', hint: 'choose' }];
+      return [{ keys: '↑↓', hint: 'move' }, { keys: 'Enter/1-9', hint: 'choose' }];
     case 'select-vms':
-      return [{ keys: '↑↓', hint: 'move' }, { keys: 'Space', hint: 'tick' }, { keys: 'Enter', hint: 'go' }];
+      return [{ keys: '↑↓', hint: 'move' }, { keys: 'Space', hint: 'tick' }, { keys: 'y', hint: 'go' }, { keys: 'n', hint: 'none' }];
     default:
       return [];
   }
@@ -60,9 +62,12 @@ interface Props {
   isActive: boolean;
   onAnswer: (value: PromptAnswer) => void;
   onTicked?: (value: string[]) => void;
+  onCursor?: (name: string) => void;
+  /** q typed as the whole answer where the prompt model takes it as quit (the typed host name). */
+  onQuit?: () => void;
 }
 
-export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTicked }: Props) {
+export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTicked, onCursor, onQuit }: Props) {
   const text = promptText(prompt);
   // A list takes the rows its question leaves.
   const listRows = Math.max(1, height - questionRows(text.question, prompt.kind === 'select-vms' ? tickedHint(prompt.selected.length, prompt.options.length) : text.hint, width));
@@ -108,7 +113,20 @@ export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTi
     case 'go-no-go':
       return <GoNoGoPrompt key={id} question={text.question} hint={text.hint} onAnswer={onAnswer} isActive={isActive} width={width} />;
     case 'type-to-confirm':
-      return <TextPrompt key={id} question={text.question} hint={text.hint} expected={prompt.expected} error={text.error} onAnswer={onAnswer} isActive={isActive} width={width} />;
+      return (
+        <TextPrompt
+          key={id}
+          question={text.question}
+          hint={text.hint}
+          expected={prompt.expected}
+          error={text.error}
+          onAnswer={onAnswer}
+          isQuit={(line) => interpretLine(prompt, line).kind === 'quit'}
+          onQuit={onQuit}
+          isActive={isActive}
+          width={width}
+        />
+      );
     case 'choice':
       return (
         <ChoicePrompt
@@ -134,6 +152,7 @@ export function PromptView({ id, prompt, height, width, isActive, onAnswer, onTi
           visible={listRows}
           onAnswer={onAnswer}
           onTicked={onTicked}
+          onCursor={onCursor}
           isActive={isActive}
           width={width}
         />

@@ -8,7 +8,7 @@ import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
 import type { Stream } from '../exec/exec-request.js';
 import { FRAME_MS, OUTPUT_FLUSH_MS } from '../limits.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
-import { OutputLog } from '../run/output-log.js';
+import { OutputLog, type LineKind } from '../run/output-log.js';
 import { FrameClock } from './frame-clock.js';
 import type { WatchStanding } from '../watch/run-follower.js';
 
@@ -90,6 +90,12 @@ export class RunStore implements RunObserver, Prompter {
       }
     }
     this.changed();
+  }
+
+  /** Output from before a resume, put above the live tail in one change, not a frame per line. */
+  earlier(fill: (append: (kind: LineKind, text: string) => void) => void): void {
+    fill((kind, text) => this.log.append(kind, text));
+    this.outputChanged();
   }
 
   output(_stepId: string, stream: Stream, line: string): void {

@@ -380,3 +380,16 @@ steps:
     expect(report).toContain('agent: expect: not as expected: exit code 1, expected 0');
   }, 30_000);
 });
+
+describe('the report of a run whose params were asked', () => {
+  it('shows the title and the host as the operator saw them, though run-start was written before the answers (no lock in a rehearsal)', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = writeRunbook(dir, 'asked.yaml', 'runbook: 1\ntitle: "Patch {{ host }}"\nparams:\n  host: { prompt: Host to patch }\ntarget: { name: "{{ host }}" }\nsteps:\n  - { id: hi, title: Hi, run: "echo hi" }\n');
+    const run = await patchwalk(['run', file, '--rehearse', '--plain'], { input: 'kvm9\n', env: { ...ENV, PATCHWALK_STATE_DIR: state } });
+    expect(run.exitCode, String(run.stderr)).toBe(0);
+    const report = String((await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: state } })).stdout);
+    expect(report).toContain('# Run report (REHEARSAL): Patch kvm9');
+    expect(report).toContain('| Host | kvm9 |');
+  }, 30_000);
+});

@@ -65,6 +65,15 @@ per_host:
 `;
 
 describe('rolling on the simulated cluster, through the CLI', () => {
+  it('vms lists every member\'s VMs with its host and what the rolling plans for it', async () => {
+    const result = await patchwalk(['vms', DEMO, '--json']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const vms = JSON.parse(String(result.stdout)) as { name: string; host: string; planned_action: string }[];
+    expect(vms).toHaveLength(20);
+    expect(vms.find((vm) => vm.name === 'db02')).toMatchObject({ host: 'node2', planned_action: 'migrate away' });
+    expect(vms.find((vm) => vm.name === 'gpu01')).toMatchObject({ host: 'node1', planned_action: 'cannot migrate' });
+  });
+
   it('demo --cluster drains, patches, reboots and returns every member; every VM ends home, running, moved at most twice', async () => {
     const stateDir = tempDir('patchwalk-rolling-');
     const result = await patchwalk(['demo', '--cluster', '--plain'], { env: { PATCHWALK_STATE_DIR: stateDir, PATCHWALK_SIM_SPEED: '20' } });
@@ -80,6 +89,13 @@ describe('rolling on the simulated cluster, through the CLI', () => {
       expect(sim.vms[name]?.state, name).toBe(name === 'build01' ? 'shut-off' : 'running');
       expect(sim.migrations?.[name] ?? 0, name).toBeLessThanOrEqual(2);
     }
+    // The report: a section per host, and every VM's placement and downtime (none when it moved live).
+    const report = await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: stateDir } });
+    expect(report.stdout).toContain('## Rolling of sim-pve');
+    for (const host of ['node1', 'node2', 'node3']) expect(report.stdout).toContain(`### Host ${host}: done`);
+    expect(report.stdout).toMatch(/\| web01 \| node1 \| node\d \| node1 \| yes \| none \|/);
+    expect(report.stdout).toMatch(/\| gpu01 \| node1 \| – \| node1 \| yes \| \d/);
+    expect(report.stdout).toContain('upgrade@node3');
   }, 60_000);
 
   it('offers a capacity shortfall and a failed migration as decisions, and acts on the typed answers', async () => {

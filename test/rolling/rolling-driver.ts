@@ -44,7 +44,7 @@ export async function driveCluster(
         return answer(prompt);
       },
     },
-    exec: async (request) => ({ exitCode: commandText(request.command).trim() === 'false' ? 1 : 0, timedOut: false, aborted: false, durationMs: 0, stdout: '' }),
+    exec: async (request) => ({ exitCode: commandText(request.command).trim() === 'false' || /fail-on '?pve1'?$/.test(commandText(request.command).trim()) ? 1 : 0, timedOut: false, aborted: false, durationMs: 0, stdout: '' }),
     observer: { progress: (_step, text) => progress.push(text) },
   });
   const end = await driver.run();

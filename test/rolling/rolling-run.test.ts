@@ -117,4 +117,34 @@ describe('a rolling on the simulated cluster', () => {
     expect(failing.end.phase).toBe('failed');
     expect(failing.end.steps.find((step) => step.id === 'drain@pve2')?.status).toBe('pending');
   });
+
+  it('stop_on_failure: false goes on to the next member, and the run still fails at the end', async () => {
+    const text = runbook({ rolling: '{ order: [pve1, pve2, pve3], pause_between: none, stop_on_failure: false, max_failed_hosts: 1 }' }).replace(
+      'run: "echo {{ host.name }}"',
+      'run: "fail-on {{ host.name }}"',
+    );
+    const { end, sim } = await driveCluster(text, ['pve1', 'pve2', 'pve3'], agreeable((prompt) => (prompt.question.includes('failed') ? 'abort' : undefined)));
+    expect(end.phase).toBe('failed');
+    expect(end.outcome).toMatch(/1 host\(s\) failed: pve1/);
+    expect(end.steps.find((step) => step.id === 'reboot@pve1')?.status).toBe('skipped');
+    expect(end.steps.find((step) => step.id === 'back@pve3')?.status).toBe('done');
+    // pve1's VMs stay where its drain put them: running, never left off.
+    for (const where of Object.values(sim.placement())) expect(where.state).toBe('running');
+  });
+
+  it('"Skip the rest of this host" on a failure keeps its return step, so its VMs come home', async () => {
+    const text = runbook({ rolling: '{ order: [pve1, pve2, pve3], pause_between: none }' }).replace('run: "echo {{ host.name }}"', 'run: "fail-on {{ host.name }}"');
+    const { end, sim } = await driveCluster(text, ['pve1', 'pve2', 'pve3'], agreeable((prompt) => (prompt.question.includes('failed') ? 'skip-host' : undefined)));
+    expect(end.phase, end.outcome).toBe('done');
+    expect(end.rolling?.givenUp.pve1?.phase).toBe('skipped');
+    expect(end.steps.find((step) => step.id === 'reboot@pve1')?.status).toBe('skipped');
+    expect(end.steps.find((step) => step.id === 'back@pve1')?.status).toBe('done');
+    for (const [name, where] of Object.entries(sim.placement())) expect(where.host, name).toBe(end.rolling?.placementBefore[name]);
+  });
+
+  it('lint refuses serial > 1 with a message naming the field', async () => {
+    const { loadRunbookText } = await import('../../src/runbook/load.js');
+    const result = loadRunbookText('r.yaml', runbook().replace('serial: 1', 'serial: 3').replace(/\n    - \{ name: (\w+), host: (\w+),/g, '\n    - { name: $1, host: $2,'));
+    expect(result.problems.map((problem) => problem.message)).toContain('serial: 3 is not supported yet: the rolling takes one member at a time (serial: 1)');
+  });
 });

@@ -83,4 +83,32 @@ describe('the quit question', () => {
     const { driver } = await drive([['web01'], 'QUIT', 'QUIT']);
     expect(driver.left).toBe(true);
   });
+
+  it('q or Ctrl-C again while the quit question is open (the console asks the driver) means leave too', async () => {
+    const runbook = runbookFrom(RUNBOOK);
+    const sim = new SimHost({ vms: runbook.inventory?.vms, speed: 100 });
+    let driver: RunDriver | undefined;
+    const asked: string[] = [];
+    // A prompter like the console's: it waits for keys, and a quit request aborts it.
+    const prompter: Prompter = {
+      ask: (prompt, { signal }) => {
+        asked.push(prompt.question);
+        if (prompt.kind === 'select-vms') return Promise.resolve(['web01']);
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason instanceof Error ? signal.reason : new Error('interrupted')), { once: true });
+          setTimeout(() => driver?.requestQuit(), 5);
+        });
+      },
+    };
+    driver = new RunDriver(initialState(runbook, { yes: false, dryRun: false, pauseToRead: false, runId: 'r', operator: 'op' }), {
+      provider: sim,
+      host: sim,
+      prompter,
+      exec: async () => ({ exitCode: 0, timedOut: false, aborted: false, stdout: '', durationMs: 0 }),
+      observer: {},
+    });
+    await driver.run();
+    expect(asked.at(-1)).toMatch(/Quit\?$/);
+    expect(driver.left).toBe(true);
+  });
 });

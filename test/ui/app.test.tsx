@@ -142,6 +142,27 @@ describe('the VM asked about', () => {
   });
 });
 
+describe('the VM under the cursor of the shutdown set', () => {
+  it('is scrolled into view as the cursor moves past the rows the table shows', async () => {
+    const many: Vm[] = Array.from({ length: 80 }, (_, index) => ({ ...VMS[0]!, name: `vm${String(index).padStart(3, '0')}` }));
+    const run = new Run(`runbook: 1\ntitle: P\nsteps:\n  - { id: down, title: Down, shutdown: {} }\n`).inventory(many);
+    const { store, app } = mount(run.state, 100, 30);
+    const prompt = run.state.effect?.type === 'prompt' ? run.state.effect.prompt : undefined;
+    expect(prompt?.kind).toBe('select-vms');
+    ask(store, prompt!);
+    const first = await frameWhere(app, (frame) => frame.includes('│ vm000'));
+    expect(first).not.toMatch(/│ vm040 +│/);
+    await tick();
+    for (let press = 0; press < 40; press++) {
+      app.stdin.write('\u001B[B');
+      await tick();
+    }
+    const frame = await frameWhere(app, (text) => /│ vm040 +│/.test(text));
+    expect(frame).toMatch(/│ vm040 +│ running/);
+    expect(frame).not.toMatch(/│ vm000 +│/);
+  });
+});
+
 describe('following the run', () => {
   it('a new step puts the pane back to following and clears the search message', async () => {
     const yaml = `runbook: 1\ntitle: P\nsteps:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, run: "true" }\n`;

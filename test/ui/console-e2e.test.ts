@@ -47,11 +47,16 @@ describe('patchwalk demo in a terminal', () => {
     screen = await s.waitFor('Shut down (graceful, up to 8s each): 4 VM(s)');
     expect(screen).toContain('❯ web01 ✔');
     expect(screen).toContain('Space tick');
+    // Enter alone decides nothing at the shutdown set; y goes with the ticked VMs.
     await s.press(KEY.enter);
+    await s.waitFor('an empty answer decides nothing here');
+    await s.press('y');
 
     screen = await s.waitFor('cache01 did not shut down within 8s. What now?', 30_000);
-    expect(screen).toContain('❯ Force power-off');
-    await s.press(KEY.enter);
+    // Nothing is chosen for the operator: 1 (or ↓ then Enter) forces it off.
+    expect(screen).toContain('1. Force power-off');
+    expect(screen).not.toContain('❯ 1. Force power-off');
+    await s.press('1');
 
     // Live output: the first package is on screen while the upgrade is still running.
     screen = await s.waitFor('Unpacking linux-image-amd64');

@@ -71,6 +71,16 @@ describe('text input', () => {
     expect(onAnswer).toHaveBeenCalledWith('s3c');
   });
 
+  it('q alone at the typed host name asks to quit, as in line mode', async () => {
+    const onAnswer = vi.fn();
+    const onQuit = vi.fn();
+    const { stdin } = render(<TextPrompt question="Type the host name" expected="kvm01" isQuit={(line) => line.trim() === 'q'} onQuit={onQuit} onAnswer={onAnswer} isActive />);
+    await tick();
+    await type(stdin, 'q', ENTER);
+    expect(onQuit).toHaveBeenCalledTimes(1);
+    expect(onAnswer).not.toHaveBeenCalled();
+  });
+
   it('the reboot confirmation refuses anything but the exact host name', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(<TextPrompt question="This reboots kvm01. Type the host name to confirm" expected="kvm01" onAnswer={onAnswer} isActive />);
@@ -88,28 +98,41 @@ describe('text input', () => {
 });
 
 describe('choice', () => {
-  it('moves with the arrows and chooses with Enter', async () => {
+  const FORCE_OFF = [
+    { value: 'force', label: 'Force power-off' },
+    { value: 'wait', label: 'Wait another 5m' },
+    { value: 'skip', label: 'Leave it running' },
+  ];
+
+  it('moves with the arrows and chooses with Enter; with no default the cursor starts on nothing', async () => {
     const onAnswer = vi.fn();
-    const options = [
-      { value: 'force', label: 'Force power-off' },
-      { value: 'wait', label: 'Wait another 5m' },
-      { value: 'skip', label: 'Leave it running' },
-    ];
-    const { lastFrame, stdin } = render(<ChoicePrompt question="web03 did not shut down within 5m. What now?" options={options} visible={3} onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('❯ Force power-off');
+    const { lastFrame, stdin } = render(<ChoicePrompt question="web03 did not shut down within 5m. What now?" options={FORCE_OFF} visible={4} onAnswer={onAnswer} isActive />);
+    expect(lastFrame()).toContain('1. Force power-off');
+    expect(lastFrame()).not.toContain('❯');
     await tick();
-    await type(stdin, DOWN, ENTER);
+    await type(stdin, DOWN, DOWN, ENTER);
     expect(onAnswer).toHaveBeenCalledWith('wait');
   });
 
-  it('Enter alone answers the default, which is listed first (the quit question leaves the run resumable)', async () => {
+  it('an empty Enter with no default asks again; a number chooses, as in line mode', async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<ChoicePrompt question="web03 did not shut down within 5m. What now?" options={FORCE_OFF} visible={4} onAnswer={onAnswer} isActive />);
+    await tick();
+    await type(stdin, ENTER);
+    expect(onAnswer).not.toHaveBeenCalled();
+    expect(lastFrame()).toContain('an empty answer decides nothing here');
+    await type(stdin, '3');
+    expect(onAnswer).toHaveBeenCalledWith('skip');
+  });
+
+  it('Enter alone answers the default, where the cursor starts (the quit question leaves the run resumable)', async () => {
     const onAnswer = vi.fn();
     const options = [
       { value: 'end', label: 'End now' },
       { value: 'leave', label: 'Leave the run interrupted' },
     ];
     const { lastFrame, stdin } = render(<ChoicePrompt question="Quit?" options={options} defaultValue="leave" visible={3} onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('❯ Leave the run interrupted');
+    expect(lastFrame()).toContain('❯ 2. Leave the run interrupted');
     await tick();
     await type(stdin, ENTER);
     expect(onAnswer).toHaveBeenCalledWith('leave');
@@ -117,15 +140,26 @@ describe('choice', () => {
 });
 
 describe('VM multi-select', () => {
-  it('starts with the running VMs ticked; Space unticks; Enter answers', async () => {
+  it('starts with the running VMs ticked; Space unticks; an empty Enter asks again; y answers the ticked ones', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(
-      <SelectVmsPrompt question="Shut down: 3 VM(s)" options={['web01', 'db01', 'cache01']} selected={['web01', 'db01', 'cache01']} destructive={false} visible={3} onAnswer={onAnswer} isActive />,
+      <SelectVmsPrompt question="Shut down: 3 VM(s)" options={['web01', 'db01', 'cache01']} selected={['web01', 'db01', 'cache01']} destructive={false} visible={4} onAnswer={onAnswer} isActive />,
     );
     expect(lastFrame()).toContain('web01 ✔');
     await tick();
     await type(stdin, DOWN, ' ', ENTER);
+    expect(onAnswer).not.toHaveBeenCalled();
+    expect(lastFrame()).toContain('an empty answer decides nothing here');
+    await type(stdin, 'y');
     expect(onAnswer).toHaveBeenCalledWith(['web01', 'cache01']);
+  });
+
+  it('n answers none of them, as in line mode', async () => {
+    const onAnswer = vi.fn();
+    const { stdin } = render(<SelectVmsPrompt question="Shut down: 2 VM(s)" options={['web01', 'db01']} selected={['web01', 'db01']} destructive visible={3} onAnswer={onAnswer} isActive />);
+    await tick();
+    await type(stdin, 'n');
+    expect(onAnswer).toHaveBeenCalledWith(false);
   });
 
   it('scrolls a long list within its rows', () => {

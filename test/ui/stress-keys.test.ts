@@ -26,11 +26,14 @@ const QUESTIONS = [
 
 const WAYS = ['quit key', 'Ctrl-C', 'SIGHUP'] as const;
 
-/** Answers each question on the way with Enter (continue, these VMs, force off) once it shows. */
+/** What goes on past each question on the way: Enter (continue), y (these VMs), 1 (force off). */
+const GO: Record<string, string> = { [NOTE]: KEY.enter, [SHUTDOWN]: 'y', [FORCE_OFF]: '1' };
+
+/** Answers each question on the way once it shows. */
 async function reach(s: PtySession, questions: string[], shows: string): Promise<void> {
   for (const question of questions) {
     await s.waitFor(question, 15_000);
-    await s.press(KEY.enter);
+    await s.press(GO[question] ?? KEY.enter);
   }
   await s.waitFor(shows, 15_000);
 }

@@ -16,6 +16,9 @@ interface Props {
   expected?: string;
   error?: string;
   onAnswer: (value: string) => void;
+  /** Whether a submitted line asks to quit, by the prompt model (q at the typed host name). */
+  isQuit?: (line: string) => boolean;
+  onQuit?: () => void;
   isActive: boolean;
   width?: number;
 }
@@ -24,10 +27,16 @@ interface Props {
 const matches = (value: string, pattern: string): boolean => matchesWhole(pattern, value);
 
 /** Free text, a masked secret, or the host name typed out before a reboot. */
-export function TextPrompt({ question, hint, defaultValue, pattern, secret, expected, error, onAnswer, isActive, width }: Props) {
+export function TextPrompt({ question, hint, defaultValue, pattern, secret, expected, error, onAnswer, isQuit, onQuit, isActive, width }: Props) {
   const [problem, setProblem] = useState(error);
   const [attempt, setAttempt] = useState(0);
   const submit = (raw: string) => {
+    if (onQuit && isQuit?.(raw)) {
+      // The field is emptied: back from the quit question, the host name is typed afresh.
+      setAttempt((count) => count + 1);
+      onQuit();
+      return;
+    }
     const value = raw === '' && defaultValue !== undefined ? defaultValue : raw.trim();
     if (expected !== undefined && value !== expected) {
       setProblem(value === '' ? `type ${expected} to go on` : `"${printable(value)}" is not ${expected}; type the host name exactly`);
