@@ -1,6 +1,8 @@
 // Turns what the driver does into journal records: every engine event (the input that rebuilds
 // the run), then the human-readable records it led to (step start and end, answers, VM state
-// changes, notices, the end). Records are fsynced as they are written, before the next effect.
+// changes, notices, the end). Records are fsynced as they are written, before the next effect;
+// a VM's state changing under a power action is an observation, grouped with the others of its
+// turn into one commit (still before any later record, and before the next effect).
 import { rollingRecords } from '../rolling/rolling-records.js';
 import { scopeFor } from '../engine/context.js';
 import { isFinished } from '../engine/engine.js';
@@ -52,7 +54,9 @@ export class JournalObserver {
 
   event(event: EngineEvent, state: RunState, previous: RunState): void {
     this.secrets.update(state);
-    this.journal.appendAll([eventRecord(event, state, previous), ...approvalDecisionRecords(event, previous), ...derivedRecords(state, previous, event.at)]);
+    const records = [eventRecord(event, state, previous), ...approvalDecisionRecords(event, previous), ...derivedRecords(state, previous, event.at)];
+    if (event.type === 'vm-state') this.journal.appendGrouped(records);
+    else this.journal.appendAll(records);
   }
 
   beforeEffect(effect: Effect, state: RunState, at = Date.now()): void {

@@ -1,7 +1,7 @@
 // The console: header, step list, current step, output or VM table, prompt, and the keys that
 // work right now. It draws the run store's state through the display model; the arithmetic is in
 // layout.ts and what the operator did to the view (overlays, scrolling, search) in console-state.ts.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { colourDisabled } from '../display/colour.js';
 import { printable } from '../display/printable.js';
@@ -13,6 +13,7 @@ import { consoleReducer, firstVisibleLine, initialConsoleState, showsVms, type O
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { useLatestInput } from './hooks/use-latest-input.js';
 import { useRunVersion } from './hooks/use-run-store.js';
 import { useVmPlan, withTicks } from './hooks/use-vm-plan.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -111,7 +112,7 @@ export function App({ store, driver, training, onExit }: Props) {
     dispatch(line < 0 ? { type: 'not-found', term, direction } : { type: 'found', term, line, outputRows });
   };
 
-  useInput((input, key) => {
+  useLatestInput((input, key) => {
     const command = commandFor(input, key, context);
     if (!command) return;
     // A watcher changes nothing: q and Ctrl-C leave at once (nothing is at stake), Enter does nothing.

@@ -1,12 +1,7 @@
-import { Table } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
-import { columnsThatFit, vmCaption, vmCells, type VmCells } from '../display/vm-rows.js';
+import { columnsThatFit, vmCaption, vmCells } from '../display/vm-rows.js';
 import type { VmPlan } from '../engine/vm-plan.js';
-
-/** ink-table with one line per VM: the separator between rows would halve what fits. */
-class VmGrid extends Table<VmCells> {
-  override separator = () => <></>;
-}
+import { VmGrid } from './VmGrid.js';
 
 interface Props {
   plans: readonly VmPlan[];
@@ -35,7 +30,7 @@ export function VmTable({ plans, running, top, height, width }: Props) {
       <Text dimColor wrap="truncate-end">
         {vmCaption(plans, up, first, data.length)}
       </Text>
-      <VmGrid data={data} columns={columnsThatFit(data, width)} />
+      <VmGrid data={data} columns={columnsThatFit(data, width)} width={width} />
     </Box>
   );
 }

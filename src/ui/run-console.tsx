@@ -5,6 +5,7 @@ import { watchSteadyState } from '../bench-report.js';
 import type { RunState } from '../engine/types.js';
 import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
+import { FramesContext } from './hooks/use-clock.js';
 import { RunStore } from './run-store.js';
 
 export { RunStore };
@@ -44,7 +45,10 @@ export function mountConsole(
       return driver()?.commandRunning ?? false;
     },
   };
-  const app = render(<App store={store} driver={proxy} training={options.training} onExit={() => exit()} />, {
+  const app = render(
+    <FramesContext.Provider value={store.frames}>
+      <App store={store} driver={proxy} training={options.training} onExit={() => exit()} />
+    </FramesContext.Provider>, {
     stdin: options.stdin,
     stdout: options.stdout,
     exitOnCtrlC: false,
@@ -77,7 +81,10 @@ export function mountWatcher(store: RunStore, options: { stdin: NodeJS.ReadStrea
   const restore = () => options.stdout.write(SHOW_CURSOR);
   process.once('exit', restore);
   const nobody: ConsoleDriver = { requestQuit: () => exit(), commandRunning: false };
-  const app = render(<App store={store} driver={nobody} training={false} onExit={() => exit()} />, {
+  const app = render(
+    <FramesContext.Provider value={store.frames}>
+      <App store={store} driver={nobody} training={false} onExit={() => exit()} />
+    </FramesContext.Provider>, {
     stdin: options.stdin,
     stdout: options.stdout,
     exitOnCtrlC: false,

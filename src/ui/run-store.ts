@@ -6,9 +6,10 @@ import { printable } from '../display/printable.js';
 import { transitions } from '../engine/transitions.js';
 import type { Prompt, PromptAnswer, RunState } from '../engine/types.js';
 import type { Stream } from '../exec/exec-request.js';
-import { OUTPUT_FLUSH_MS } from '../limits.js';
+import { FRAME_MS, OUTPUT_FLUSH_MS } from '../limits.js';
 import type { Prompter, RunObserver } from '../run/drive-run.js';
 import { OutputLog, type LineKind } from '../run/output-log.js';
+import { FrameClock } from './frame-clock.js';
 import type { WatchStanding } from '../watch/run-follower.js';
 
 export interface OpenPrompt {
@@ -28,12 +29,13 @@ export class RunStore implements RunObserver, Prompter {
   outputVersion = 0;
   /** Commands started so far: the bench's steady state begins with the first. */
   commands = 0;
+  /** Redraws for state and output changes, together and at most one a frame. */
+  readonly frames = new FrameClock(FRAME_MS);
   /** Set when this console only watches (`patchwalk watch`, or a driver whose run was taken over). */
   watching: WatchStanding | undefined;
   private promptSeq = 0;
   private answerPrompt: ((value: PromptAnswer) => void) | undefined;
   private readonly listeners = new Set<Listener>();
-  private readonly outputListeners = new Set<Listener>();
   private readonly flushTimer: NodeJS.Timeout;
 
   constructor(initial: RunState, outputPath: string) {
@@ -48,19 +50,15 @@ export class RunStore implements RunObserver, Prompter {
     return () => this.listeners.delete(listener);
   }
 
-  subscribeOutput(listener: Listener): () => void {
-    this.outputListeners.add(listener);
-    return () => this.outputListeners.delete(listener);
-  }
-
   private changed(): void {
     this.version++;
     for (const listener of this.listeners) listener();
+    this.frames.request();
   }
 
   private outputChanged(): void {
     this.outputVersion++;
-    for (const listener of this.outputListeners) listener();
+    this.frames.request();
   }
 
   private info(text: string): void {
@@ -150,6 +148,7 @@ export class RunStore implements RunObserver, Prompter {
 
   close(): void {
     clearInterval(this.flushTimer);
+    this.frames.close();
     this.log.close();
   }
 }
