@@ -24,7 +24,7 @@ describe('confirm', () => {
     await tick();
     await type(stdin, 'x', ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
-    expect(lastFrame()).toContain('an empty answer decides nothing here: answer y or n');
+    await vi.waitFor(() => expect(lastFrame()).toContain('an empty answer decides nothing here: answer y or n'));
     await type(stdin, 'y', 'n');
     expect(onAnswer.mock.calls).toEqual([[true], [false]]);
   });
@@ -45,19 +45,19 @@ describe('text input', () => {
     const { lastFrame, stdin } = render(<TextPrompt question="Change ticket" pattern="CHG[0-9]+" onAnswer={onAnswer} isActive />);
     await tick();
     await type(stdin, 'C', 'H', 'X', ENTER);
-    expect(lastFrame()).toContain('✗ "CHX" does not match CHG[0-9]+');
+    await vi.waitFor(() => expect(lastFrame()).toContain('✗ "CHX" does not match CHG[0-9]+'));
     expect(onAnswer).not.toHaveBeenCalled();
     await type(stdin, 'C', 'H', 'G', '7', ENTER);
-    expect(onAnswer).toHaveBeenCalledWith('CHG7');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('CHG7'));
   });
 
   it('Enter on an empty field takes the default', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(<TextPrompt question="Host" defaultValue="kvm01" onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('? Host [kvm01]');
+    await vi.waitFor(() => expect(lastFrame()).toContain('? Host [kvm01]'));
     await tick();
     await type(stdin, ENTER);
-    expect(onAnswer).toHaveBeenCalledWith('kvm01');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('kvm01'));
   });
 
   it('masks a secret as it is typed', async () => {
@@ -66,9 +66,9 @@ describe('text input', () => {
     await tick();
     await type(stdin, 's', '3', 'c');
     expect(lastFrame()).not.toContain('s3c');
-    expect(lastFrame()).toContain('***');
+    await vi.waitFor(() => expect(lastFrame()).toContain('***'));
     await type(stdin, ENTER);
-    expect(onAnswer).toHaveBeenCalledWith('s3c');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('s3c'));
   });
 
   it('q alone at the typed host name asks to quit, as in line mode', async () => {
@@ -84,16 +84,16 @@ describe('text input', () => {
   it('the reboot confirmation refuses anything but the exact host name', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(<TextPrompt question="This reboots kvm01. Type the host name to confirm" expected="kvm01" onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('(type kvm01)');
+    await vi.waitFor(() => expect(lastFrame()).toContain('(type kvm01)'));
     await tick();
     await type(stdin, 'k', 'v', 'm', '0', '2', ENTER);
-    expect(lastFrame()).toContain('"kvm02" is not kvm01; type the host name exactly');
+    await vi.waitFor(() => expect(lastFrame()).toContain('"kvm02" is not kvm01; type the host name exactly'));
     await type(stdin, ENTER);
-    expect(lastFrame()).toContain('✗ type kvm01 to go on');
+    await vi.waitFor(() => expect(lastFrame()).toContain('✗ type kvm01 to go on'));
     await type(stdin, 'K', 'V', 'M', '0', '1', ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
     await type(stdin, 'kvm01\r');
-    expect(onAnswer).toHaveBeenCalledWith('kvm01');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('kvm01'));
   });
 });
 
@@ -107,11 +107,11 @@ describe('choice', () => {
   it('moves with the arrows and chooses with Enter; with no default the cursor starts on nothing', async () => {
     const onAnswer = vi.fn();
     const { lastFrame, stdin } = render(<ChoicePrompt question="web03 did not shut down within 5m. What now?" options={FORCE_OFF} visible={4} onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('1. Force power-off');
+    await vi.waitFor(() => expect(lastFrame()).toContain('1. Force power-off'));
     expect(lastFrame()).not.toContain('❯');
     await tick();
     await type(stdin, DOWN, DOWN, ENTER);
-    expect(onAnswer).toHaveBeenCalledWith('wait');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('wait'));
   });
 
   it('an empty Enter with no default asks again; a number chooses, as in line mode', async () => {
@@ -120,9 +120,9 @@ describe('choice', () => {
     await tick();
     await type(stdin, ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
-    expect(lastFrame()).toContain('an empty answer decides nothing here');
+    await vi.waitFor(() => expect(lastFrame()).toContain('an empty answer decides nothing here'));
     await type(stdin, '3');
-    expect(onAnswer).toHaveBeenCalledWith('skip');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('skip'));
   });
 
   it('Enter alone answers the default, where the cursor starts (the quit question leaves the run resumable)', async () => {
@@ -132,10 +132,10 @@ describe('choice', () => {
       { value: 'leave', label: 'Leave the run interrupted' },
     ];
     const { lastFrame, stdin } = render(<ChoicePrompt question="Quit?" options={options} defaultValue="leave" visible={3} onAnswer={onAnswer} isActive />);
-    expect(lastFrame()).toContain('❯ 2. Leave the run interrupted');
+    await vi.waitFor(() => expect(lastFrame()).toContain('❯ 2. Leave the run interrupted'));
     await tick();
     await type(stdin, ENTER);
-    expect(onAnswer).toHaveBeenCalledWith('leave');
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('leave'));
   });
 });
 
@@ -145,13 +145,13 @@ describe('VM multi-select', () => {
     const { lastFrame, stdin } = render(
       <SelectVmsPrompt question="Shut down: 3 VM(s)" options={['web01', 'db01', 'cache01']} selected={['web01', 'db01', 'cache01']} destructive={false} visible={4} onAnswer={onAnswer} isActive />,
     );
-    expect(lastFrame()).toContain('web01 ✔');
+    await vi.waitFor(() => expect(lastFrame()).toContain('web01 ✔'));
     await tick();
     await type(stdin, DOWN, ' ', ENTER);
     expect(onAnswer).not.toHaveBeenCalled();
-    expect(lastFrame()).toContain('an empty answer decides nothing here');
+    await vi.waitFor(() => expect(lastFrame()).toContain('an empty answer decides nothing here'));
     await type(stdin, 'y');
-    expect(onAnswer).toHaveBeenCalledWith(['web01', 'cache01']);
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith(['web01', 'cache01']));
   });
 
   it('n answers none of them, as in line mode', async () => {
@@ -159,7 +159,7 @@ describe('VM multi-select', () => {
     const { stdin } = render(<SelectVmsPrompt question="Shut down: 2 VM(s)" options={['web01', 'db01']} selected={['web01', 'db01']} destructive visible={3} onAnswer={onAnswer} isActive />);
     await tick();
     await type(stdin, 'n');
-    expect(onAnswer).toHaveBeenCalledWith(false);
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith(false));
   });
 
   it('scrolls a long list within its rows', () => {
