@@ -17,7 +17,7 @@ import { formatProblem } from '../runbook/problem.js';
 import { checkHostBeforeRun, likelyTarget } from './host-check.js';
 import { makePrompter, Session } from './session.js';
 import { colourWanted, makeStyle } from '../plain/style.js';
-import { readSavedInventory } from '../rehearsal/inventory-file.js';
+import { checkSavedMembers, readSavedInventory } from '../rehearsal/inventory-file.js';
 import { keepRehearsalInventory } from '../rehearsal/rehearsal-host.js';
 import { engineFigures } from '../history/step-figures.js';
 import { readHistory, recordPastRun } from '../history/history-store.js';
@@ -73,9 +73,6 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     return EXIT.usage;
   }
   const runbook = loaded.runbook;
-  if (flags.rehearse && runbook.cluster) {
-    throw new UsageError(`${file}: a cluster runbook cannot be rehearsed yet (a rehearsal simulates one host); rehearse a member's runbook, or use --dry-run`);
-  }
   const text = loaded.source;
   const given = parseSetFlags(flags.set, runbook, file);
   // A cluster runbook's members are read once, here, and journaled: resume takes the same ones.
@@ -90,6 +87,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
       return EXIT.usage;
     }
   }
+  // A cluster rehearsal's saved VMs sit on members this runbook has; a single host's ignore `host`.
+  if (savedVms && members && flags.inventory !== undefined) checkSavedMembers(flags.inventory, savedVms, members.map((member) => member.name));
+  if (savedVms && !members) for (const vm of savedVms) delete vm.host;
   const root = prepareStateDir(stateDir());
   const interactive = wantsConsole(flags, io);
   let takeOver = Boolean(flags.takeOver);

@@ -137,7 +137,16 @@ export class Session {
     const params = () => this.driver?.current.params ?? this.state.params;
     // A rehearsal: a simulated copy of the host, and a runner that executes nothing.
     this.rehearsal = this.state.options.rehearsal
-      ? { runbook: this.state.runbook, runDir: folder.dir, stateFile: folder.simHost, params, connections: this.connections, mask: secrets.mask }
+      ? {
+          runbook: this.state.runbook,
+          runDir: folder.dir,
+          stateFile: folder.simHost,
+          params,
+          connections: this.connections,
+          mask: secrets.mask,
+          ...(this.state.rolling ? { members: this.state.rolling.members } : {}),
+          notice: (text: string) => journal.append({ type: 'notice', at: Date.now(), level: 'warn', text }),
+        }
       : undefined;
     this.hypervisor = this.rehearsal
       ? rehearsalHypervisor(this.rehearsal)
@@ -215,7 +224,8 @@ export class Session {
 
   /** In a rolling: the member being patched is locked from its first step to its last. */
   private async lockMember(state: RunState): Promise<void> {
-    if (state.options.dryRun) return;
+    // A rehearsal changes nothing on a real member either: no member lock.
+    if (state.options.dryRun || state.options.rehearsal) return;
     const member = currentMember(state)?.name;
     if (member === this.lockedMember) return;
     this.releaseMember();

@@ -22,6 +22,9 @@ const SavedVm = z.object({
   lock: z.string().max(1024).optional(),
   system: z.literal(true).optional(),
   detail: z.string().max(1024).optional(),
+  /** A cluster runbook's listing: the member the VM runs on, and why it cannot move. */
+  host: z.string().min(1).max(1024).optional(),
+  unmovable: z.string().max(1024).optional(),
   planned_action: z.string().optional(),
 });
 
@@ -89,5 +92,21 @@ export function readSavedInventory(file: string): Vm[] {
       tags: rest.tags ?? [],
       autostart: rest.autostart ?? false,
     };
+  });
+}
+
+/**
+ * A cluster rehearsal's saved inventory names, for each VM, the member it sits on; one the runbook
+ * does not have is refused (exit 2) before anything is recorded.
+ */
+export function checkSavedMembers(file: string, vms: readonly Vm[], members: readonly string[]): void {
+  const known = new Set(members);
+  vms.forEach((vm, index) => {
+    if (vm.host === undefined) {
+      throw new UsageError(`--inventory ${file}: [${index}].host (VM ${JSON.stringify(vm.name)}): missing; a cluster runbook needs the member of each VM, as patchwalk vms CLUSTER.yaml --json prints it`);
+    }
+    if (!known.has(vm.host)) {
+      throw new UsageError(`--inventory ${file}: [${index}].host (VM ${JSON.stringify(vm.name)}): member ${JSON.stringify(vm.host)} is not a member of this cluster (${members.join(', ')})`);
+    }
   });
 }

@@ -26,7 +26,7 @@ export function keepRehearsalInventory(runDir: string, vms: readonly Vm[]): void
 /** A VM caught between states by the listing starts the rehearsal where it was heading. */
 const SETTLED: Partial<Record<VmState, SimVmSpec['state']>> = { 'shutting-down': 'shut-off', starting: 'running', migrating: 'running', migrated: 'shut-off', unknown: 'paused' };
 
-function simSpec(vm: Vm): SimVmSpec {
+export function simSpec(vm: Vm): SimVmSpec {
   const state = vm.state === 'running' || vm.state === 'shut-off' || vm.state === 'paused' ? vm.state : SETTLED[vm.state];
   return {
     name: vm.name,

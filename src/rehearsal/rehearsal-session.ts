@@ -11,7 +11,9 @@ import { providerDescriptor } from '../inventory/provider-registry.js';
 import { simSpeed } from '../inventory/sim-host.js';
 import { hypervisorFor, type Hypervisor } from '../run/hypervisor.js';
 import type { Runbook } from '../runbook/schema.js';
+import { RehearsalCluster } from './rehearsal-cluster.js';
 import { RehearsalHost, rehearsalInventoryPath } from './rehearsal-host.js';
+import type { RollingMember } from '../engine/types.js';
 import { cannedResult, rehearsedExec } from './rehearsed-exec.js';
 
 export interface RehearsalSetup {
@@ -21,6 +23,10 @@ export interface RehearsalSetup {
   params: () => Record<string, string>;
   connections: SshConnections;
   mask: (text: string) => string;
+  /** A cluster runbook's members: the rehearsal simulates every one of them. */
+  members?: RollingMember[];
+  /** Says something the operator should know about the rehearsal (a journal notice). */
+  notice?: (text: string) => void;
 }
 
 /**
@@ -31,7 +37,8 @@ export interface RehearsalSetup {
 export function rehearsalHypervisor(setup: RehearsalSetup): Hypervisor {
   const { runbook, runDir, stateFile } = setup;
   const simulated = providerDescriptor(runbook.inventory?.provider ?? 'sim')?.simulated;
-  const real = () => hypervisorFor(runbook, { params: setup.params, connections: setup.connections, simStateFile: stateFile });
+  const real = () => hypervisorFor(runbook, { params: setup.params, connections: setup.connections, simStateFile: stateFile, ...(setup.members ? { members: setup.members } : {}) });
+  if (setup.members) return clusterRehearsal(setup, Boolean(simulated), real);
   if (simulated && !existsSync(rehearsalInventoryPath(runDir))) {
     const sim = real();
     // Nothing runs on a rehearsal box either: the runner below never uses the destination.
@@ -40,6 +47,35 @@ export function rehearsalHypervisor(setup: RehearsalSetup): Hypervisor {
   let provider: Hypervisor['provider'] | undefined;
   const host = new RehearsalHost({ runDir, stateFile, readReal: (options) => (provider ??= real().provider).list(options) });
   return { provider: host, host };
+}
+
+/**
+ * A cluster runbook: the built-in simulated cluster rehearses as written, unless a saved inventory
+ * was given; real members are read once, read-only, and copied onto a simulated cluster. Nothing
+ * reaches a member after that: no command (the runner below), no lock (the session skips them).
+ */
+function clusterRehearsal(setup: RehearsalSetup, simulated: boolean, real: () => Hypervisor): Hypervisor {
+  const members = setup.members ?? [];
+  const sshFor = (name: string) => members.find((member) => member.name === name)?.ssh;
+  if (simulated && !existsSync(rehearsalInventoryPath(setup.runDir))) {
+    const sim = real();
+    return { provider: sim.provider, host: sim.host, ...(sim.cluster ? { cluster: sim.cluster } : {}) };
+  }
+  let built: Hypervisor | undefined;
+  const once = () => (built ??= real());
+  const cluster = new RehearsalCluster({
+    members: members.map((member) => member.name),
+    readReal: () => once().provider.list(),
+    readFree: async () => {
+      const capacity = once().cluster?.capacity;
+      if (!capacity) throw new Error('no capacity');
+      return capacity();
+    },
+    runDir: setup.runDir,
+    stateFile: setup.stateFile,
+    ...(setup.notice ? { notice: setup.notice } : {}),
+  });
+  return { provider: cluster, host: cluster, cluster: { capacity: () => cluster.membersFree(), sshFor } };
 }
 
 /** Where a rehearsal keeps what it showed of each command: the journal and an output file per command. */
