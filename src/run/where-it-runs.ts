@@ -5,8 +5,12 @@ import { hostname } from 'node:os';
 import { scopeFor, withParamDefaults } from '../engine/context.js';
 import type { RunState } from '../engine/types.js';
 import { kindOfStep } from '../kinds/registry.js';
+import { currentMember } from '../rolling/cluster-runbook.js';
 
 export function whereItRuns(state: RunState, on: 'local' | 'host' | undefined): string {
+  // In a rolling, an on: host command goes to the member being patched.
+  const member = state.rolling ? currentMember(state)?.ssh : undefined;
+  if (on === 'host' && member) return `on ${member}`;
   const ssh = state.runbook.target?.ssh;
   if (on === 'host' && ssh) {
     try {

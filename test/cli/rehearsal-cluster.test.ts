@@ -50,7 +50,8 @@ describe('patchwalk run --rehearse on a cluster runbook', () => {
     expect(result.exitCode, `${out}\n${String(result.stderr)}\n${result.questions.join('\n')}`).toBe(0);
     expect(existsSync(marker)).toBe(false);
     expect(out).toContain('REHEARSAL: simulated VMs, no command is executed');
-    expect(out).toContain(`touch ${marker}`);
+    // Shown with the member it would have run on, as the ansible inventory names it.
+    expect(out).toContain(`rehearsal, not run on ops@10.9.0.3: touch ${marker}`);
     for (const member of ['kvm01', 'kvm02', 'kvm03']) expect(out).toMatch(new RegExp(`══ host \\d of 3 \\(${member}\\)`));
 
     // No lock on any member or on the cluster, now or while it ran (the journal has no lock record).
