@@ -74,6 +74,26 @@ describe('patchwalk run --rehearse on a cluster runbook', () => {
     expect(readdirSync(dir).sort()).toEqual(['inventory.ini', 'kvm-cluster.yaml', 'state']);
   }, 60_000);
 
+  it('a cluster rehearsal stopped between members resumes as a rehearsal on the same simulated cluster', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const { file, marker } = clusterCopy(dir);
+    // The params' defaults, the first drain and its reboot; stdin ends at "go on to the next host" (exit 3).
+    const first = await patchwalk(['run', file, '--rehearse', '--inventory', INVENTORY, '--plain'], { input: '\n\n\ngo\ny\n', env: { PATCHWALK_SIM_SPEED: '200', PATCHWALK_STATE_DIR: state }, cwd: dir });
+    expect(first.exitCode, String(first.stdout)).toBe(3);
+    const resumed = await converse(['resume', 'latest', '--plain'], dir, state);
+    const out = String(resumed.stdout);
+    expect(resumed.exitCode, `${out}\n${String(resumed.stderr)}`).toBe(0);
+    expect(out).toContain('REHEARSAL');
+    expect(existsSync(marker)).toBe(false);
+    const run = onlyRun(state);
+    expect(journalOf(run.dir).records.filter((record) => record.type === 'lock')).toEqual([]);
+    const report = String((await patchwalk(['report', 'latest'], { env: { PATCHWALK_STATE_DIR: state } })).stdout);
+    for (const member of ['kvm01', 'kvm02', 'kvm03']) expect(report).toContain(`### Host ${member}: done`);
+    const saved = JSON.parse(readFileSync(INVENTORY, 'utf8')) as { name: string; host: string }[];
+    for (const vm of saved) expect(report).toMatch(new RegExp(`\\| ${vm.name} \\| ${vm.host} \\| [^|]+ \\| ${vm.host} \\| yes \\|`));
+  }, 60_000);
+
   it('refuses a saved inventory naming a member the runbook does not have (exit 2, the file and the member named)', async () => {
     const dir = tempDir();
     const state = join(dir, 'state');
