@@ -94,6 +94,17 @@ describe('patchwalk run --rehearse on a cluster runbook', () => {
     for (const vm of saved) expect(report).toMatch(new RegExp(`\\| ${vm.name} \\| ${vm.host} \\| [^|]+ \\| ${vm.host} \\| yes \\|`));
   }, 60_000);
 
+  it('--guided walks a cluster rehearsal too: each step explained and waited for, every member done', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const { file, marker } = clusterCopy(dir);
+    const result = await converse(['run', file, '--rehearse', '--guided', '--inventory', INVENTORY, '--plain'], dir, state);
+    expect(result.exitCode, `${String(result.stdout)}\n${String(result.stderr)}`).toBe(0);
+    expect(result.questions.filter((question) => question.startsWith('Guided: A command that would create a file'))).toHaveLength(3);
+    expect(existsSync(marker)).toBe(false);
+    expect(journalOf(onlyRun(state).dir).records[0]).toMatchObject({ type: 'run-start', rehearsal: true, options: { guided: true } });
+  }, 60_000);
+
   it('refuses a saved inventory naming a member the runbook does not have (exit 2, the file and the member named)', async () => {
     const dir = tempDir();
     const state = join(dir, 'state');
