@@ -51,7 +51,7 @@ export function App({ store, driver, training, onExit }: Props) {
   const shown = run.phase === 'params' ? withParamDefaults(run) : run;
   const open = store.prompt;
   const watching = store.watching;
-  const watchText = watching ? watchLines(watching) : [];
+  const watchText = (width: number) => (watching ? watchLines(watching, width) : []);
   const finished = isFinished(run);
   const overlay = ui.overlay;
   const current = describeStep(shown, run.cursor);
@@ -71,7 +71,7 @@ export function App({ store, driver, training, onExit }: Props) {
     inSteps: run.phase === 'steps',
     detailShare: current?.detailShare ?? 3,
     detailRows: (width) => stepDetailHeight(shown, run.cursor, width),
-    promptRows: (width) => (overlay === 'search' ? 1 : watching ? watchText.length : promptHeight(open?.prompt, width)),
+    promptRows: (width) => (overlay === 'search' ? 1 : watching ? watchText(width).length : promptHeight(open?.prompt, width)),
     summaryRows: summaryRows(run),
   });
   const { width, height, bodyHeight, sidebarWidth, mainWidth, detailHeight, paneHeight, promptHeight: promptRows, summaryHeight } = layout;
@@ -195,8 +195,8 @@ export function App({ store, driver, training, onExit }: Props) {
       );
     }
     if (watching) {
-      return watchText.map((line, index) => (
-        <Text key={index} color={index === 0 && watching.handover ? 'magenta' : 'yellow'} wrap="truncate-end">
+      return watchText(mainWidth).map((line, index) => (
+        <Text key={index} color={watching.handover && line.startsWith('taken over') ? 'magenta' : 'yellow'} wrap="truncate-end">
           {line}
         </Text>
       ));

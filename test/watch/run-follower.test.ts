@@ -125,6 +125,10 @@ describe('RunFollower', () => {
     const last = standings.at(-1)!;
     expect(last.waiting).toBe('waiting: approve the reboot of kvm01?');
     expect(watchLines(last)).toEqual(['taken over by bob (from 198.51.100.4) (shift change)', 'waiting: approve the reboot of kvm01?']);
+    // In a narrow pane each fact wraps whole, so a resume command is never cut.
+    const narrow = watchLines(last, 20);
+    expect(narrow.every((line) => line.length <= 20)).toBe(true);
+    expect(narrow.join(' ')).toBe('taken over by bob (from 198.51.100.4) (shift change) waiting: approve the reboot of kvm01?');
   });
 });
 
