@@ -33,6 +33,10 @@ const GO: Record<string, string> = { [NOTE]: KEY.enter, [SHUTDOWN]: 'y', [FORCE_
 async function reach(s: PtySession, questions: string[], shows: string): Promise<void> {
   for (const question of questions) {
     await s.waitFor(question, 15_000);
+    // A person answers after reading. Ink listens to a new prompt's keys from an effect that runs
+    // just after the prompt is drawn, so a key sent within that instant (as a loaded CI machine
+    // can make happen) may reach no one; here the answer comes a human moment later.
+    await new Promise((resolve) => setTimeout(resolve, 150));
     await s.press(GO[question] ?? KEY.enter);
   }
   await s.waitFor(shows, 15_000);
