@@ -25,29 +25,24 @@ export interface MountedConsole {
 
 const SHOW_CURSOR = '\u001B[?25h';
 
-export function mountConsole(
-  initial: RunState,
-  driver: () => ConsoleDriver | undefined,
-  options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
-): MountedConsole {
-  const store = new RunStore(initial, options.outputPath);
-  watchSteadyState((listener) => store.subscribe(listener), () => store.commands > 0);
+/**
+ * Ink on `store`, with `driver` taking the quit keys; the cursor comes back however the process
+ * ends. Shared by the driver's console and the watcher's.
+ */
+function mountApp(
+  store: RunStore,
+  driver: (exit: () => void) => ConsoleDriver,
+  options: { training: boolean; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
+): Omit<MountedConsole, 'store'> {
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => {
     exit = resolve;
   });
   const restore = () => options.stdout.write(SHOW_CURSOR);
   process.once('exit', restore);
-  // Until the driver exists, keys that would reach it have nothing to do.
-  const proxy: ConsoleDriver = {
-    requestQuit: () => driver()?.requestQuit(),
-    get commandRunning() {
-      return driver()?.commandRunning ?? false;
-    },
-  };
   const app = render(
     <FramesContext.Provider value={store.frames}>
-      <App store={store} driver={proxy} training={options.training} onExit={() => exit()} />
+      <App store={store} driver={driver(() => exit())} training={options.training} onExit={() => exit()} />
     </FramesContext.Provider>, {
     stdin: options.stdin,
     stdout: options.stdout,
@@ -57,7 +52,6 @@ export function mountConsole(
     incrementalRendering: false,
   });
   return {
-    store,
     exited,
     async close() {
       app.unmount();
@@ -69,37 +63,27 @@ export function mountConsole(
   };
 }
 
+export function mountConsole(
+  initial: RunState,
+  driver: () => ConsoleDriver | undefined,
+  options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
+): MountedConsole {
+  const store = new RunStore(initial, options.outputPath);
+  watchSteadyState((listener) => store.subscribe(listener), () => store.commands > 0);
+  // Until the driver exists, keys that would reach it have nothing to do.
+  const proxy: ConsoleDriver = {
+    requestQuit: () => driver()?.requestQuit(),
+    get commandRunning() {
+      return driver()?.commandRunning ?? false;
+    },
+  };
+  return { store, ...mountApp(store, () => proxy, options) };
+}
+
 /**
  * The console over a run store fed by a RunFollower (`patchwalk watch`): no driver, no prompts;
  * q leaves at once. Resolves `exited` when the watcher quits.
  */
 export function mountWatcher(store: RunStore, options: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream }): Omit<MountedConsole, 'store'> {
-  let exit: () => void = () => {};
-  const exited = new Promise<void>((resolve) => {
-    exit = resolve;
-  });
-  const restore = () => options.stdout.write(SHOW_CURSOR);
-  process.once('exit', restore);
-  const nobody: ConsoleDriver = { requestQuit: () => exit(), commandRunning: false };
-  const app = render(
-    <FramesContext.Provider value={store.frames}>
-      <App store={store} driver={nobody} training={false} onExit={() => exit()} />
-    </FramesContext.Provider>, {
-    stdin: options.stdin,
-    stdout: options.stdout,
-    exitOnCtrlC: false,
-    patchConsole: true,
-    maxFps: UI_MAX_FPS,
-    incrementalRendering: false,
-  });
-  return {
-    exited,
-    async close() {
-      app.unmount();
-      await app.waitUntilExit().catch(() => {});
-      store.close();
-      restore();
-      process.off('exit', restore);
-    },
-  };
+  return mountApp(store, (exit) => ({ requestQuit: exit, commandRunning: false }), { ...options, training: false });
 }
