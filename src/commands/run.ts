@@ -114,14 +114,15 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
   const secretParams = Object.entries(runbook.params ?? {}).filter(([, param]) => param.secret).map(([name]) => name);
   const secrets = new Secrets();
   for (const name of secretParams) secrets.add(given[name], name);
-  const journal = new JournalWriter(folder.journal, secrets.mask);
   const path = resolve(file);
   const pauseToRead = interactive && Boolean(flags.training);
   // A note waits wherever an answer can be typed: the console, or line mode on a terminal.
   const pauseNotes = Boolean(io.stdin.isTTY);
   // Past real runs of this runbook, for the ETA and go/no-go; a dry run or rehearsal reads them too.
   const history = engineFigures(readHistory(root, path));
-  journal.append({
+  // run-start goes into the staged folder; only then does the folder take its run id.
+  const firstRecord = new JournalWriter(folder.journal, secrets.mask);
+  firstRecord.append({
     type: 'run-start',
     at: Date.now(),
     v: JOURNAL_VERSION,
@@ -135,6 +136,9 @@ export async function runRunbook(file: string, flags: RunFlags, io: Io): Promise
     ...(members ? { members } : {}),
     ...(history ? { history } : {}),
   });
+  firstRecord.close();
+  folder.publish();
+  const journal = new JournalWriter(folder.journal, secrets.mask);
   indexRun(root, { id: runId, title: runbook.title, runbook: path, host: null, started_at: Date.now(), operator: operator.user, steps_total: runbook.steps.length });
 
   const rehearsalOptions = { ...(flags.rehearse ? { rehearsal: true } : {}), ...(flags.guided ? { guided: true } : {}) };

@@ -1,9 +1,9 @@
 // A run's folder under the state dir: its journal, a copy of the runbook it started with, one
 // output file (plus status and pid files) per command, and the simulated host's VM states.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DetachedFiles } from '../exec/detached.js';
-import { makeDir, openForWrite, writeAll } from './state-io.js';
+import { makeDir, openForWrite, writeAll, writing } from './state-io.js';
 import { closeSync } from 'node:fs';
 import { prepareStateDir, runsDir } from './state-dir.js';
 
@@ -15,6 +15,9 @@ export function isRunId(name: string): boolean {
 }
 
 export class RunFolder {
+  /** True between `create` and `publish`: the folder exists only under a name no reader takes for a run. */
+  private staged = false;
+
   constructor(
     readonly root: string,
     readonly id: string,
@@ -24,7 +27,7 @@ export class RunFolder {
   }
 
   get dir(): string {
-    return join(runsDir(this.root), this.id);
+    return join(runsDir(this.root), this.staged ? `.new-${this.id}` : this.id);
   }
   get journal(): string {
     return join(this.dir, 'journal.jsonl');
@@ -43,10 +46,23 @@ export class RunFolder {
     return existsSync(this.journal);
   }
 
-  /** The folder and its steps folder, 0700, in a state dir that passed its checks. */
+  /**
+   * The folder and its steps folder, 0700, in a state dir that passed its checks. It is made under a
+   * staging name, so a kill before the journal's first record leaves nothing `runs`, `resume` or
+   * `watch` would take for a run; `publish` gives it its name.
+   */
   create(): void {
     prepareStateDir(this.root, { create: true });
+    this.staged = true;
     makeDir(this.stepsDir);
+  }
+
+  /** The staged folder, its journal holding run-start, under its run id: one rename, all or nothing. */
+  publish(): void {
+    if (!this.staged) return;
+    const from = this.dir;
+    this.staged = false;
+    writing(this.dir, () => renameSync(from, this.dir));
   }
 
   /** The copy of the runbook the run started with, 0600; resume checks it against run-start's hash. */

@@ -9,6 +9,7 @@ import { TORN_MESSAGE } from '../../src/journal/journal-reader.js';
 import type { JournalRecord } from '../../src/journal/records.js';
 import { CLI, ROOT, tempDir } from '../helpers/cli.js';
 import { journalOf, onlyRun } from '../helpers/state.js';
+import { runIds } from '../../src/journal/run-folder.js';
 
 const RUNBOOK = join(ROOT, 'test/fixtures/durable/demo-fast.yaml');
 const KILLS = 30;
@@ -86,7 +87,7 @@ describe('kill -9 and resume', () => {
         if (result.signal === 'SIGKILL') {
           kills++;
           killsThisRun++;
-          if (!existsSync(join(stateDir, 'runs'))) {
+          if (!existsSync(join(stateDir, 'runs')) || runIds(stateDir).length === 0) {
             args = ['run', RUNBOOK, '--plain', '--yes', '--set', `marker=${marker}`];
             continue;
           }
