@@ -14,7 +14,7 @@ import { matchesWhole } from './pattern.js';
 import { automaticAnswer, recordAnswer } from './prompts.js';
 import { briefing } from './guided.js';
 import { compareExpect, outputMatches } from './expect.js';
-import { indexVms, namesSomething, noMatch, setVmState, vmNamed, vmsInScope } from './run-vms.js';
+import { loadVms, namesSomething, noMatch, setVmState, vmNamed, vmsInScope, whole } from './run-vms.js';
 import { QUIT_RESTORE_CONCURRENCY, QUIT_RESTORE_TIMEOUT_MS } from '../limits.js';
 import { selectVms } from './select.js';
 import { goNoGoFor } from '../history/go-no-go.js';
@@ -85,6 +85,7 @@ function vmStateChanged(state: RunState, name: string, to: Vm['state']): RunStat
   if (!state.vms || position === undefined || !vm || vm.state === to) return state;
   const vms = state.vms.slice();
   vms[position] = { ...vm, state: to };
+  // Not frozen: freezing walks the whole list, and this runs several times per VM.
   return { ...state, vms };
 }
 
@@ -120,9 +121,8 @@ function apply(d: RunState, event: EngineEvent): void {
     recordAnswer(d, effect.stepId, effect.prompt, event.value, 'operator', event.at);
     if (awaiting) answered(d, awaiting, event.value, event.at, effect.prompt);
   } else if (event.type === 'inventory-loaded' && !effect.stepId) {
-    d.vms = event.vms;
-    d.vmIndex = indexVms(event.vms);
-    d.vmsBefore = structuredClone(event.vms);
+    loadVms(d, event.vms);
+    d.vmsBefore = whole(structuredClone(event.vms));
     rollingInventoryLoaded(d);
     d.phase = 'steps';
   } else if (event.type === 'inventory-failed' && !effect.stepId) {

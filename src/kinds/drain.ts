@@ -237,12 +237,14 @@ export const drain = defineKind({
         return afterMoves({ ...ctx, at: event.at });
       }
       const problems: string[] = [];
+      const stopped: string[] = [];
       for (const result of event.results) {
         if (result.outcome === 'ok') {
           (ctx.state.vmOutcomes ??= {})[result.name] = 'stopped';
-          markStopped(run, result.name);
+          stopped.push(result.name);
         } else problems.push(`${result.name}: did not shut down (${result.message ?? result.outcome})`);
       }
+      markStopped(run, stopped);
       return problems.length ? failed(problems.join('; ')) : afterMoves({ ...ctx, at: event.at });
     },
   },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatDuration, mustParseDuration } from '../runbook/duration.js';
 import { targetName } from '../engine/context.js';
 import { abort, ask, done, effect, failed, WAIT, type Outcome } from '../engine/outcome.js';
-import { indexVms, notice, vmNamed, vmsInScope } from '../engine/run-vms.js';
+import { loadVms, notice, vmNamed, vmsInScope } from '../engine/run-vms.js';
 import { Command, Common, Duration } from '../runbook/schema-parts.js';
 import { defineKind, type StepContext } from './kind.js';
 
@@ -75,11 +75,12 @@ export const reboot = defineKind({
       if (event.type === 'inventory-failed') return failed(`the host is back but its VMs cannot be listed: ${event.message}`);
       if (event.type !== 'inventory-loaded') return WAIT;
       const run = ctx.run;
-      run.vms = event.vms;
-      run.vmIndex = indexVms(event.vms);
+      loadVms(run, event.vms);
+      const known = new Set(run.stoppedByRun);
       for (const name of ctx.state.runningBefore ?? []) {
         const vm = vmNamed(run, name);
-        if (vm && vm.state !== 'running' && !run.stoppedByRun.includes(name)) {
+        if (vm && vm.state !== 'running' && !known.has(name)) {
+          known.add(name);
           run.stoppedByRun.push(name);
           notice(run, event.at, `${name} was running and went down with the host`);
         }

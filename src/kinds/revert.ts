@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { mustParseDuration } from '../runbook/duration.js';
 import { abort, ask, done, effect, failed, WAIT, type Outcome } from '../engine/outcome.js';
-import { indexVms, markStopped, notice, selectForStep, settleVmResults, vmNamed } from '../engine/run-vms.js';
+import { loadVms, markStopped, notice, selectForStep, settleVmResults, vmNamed } from '../engine/run-vms.js';
 import { Common, Duration, Selector } from '../runbook/schema-parts.js';
 import { defineKind, type StepContext } from './kind.js';
 import { snapshotNameProblem } from './snapshot-names.js';
@@ -81,8 +81,11 @@ export const revert = defineKind({
     },
     resume(ctx, event, spent) {
       if (event.type === 'vm-snapshot-done' && spent.type === 'vm-snapshot') {
+        // By VM once, not a scan of every snapshot per VM reverted.
+        const taken = new Map<string, (typeof ctx.run.snapshots)[number][]>();
+        for (const record of ctx.run.snapshots) if (record.name === spent.name) taken.set(record.vm, [...(taken.get(record.vm) ?? []), record]);
         const outcome = settleVmResults(ctx.state, event.results, 'reverted', 'the revert did not finish in time', (vm) => {
-          for (const record of ctx.run.snapshots) if (record.vm === vm && record.name === spent.name) record.state = 'reverted';
+          for (const record of taken.get(vm) ?? []) record.state = 'reverted';
         });
         if (outcome.kind !== 'done') return outcome;
         // A disk-only snapshot comes back powered off: learn the states the revert left.
@@ -91,16 +94,17 @@ export const revert = defineKind({
       if (event.type === 'inventory-failed') return failed(`reverted, but the VMs cannot be listed: ${event.message}`);
       if (event.type !== 'inventory-loaded') return WAIT;
       const run = ctx.run;
-      run.vms = event.vms;
-      run.vmIndex = indexVms(event.vms);
+      loadVms(run, event.vms);
       // VMs that were running before the run and are off after the revert are this run's to start again.
-      for (const before of run.vmsBefore ?? []) {
-        if (before.state !== 'running' || ctx.state.vmOutcomes?.[before.name] !== 'reverted') continue;
-        if (vmNamed(run, before.name)?.state === 'shut-off' && !run.stoppedByRun.includes(before.name)) {
-          markStopped(run, before.name);
-          notice(run, event.at, `${before.name} is off after the revert; a start step brings it back`, 'info');
-        }
-      }
+      const known = new Set(run.stoppedByRun);
+      const off = (run.vmsBefore ?? []).filter(
+        (before) => before.state === 'running' && ctx.state.vmOutcomes?.[before.name] === 'reverted' && vmNamed(run, before.name)?.state === 'shut-off' && !known.has(before.name),
+      );
+      markStopped(
+        run,
+        off.map((before) => before.name),
+      );
+      for (const before of off) notice(run, event.at, `${before.name} is off after the revert; a start step brings it back`, 'info');
       return done(Object.keys(ctx.state.vmOutcomes ?? {}).length ? `${Object.keys(ctx.state.vmOutcomes ?? {}).length} reverted` : undefined);
     },
   },

@@ -107,10 +107,11 @@ export const shutdown = defineKind({
     resume(ctx, event, spent) {
       if (event.type !== 'vm-power-done' || spent.type !== 'vm-power') return WAIT;
       const { state } = ctx;
+      const stopped: string[] = [];
       for (const result of event.results) {
         if (result.outcome === 'ok') {
           setOutcome(state, result.name, spent.action === 'poweroff' ? 'forced' : 'stopped');
-          markStopped(ctx.run, result.name);
+          stopped.push(result.name);
         } else if (result.outcome === 'timeout' && spent.action === 'shutdown') {
           setOutcome(state, result.name, 'timed-out');
           (state.vmQueue ??= []).push(result.name);
@@ -119,6 +120,7 @@ export const shutdown = defineKind({
           notice(ctx.run, event.at, `${result.name}: ${result.message ?? result.outcome}`);
         }
       }
+      markStopped(ctx.run, stopped);
       return nextTimedOut({ ...ctx, at: event.at });
     },
   },
