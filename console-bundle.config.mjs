@@ -6,6 +6,7 @@
 // session.ts loads the bundle, and falls back to dist/ui/run-console.js when it is missing.
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inkOutputPatch } from './scripts/ink-output-patch.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), 'dist');
 const UI = join(DIST, 'ui');
@@ -27,7 +28,10 @@ export default {
   platform: 'node',
   // Ink loads it only for React DevTools (DEV=true), which patchwalk does not install.
   external: ['react-devtools-core'],
-  plugins: [keepOwnModules],
+  plugins: [keepOwnModules, inkOutputPatch],
+  // React's production build: without it React renders in development mode, which tracks component
+  // stacks and writes a performance mark per component render, and made each frame twice as slow.
+  transform: { define: { 'process.env.NODE_ENV': '"production"' } },
   logLevel: 'warn',
   output: {
     dir: UI,

@@ -1,14 +1,47 @@
 // For `npm run bench`: with PATCHWALK_BENCH_REPORT set, the process measures its own event-loop
 // stalls and resource use and writes them to that file when it exits. Off otherwise.
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const target = process.env.PATCHWALK_BENCH_REPORT;
 const delay = target ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
 
+/**
+ * With PATCHWALK_BENCH_TRACE as well, the report lists what to look at when the stall is too long:
+ * each block of the event loop over 8 ms (`block`, with when it ended, in ms after steady state, and
+ * the histogram's max so far) and each garbage collection over 4 ms (`gc`, with V8's kind: 1 minor,
+ * 4 major, 8 incremental).
+ */
+interface TraceEntry {
+  at: number;
+  ms: number;
+  what: 'block' | 'gc';
+  detail: number;
+}
+const trace = target && process.env.PATCHWALK_BENCH_TRACE ? { since: 0, entries: [] as TraceEntry[] } : undefined;
+if (trace) {
+  const TICK_MS = 4;
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last - TICK_MS > 8) trace.entries.push({ at: Math.round(now - trace.since), ms: Math.round(now - last - TICK_MS), what: 'block', detail: Math.round((delay?.max ?? 0) / 1e6) });
+    last = now;
+  }, TICK_MS).unref();
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+      if (entry.duration > 4) trace.entries.push({ at: Math.round(entry.startTime + entry.duration - trace.since), ms: Math.round(entry.duration), what: 'gc', detail: kind });
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 /** Start-up (loading Ink takes most of a second) is not a stall a key would wait through. */
 export function benchSteadyState(): void {
   delay?.reset();
+  if (trace) {
+    trace.since = performance.now();
+    trace.entries = [];
+  }
 }
 
 /**
@@ -44,6 +77,7 @@ if (target && delay) {
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
       peakRssMb: usage.maxRSS / 1024,
       peak,
+      ...(trace ? { trace: trace.entries } : {}),
     };
     writeFileSync(target, JSON.stringify(report));
   });

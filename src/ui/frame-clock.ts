@@ -7,7 +7,7 @@ type Listener = () => void;
 
 export class FrameClock {
   private readonly listeners = new Set<Listener>();
-  private timer: NodeJS.Timeout | 'soon' | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private drawnAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -24,18 +24,17 @@ export class FrameClock {
    * Something changed: drawn as soon as the change is whole when the last frame is a frame old,
    * else at the next frame. Never in the middle of the change: the store tells its output lines
    * before its new version, and a frame between them would draw the new run under the old version.
+   * Always from a timer, never a microtask of the change: the work that made the change (an event
+   * through the engine and the journal) and the frame that draws it are then two turns of the event
+   * loop, with keys and timers between them, instead of one block twice as long.
    */
   request(): void {
     if (this.timer) return;
-    const wait = this.drawnAt + this.frameMs - this.now();
-    if (wait <= 0) {
-      this.timer = 'soon';
-      queueMicrotask(() => this.tick());
-    } else this.timer = setTimeout(() => this.tick(), wait);
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.drawnAt + this.frameMs - this.now()));
   }
 
   close(): void {
-    if (this.timer !== 'soon') clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.listeners.clear();
   }
