@@ -9,7 +9,8 @@
 //   screen) are not tokenised again, and a row made of the same characters as last frame keeps its
 //   text. Two frames' lines at most are held;
 // - one blank cell is shared instead of a new object per empty place (1,920 at 80x24, each frame);
-// - a text's width comes from Ink's own measure cache, which layout has just filled for it.
+// - a text's width comes from Ink's own measure cache, which layout has just filled for it, instead
+//   of being measured again when the text is wrapped and again when it is drawn.
 // Each replaced text must be found exactly: an Ink release that changes them fails the build
 // instead of losing the change quietly.
 
@@ -80,6 +81,16 @@ const OUTPUT = [
     getWidestLine(text) {
         let cached = this.blockWidths.get(text) ?? this.carried('blockWidths', text);
         if (cached === undefined) {`,
+  },
+  {
+    what: 'its imports',
+    from: `import stringWidth from 'string-width';`,
+    to: `import measureText from './measure-text.js';`,
+  },
+  {
+    what: 'the width of a line',
+    from: `            cached = stringWidth(text);`,
+    to: `            cached = measureText(text).width;`,
   },
   {
     what: 'the drawn rows',

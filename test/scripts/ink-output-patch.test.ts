@@ -1,7 +1,7 @@
 // The build-time change to Ink's frame drawing must draw exactly what Ink draws, frame after frame
 // (the caches it keeps across frames must never show a stale line), and must fail the build, not
 // pass quietly, when an Ink release changes the text it replaces.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,14 +20,16 @@ interface OutputLike {
 type OutputClass = new (options: { width: number; height: number }) => OutputLike;
 
 async function outputClasses(): Promise<{ original: OutputClass; patched: OutputClass }> {
-  // Beside Ink's own modules' dependencies, so the bare imports resolve the same way.
-  const dir = join(ROOT, 'node_modules', '.cache', 'patchwalk-test');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `output-patched-${process.pid}.mjs`);
+  // Beside Ink's own output.js for the time of the import, so its imports resolve the same way.
+  const file = join(INK, `output.patchwalk-test-${process.pid}.js`);
   writeFileSync(file, patchInk('output.js', readFileSync(join(INK, 'output.js'), 'utf8')));
-  const original = (await import(pathToFileURL(join(INK, 'output.js')).href)).default as OutputClass;
-  const patched = (await import(pathToFileURL(file).href)).default as OutputClass;
-  return { original, patched };
+  try {
+    const original = (await import(pathToFileURL(join(INK, 'output.js')).href)).default as OutputClass;
+    const patched = (await import(pathToFileURL(file).href)).default as OutputClass;
+    return { original, patched };
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 const BOLD = (text: string) => `\u001B[1m${text}\u001B[22m`;
