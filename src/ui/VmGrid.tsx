@@ -4,7 +4,7 @@
 // 5,000 VMs. A grid wider than the pane is left to ink-table, which wraps it cell by cell.
 import { Table } from '@alcalzone/ink-table';
 import chalk from 'chalk';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import type { VmCells, VmColumn } from '../display/vm-rows.js';
 
 /** ink-table with one line per VM: the separator between rows would halve what fits. */
@@ -21,50 +21,36 @@ interface Props {
   width: number;
 }
 
-function line(widths: number[], fill: string, left: string, cross: string, right: string): string {
+function line(widths: readonly number[], fill: string, left: string, cross: string, right: string): string {
   return `${left}${widths.map((width) => fill.repeat(width)).join(cross)}${right}`;
 }
 
-/**
- * A row as one string, its bold borders written as escape codes: one text node per VM instead of
- * three per cell, because each node is a fiber to reconcile and a style to apply on every frame.
- */
-function rowText(cells: readonly string[], widths: readonly number[]): string {
-  const border = chalk.bold('│');
-  return `${border}${cells.map((cell, column) => `${' '.repeat(PADDING)}${cell}${' '.repeat((widths[column] ?? 0) - cell.length - PADDING)}`).join(border)}${border}`;
+/** A cell's text with ink-table's padding, to the column's width. */
+function padded(cell: string, width: number): string {
+  return `${' '.repeat(PADDING)}${cell}${' '.repeat(width - cell.length - PADDING)}`;
 }
 
-function Heading({ cells, widths }: { cells: string[]; widths: number[] }) {
-  return (
-    <Text wrap="truncate-end">
-      {cells.map((cell, column) => (
-        <Text key={column}>
-          <Text bold>│</Text>
-          <Text bold color="blue">{`${' '.repeat(PADDING)}${cell}${' '.repeat((widths[column] ?? 0) - cell.length - PADDING)}`}</Text>
-        </Text>
-      ))}
-      <Text bold>│</Text>
-    </Text>
-  );
+/**
+ * The fitted grid as one text, its styles written as escape codes: one text node for the whole
+ * table instead of three per cell, because each node is a fiber to reconcile, a box to lay out and
+ * a style to apply on every frame, and paging at 5,000 VMs changes every row.
+ */
+function gridText(data: readonly VmCells[], columns: readonly VmColumn[], widths: readonly number[]): string {
+  const border = chalk.bold('│');
+  const row = (cells: readonly string[], style: (text: string) => string = (text) => text) =>
+    `${border}${cells.map((cell, column) => style(padded(cell, widths[column] ?? 0))).join(border)}${border}`;
+  return [
+    chalk.bold(line(widths, '─', '┌', '┬', '┐')),
+    row(columns, chalk.bold.blue),
+    ...data.map((cells) => row(columns.map((column) => cells[column]))),
+    chalk.bold(line(widths, '─', '└', '┴', '┘')),
+  ].join('\n');
 }
 
 export function VmGrid({ data, columns, width }: Props) {
   const widths = columns.map((column) => Math.max(column.length, ...data.map((row) => row[column].length)) + PADDING * 2);
   const total = 1 + widths.reduce((sum, cell) => sum + cell + 1, 0);
   if (total > width) return <CellGrid data={data} columns={columns} />;
-  return (
-    <Box flexDirection="column">
-      <Text bold>{line(widths, '─', '┌', '┬', '┐')}</Text>
-      <Heading cells={columns} widths={widths} />
-      {data.map((row, index) => (
-        <Text key={index} wrap="truncate-end">
-          {rowText(
-            columns.map((column) => row[column]),
-            widths,
-          )}
-        </Text>
-      ))}
-      <Text bold>{line(widths, '─', '└', '┴', '┘')}</Text>
-    </Box>
-  );
+  // It fits, so nothing wraps: each line of the text is one line of the grid.
+  return <Text>{gridText(data, columns, widths)}</Text>;
 }
