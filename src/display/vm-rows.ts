@@ -51,10 +51,14 @@ export function columnsThatFit(rows: VmCells[], width: number, padding = 3, fram
 }
 
 /** The caption over the table: how many, how many running, and which slice is shown. */
-export function vmCaption(plans: readonly VmPlan[], running: number, first: number, shown: number): string {
+/**
+ * The table's caption. A rolling's table holds every member's VMs, so it says "in the cluster":
+ * "on this host" there read as if the member being drained held all of them.
+ */
+export function vmCaption(plans: readonly VmPlan[], running: number, first: number, shown: number, where: 'on this host' | 'in the cluster' = 'on this host'): string {
   // The range comes first: on a narrow pane the end of the caption is what gets cut.
   if (plans.length > shown) return `── VMs ${first + 1}-${first + shown} of ${plans.length} · ${running} running · ↑↓ scroll`;
-  return `── VMs on this host · ${plans.length} VMs, ${running} running`;
+  return `── VMs ${where} · ${plans.length} VMs, ${running} running`;
 }
 
 /** The end of a run: every VM as it was before, as it is now, and whether it is back. */

@@ -10,6 +10,8 @@ interface Props {
   top: number;
   height: number;
   width: number;
+  /** A rolling's table lists the whole cluster. */
+  cluster?: boolean;
 }
 
 /** Fixed rows: the table's top border, heading, and bottom border, plus our caption. */
@@ -20,7 +22,7 @@ export function visibleVmRows(height: number): number {
 }
 
 /** The VMs and their planned actions. Only the rows in view are built and drawn. */
-export function VmTable({ plans, running, top, height, width }: Props) {
+export function VmTable({ plans, running, top, height, width, cluster = false }: Props) {
   const rows = visibleVmRows(height);
   const first = Math.max(0, Math.min(top, plans.length - rows));
   const data = plans.slice(first, first + rows).map(vmCells);
@@ -28,7 +30,7 @@ export function VmTable({ plans, running, top, height, width }: Props) {
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text dimColor wrap="truncate-end">
-        {vmCaption(plans, up, first, data.length)}
+        {vmCaption(plans, up, first, data.length, cluster ? 'in the cluster' : 'on this host')}
       </Text>
       <VmGrid data={data} columns={columnsThatFit(data, width)} width={width} />
     </Box>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnsThatFit, vmCells, vmRow, vmsBeforeAfter } from '../../src/display/vm-rows.js';
+import { columnsThatFit, vmCaption, vmCells, vmRow, vmsBeforeAfter } from '../../src/display/vm-rows.js';
 import { VMS } from '../engine/harness.js';
 
 describe('VM rows', () => {
@@ -16,6 +16,12 @@ describe('VM rows', () => {
     expect(columnsThatFit(rows, 200)).toEqual(['name', 'state', 'vCPU', 'memory', 'tags', 'planned action']);
     expect(columnsThatFit(rows, 70)).toEqual(['name', 'state', 'memory', 'planned action']);
     expect(columnsThatFit(rows, 60)).toEqual(['name', 'state', 'planned action']);
+  });
+
+  it("says the whole cluster's VMs are listed in a rolling, not the host being patched", () => {
+    const plans = VMS.map((vm) => ({ vm, action: 'migrate away' }));
+    expect(vmCaption(plans, 3, 0, plans.length)).toBe('── VMs on this host · 4 VMs, 3 running');
+    expect(vmCaption(plans, 3, 0, plans.length, 'in the cluster')).toBe('── VMs in the cluster · 4 VMs, 3 running');
   });
 
   it('pairs each VM before with itself now, by name', () => {
