@@ -57,9 +57,9 @@ export function setVmState(run: RunState, name: string, state: VmState): void {
  */
 export function markStopped(run: RunState, names: readonly string[]): void {
   const before = isDraft(run.stoppedByRun) ? current(run.stoppedByRun) : run.stoppedByRun;
-  const known = new Set(before);
-  const added = names.filter((name) => !known.has(name) && (known.add(name), true));
-  if (added.length) run.stoppedByRun = whole([...before, ...added]);
+  const added = new Set(names);
+  for (const name of before) added.delete(name);
+  if (added.size) run.stoppedByRun = whole([...before, ...added]);
   setVmStates(run, names, 'shut-off');
 }
 
