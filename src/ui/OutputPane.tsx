@@ -1,5 +1,7 @@
+import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { inverseVideo } from '../display/colour.js';
+import { fitLine } from '../display/fit-line.js';
 import { printable } from '../display/printable.js';
 import type { OutputLine } from '../run/output-log.js';
 import { firstVisibleLine, type OutputView } from './console-state.js';
@@ -18,20 +20,34 @@ interface Props {
 }
 
 const PREFIX: Record<OutputLine['kind'], string> = { stderr: '! ', info: '', stdout: '  ' };
-const TONE: Partial<Record<OutputLine['kind'], string>> = { stderr: 'red', info: 'cyan' };
+const TONE: Record<OutputLine['kind'], (text: string) => string> = { stderr: chalk.red, info: chalk.cyan, stdout: (text) => text };
 
-function Line({ line, highlight, noColour }: { line: OutputLine; highlight: boolean; noColour: boolean }) {
+/**
+ * A line as drawn, cut to the pane. Kept per line object (the log's memory ring hands out the same
+ * object while the line is in it), so a line still on screen is not escaped and measured again.
+ */
+const drawn = new WeakMap<OutputLine, { width: number; text: string }>();
+
+function lineText(line: OutputLine, width: number): string {
+  const known = drawn.get(line);
+  if (known?.width === width) return known.text;
   // stderr keeps a mark of its own, so it stays distinguishable without colour.
-  const text = `${PREFIX[line.kind]}${printable(line.text)}`;
-  if (highlight && noColour) return <Text wrap="truncate-end">{inverseVideo(text)}</Text>;
-  return (
-    <Text wrap="truncate-end" color={TONE[line.kind]} inverse={highlight}>
-      {text}
-    </Text>
-  );
+  const text = fitLine(`${PREFIX[line.kind]}${printable(line.text)}`, width);
+  drawn.set(line, { width, text });
+  return text;
 }
 
-/** A window of the run's output. Only the visible lines are ever rendered. */
+function styled(line: OutputLine, width: number, highlight: boolean, noColour: boolean): string {
+  const text = lineText(line, width);
+  if (!highlight) return TONE[line.kind](text);
+  return noColour ? inverseVideo(text) : chalk.inverse(TONE[line.kind](text));
+}
+
+/**
+ * A window of the run's output. Only the visible lines are ever rendered, and as one text of lines
+ * already cut to the width: during a flood every row changes on every frame, and a text node a row
+ * was a fiber, a layout box and a measure each, for each row, each frame.
+ */
 export function OutputPane({ store, view, width, height, noColour = false }: Props) {
   useOutputFrame(store);
   const total = store.log.length;
@@ -41,16 +57,13 @@ export function OutputPane({ store, view, width, height, noColour = false }: Pro
   const status = view.follow
     ? `${total} lines · following`
     : `lines ${first + 1}-${first + lines.length} of ${total} · End follows${view.term ? ` · /${printable(view.term)}` : ''}`;
+  const text = [
+    chalk.dim(fitLine(`── output · ${status}`, width)),
+    ...lines.map((line, offset) => styled(line, width, view.match === first + offset, noColour)),
+  ].join('\n');
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Text dimColor wrap="truncate-end">
-        ── output · {status}
-      </Text>
-      {/* Keyed by row, not by line number: scrolling then updates text in place instead of
-          unmounting and creating every row on every frame. */}
-      {lines.map((line, offset) => (
-        <Line key={offset} line={line} highlight={view.match === first + offset} noColour={noColour} />
-      ))}
+      <Text>{text}</Text>
     </Box>
   );
 }
