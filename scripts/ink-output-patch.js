@@ -1,18 +1,62 @@
 // Build-time changes to Ink's frame drawing (node_modules/ink/build/output.js and
-// render-node-to-output.js), applied as the console bundle is made. Ink builds every frame from
-// scratch: each line of each text is tokenised into styled characters, every line inside a box
-// with `overflow: hidden` (the console's root box) is cut with slice-ansi even when it fits, and
-// every text's width is measured again. At 5,000 VMs a frame cost 15-40 ms, most of it there, and
-// that is what held the event loop during a shutdown. These changes keep the output the same:
+// render-node-to-output.js) and to the two libraries it measures and tokenises text with, applied
+// as the console bundle is made. Ink builds every frame from scratch: each line of each text is
+// tokenised into styled characters, every line inside a box with `overflow: hidden` (the console's
+// root box) is cut with slice-ansi even when it fits, and every text's width is measured again. At
+// 5,000 VMs a frame cost 15-40 ms, most of it there, and that is what held the event loop during a
+// shutdown. These changes keep the output the same:
 // - a line that fits its clip is used as it is instead of being sliced to its own width;
 // - the per-frame caches are kept for one more frame, so lines that did not change (most of the
 //   screen) are not tokenised again, and a row made of the same characters as last frame keeps its
 //   text. Two frames' lines at most are held;
 // - one blank cell is shared instead of a new object per empty place (1,920 at 80x24, each frame);
 // - a text's width comes from Ink's own measure cache, which layout has just filled for it, instead
-//   of being measured again when the text is wrapped and again when it is drawn.
-// Each replaced text must be found exactly: an Ink release that changes them fails the build
-// instead of losing the change quietly.
+//   of being measured again when the text is wrapped and again when it is drawn;
+// - Ink's measure and wrap caches keep two generations of a few thousand texts instead of every
+//   text ever drawn: output lines are new texts every frame, and a run printing for hours grew them
+//   until the capped heap ran out;
+// - text made only of one-column characters that are each a grapheme of their own (ASCII, Latin,
+//   punctuation, arrows, box drawing: the console's tables and output) is measured by its length
+//   and split by code unit, not by Intl.Segmenter. string-width already did so for ASCII; the
+//   tables' borders are box drawing, so every table line took the segmenter's path, twice a frame.
+// Each replaced text must be found exactly: a release that changes them fails the build instead of
+// losing the change quietly.
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * One-column characters that never join a neighbour into one grapheme (no marks, joiners, variation
+ * selectors, Hangul or regional indicators), as a regex class body. Ambiguous-width ones among them
+ * (box drawing, arrows, some Latin-1) count one column only where ambiguous means narrow, the
+ * default. test/scripts/ink-output-patch.test.ts checks every one against string-width and
+ * Intl.Segmenter.
+ */
+export const NARROW_CLASS = String.raw`\u0020-\u007E\u00A0-\u00AC\u00AE-\u02FF\u2010-\u2027\u2030-\u205E\u2190-\u21FF\u2500-\u259F`;
+
+/** A map of at most two generations of `limit` entries: a hit in the older one is kept. */
+const GENERATION_CACHE = `class GenerationCache {
+    constructor(limit) {
+        this.limit = limit;
+        this.current = new Map();
+        this.older = new Map();
+    }
+    get(key) {
+        const found = this.current.get(key);
+        if (found !== undefined) return found;
+        const old = this.older.get(key);
+        if (old !== undefined) this.set(key, old);
+        return old;
+    }
+    set(key, value) {
+        if (this.current.size >= this.limit) {
+            this.older = this.current;
+            this.current = new Map();
+        }
+        this.current.set(key, value);
+    }
+}
+/** patchwalk: a frame measures a few hundred texts at most; this keeps several frames' worth. */
+const TEXT_CACHE_LIMIT = 4096;`;
 
 const OUTPUT = [
   {
@@ -171,27 +215,102 @@ const RENDER_NODE = [
   },
 ];
 
-const PATCHES = { 'output.js': OUTPUT, 'render-node-to-output.js': RENDER_NODE };
+const MEASURE_TEXT = [
+  {
+    what: 'the measure cache',
+    from: `const cache = new Map();`,
+    to: `${GENERATION_CACHE}
+const cache = new GenerationCache(TEXT_CACHE_LIMIT);`,
+  },
+];
 
-/** The patched source; throws, naming the part, when Ink's text is not what the patch expects. */
-export function patchInk(file, source) {
+const WRAP_TEXT = [
+  {
+    what: 'the wrap cache',
+    from: `const cache = {};`,
+    to: `${GENERATION_CACHE}
+const cache = new GenerationCache(TEXT_CACHE_LIMIT);`,
+  },
+  {
+    what: 'the wrap cache lookup',
+    from: `const cachedText = cache[cacheKey];`,
+    to: `const cachedText = cache.get(cacheKey);`,
+  },
+  {
+    what: 'the wrap cache entry',
+    from: `cache[cacheKey] = wrappedText;`,
+    to: `cache.set(cacheKey, wrappedText);`,
+  },
+];
+
+const STRING_WIDTH = [
+  {
+    what: 'its segmenter',
+    from: `const segmenter = new Intl.Segmenter();`,
+    to: `const segmenter = new Intl.Segmenter();
+// patchwalk: one column a character, each its own grapheme, where ambiguous means narrow.
+const NARROW_TEXT = /^[${NARROW_CLASS}]*$/;`,
+  },
+  {
+    what: 'the ASCII fast path',
+    from: String.raw`if (/^[\u0020-\u007E]*$/.test(string)) {`,
+    to: String.raw`if ((ambiguousIsNarrow ? NARROW_TEXT : /^[\u0020-\u007E]*$/).test(string)) {`,
+  },
+];
+
+const TOKENIZE = [
+  {
+    what: 'its segmenter',
+    from: `const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });`,
+    to: String.raw`const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// patchwalk: C0 controls (CR aside, which joins LF) and one-column characters are each a grapheme
+// of their own, so such a text is split by code unit. Escape sequences are made of these.
+const SIMPLE_TEXT = /^[\u0000-\u000C\u000E-\u001F${NARROW_CLASS}]*$/;
+function* codeUnits(str) {
+    for (let index = 0; index < str.length; index++) yield { segment: str[index], index };
+}
+function graphemes(str) {
+    return SIMPLE_TEXT.test(str) ? codeUnits(str) : segmenter.segment(str);
+}`,
+  },
+  {
+    what: 'the grapheme loop',
+    from: `for (const { segment, index } of segmenter.segment(str)) {`,
+    to: `for (const { segment, index } of graphemes(str)) {`,
+  },
+];
+
+/** By path under node_modules. Nested copies (wrap-ansi's own string-width) are left as they are. */
+const PATCHES = {
+  'ink/build/output.js': OUTPUT,
+  'ink/build/render-node-to-output.js': RENDER_NODE,
+  'ink/build/measure-text.js': MEASURE_TEXT,
+  'ink/build/wrap-text.js': WRAP_TEXT,
+  'string-width/index.js': STRING_WIDTH,
+  '@alcalzone/ansi-tokenize/build/tokenize.js': TOKENIZE,
+};
+
+/** The patched source; throws, naming the part, when the module's text is not what the patch expects. */
+export function patchModule(path, source) {
   let patched = source;
-  for (const { what, from, to } of PATCHES[file] ?? []) {
+  for (const { what, from, to } of PATCHES[path] ?? []) {
     const at = patched.indexOf(from);
     if (at === -1 || patched.indexOf(from, at + 1) !== -1) {
-      throw new Error(`ink/build/${file}: ${what} is not as scripts/ink-output-patch.js expects (a new Ink release?); review the patch`);
+      throw new Error(`${path}: ${what} is not as scripts/ink-output-patch.js expects (a new release?); review the patch`);
     }
     patched = patched.replace(from, to);
   }
   return patched;
 }
 
+const NODE_MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules');
+
 /** The rolldown plugin that applies them. */
 export const inkOutputPatch = {
   name: 'patchwalk-ink-output',
   transform(code, id) {
-    const match = /\/node_modules\/ink\/build\/([\w-]+\.js)$/.exec(id.replaceAll('\\', '/'));
-    if (!match || !(match[1] in PATCHES)) return null;
-    return { code: patchInk(match[1], code), map: null };
+    const path = relative(NODE_MODULES, id).replaceAll('\\', '/');
+    if (!(path in PATCHES)) return null;
+    return { code: patchModule(path, code), map: null };
   },
 };

@@ -1,15 +1,32 @@
-// The build-time change to Ink's frame drawing must draw exactly what Ink draws, frame after frame
-// (the caches it keeps across frames must never show a stale line), and must fail the build, not
-// pass quietly, when an Ink release changes the text it replaces.
+// The build-time changes to Ink's frame drawing must draw exactly what Ink draws, frame after frame
+// (the caches it keeps across frames must never show a stale line), measure and split text exactly
+// as string-width and ansi-tokenize do, keep Ink's caches bounded, and fail the build, not pass
+// quietly, when a release changes the text they replace.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript
-import { patchInk } from '../../scripts/ink-output-patch.js';
+import { NARROW_CLASS, patchModule } from '../../scripts/ink-output-patch.js';
 import { ROOT } from '../helpers/cli.js';
 
-const INK = join(ROOT, 'node_modules', 'ink', 'build');
+const NODE_MODULES = join(ROOT, 'node_modules');
+const INK = join(NODE_MODULES, 'ink', 'build');
+
+/**
+ * A module and its patched copy. The copy is written beside the original for the time of the import,
+ * so its own imports resolve the same way; `extra` is appended to it (a test's window into it).
+ */
+async function original_and_patched<T>(path: string, extra = ''): Promise<{ original: T; patched: T }> {
+  const source = join(NODE_MODULES, path);
+  const file = source.replace(/\.js$/, `.patchwalk-test-${process.pid}.js`);
+  writeFileSync(file, `${patchModule(path, readFileSync(source, 'utf8'))}\n${extra}`);
+  try {
+    return { original: (await import(pathToFileURL(source).href)) as T, patched: (await import(pathToFileURL(file).href)) as T };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 interface OutputLike {
   write(x: number, y: number, text: string, options: { transformers: unknown[] }): void;
@@ -20,16 +37,8 @@ interface OutputLike {
 type OutputClass = new (options: { width: number; height: number }) => OutputLike;
 
 async function outputClasses(): Promise<{ original: OutputClass; patched: OutputClass }> {
-  // Beside Ink's own output.js for the time of the import, so its imports resolve the same way.
-  const file = join(INK, `output.patchwalk-test-${process.pid}.js`);
-  writeFileSync(file, patchInk('output.js', readFileSync(join(INK, 'output.js'), 'utf8')));
-  try {
-    const original = (await import(pathToFileURL(join(INK, 'output.js')).href)).default as OutputClass;
-    const patched = (await import(pathToFileURL(file).href)).default as OutputClass;
-    return { original, patched };
-  } finally {
-    rmSync(file, { force: true });
-  }
+  const { original, patched } = await original_and_patched<{ default: OutputClass }>('ink/build/output.js');
+  return { original: original.default, patched: patched.default };
 }
 
 const BOLD = (text: string) => `\u001B[1m${text}\u001B[22m`;
@@ -64,8 +73,94 @@ describe('Ink output patch', () => {
 
   it('fails, naming the part, when Ink changes the text it replaces', () => {
     const source = readFileSync(join(INK, 'output.js'), 'utf8');
-    expect(() => patchInk('output.js', source.replace('caches = new OutputCaches();', 'caches = makeCaches();'))).toThrow(/one OutputCaches per frame.*review the patch/);
+    expect(() => patchModule('ink/build/output.js', source.replace('caches = new OutputCaches();', 'caches = makeCaches();'))).toThrow(
+      /ink\/build\/output.js: one OutputCaches per frame.*review the patch/,
+    );
     const renderNode = readFileSync(join(INK, 'render-node-to-output.js'), 'utf8');
-    expect(patchInk('render-node-to-output.js', renderNode)).toContain('measureText(text).width');
+    expect(patchModule('ink/build/render-node-to-output.js', renderNode)).toContain('measureText(text).width');
+    const width = readFileSync(join(NODE_MODULES, 'string-width', 'index.js'), 'utf8');
+    expect(() => patchModule('string-width/index.js', width.replace('Fast path', 'Quick path').replace('if (/^', 'if (!/^'))).toThrow(
+      /string-width\/index.js: the ASCII fast path/,
+    );
+  });
+});
+
+/** Every character of the narrow class, from its ranges. */
+function narrowCharacters(): string[] {
+  const characters: string[] = [];
+  for (const [, from, to] of NARROW_CLASS.matchAll(/\\u([0-9A-F]{4})-\\u([0-9A-F]{4})/g)) {
+    for (let code = Number.parseInt(from, 16); code <= Number.parseInt(to, 16); code++) characters.push(String.fromCharCode(code));
+  }
+  return characters;
+}
+
+/** A deterministic mix of narrow text, styles, a link, wide characters, emoji and marks. */
+function mixedTexts(count: number): string[] {
+  const narrow = narrowCharacters();
+  const pieces = [
+    ...narrow.filter((_, index) => index % 7 === 0),
+    '\u001B[1m', '\u001B[22m', '\u001B[34m', '\u001B[39m', '\u001B[38;2;10;20;30m',
+    '\u001B]8;;https://example.org\u0007', '\u001B]8;;\u0007',
+    '漢', '字', '👍', '❤️', 'e\u0301', '\u200D', '\uFE0F', '\u00AD', '\r\n', '\t', 'ｱ', '\u1100\u1161',
+  ];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  return Array.from({ length: count }, () => Array.from({ length: next() % 30 }, () => pieces[next() % pieces.length]).join(''));
+}
+
+describe('narrow text without the segmenter', () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+  it('holds only one-column characters that are each a grapheme of their own', async () => {
+    const { original } = await original_and_patched<{ default: (text: string) => number }>('string-width/index.js');
+    for (const character of narrowCharacters()) {
+      const code = character.charCodeAt(0).toString(16);
+      expect(original.default(character), `U+${code} width`).toBe(1);
+      expect([...segmenter.segment(`a${character}a`)].length, `U+${code} joins a neighbour`).toBe(3);
+      expect([...segmenter.segment(`${character}${character}`)].length, `U+${code} joins itself`).toBe(2);
+    }
+  });
+
+  it('measures every text as string-width does, ambiguous narrow or wide', async () => {
+    type Width = { default: (text: string, options?: { ambiguousIsNarrow?: boolean }) => number };
+    const { original, patched } = await original_and_patched<Width>('string-width/index.js');
+    const texts = [...mixedTexts(3000), '┌──┬──┐', '│ vm0001 │ running │', '── output · 12 lines · following', 'naïve café ±5 °C → done…'];
+    for (const text of texts) {
+      expect(patched.default(text), JSON.stringify(text)).toBe(original.default(text));
+      expect(patched.default(text, { ambiguousIsNarrow: false }), JSON.stringify(text)).toBe(original.default(text, { ambiguousIsNarrow: false }));
+    }
+  });
+
+  it('splits every text into the same tokens as ansi-tokenize', async () => {
+    type Tokenize = { tokenize: (text: string, end?: number) => unknown[] };
+    const { original, patched } = await original_and_patched<Tokenize>('@alcalzone/ansi-tokenize/build/tokenize.js');
+    for (const text of [...mixedTexts(3000), '\u001B[1m│\u001B[22m vm0001 \u001B[1m│\u001B[22m']) {
+      expect(patched.tokenize(text), JSON.stringify(text)).toEqual(original.tokenize(text));
+      expect(patched.tokenize(text, 5), JSON.stringify(text)).toEqual(original.tokenize(text, 5));
+    }
+  });
+});
+
+describe("Ink's text caches", () => {
+  it('keep two generations of texts, not every text ever measured or wrapped', async () => {
+    type Cache = { current: Map<string, unknown>; older: Map<string, unknown>; limit: number };
+    type Measure = { default: (text: string) => { width: number; height: number }; cache: Cache };
+    const { patched: measure } = await original_and_patched<Measure>('ink/build/measure-text.js', 'export { cache };');
+    type Wrap = { default: (text: string, width: number, wrap: string) => string; cache: Cache };
+    const { patched: wrap } = await original_and_patched<Wrap>('ink/build/wrap-text.js', 'export { cache };');
+    for (let line = 0; line < 20_000; line++) {
+      const text = `Unpacking linux-modules-extra-${line} (6.1.158-1) over (6.1.153-1) ...`;
+      expect(measure.default(text)).toEqual({ width: text.length, height: 1 });
+      expect(wrap.default(text, 20, 'truncate-end')).toBe(`${text.slice(0, 19)}…`);
+    }
+    for (const { cache } of [measure, wrap]) expect(cache.current.size + cache.older.size).toBeLessThanOrEqual(cache.limit * 2);
+    // A text still being drawn stays found: a hit in the older generation moves it forward.
+    measure.default('kept');
+    for (let line = 0; line < measure.cache.limit - 1; line++) measure.default(`filler ${line}`);
+    measure.default('kept');
+    expect(measure.cache.current.has('kept')).toBe(true);
   });
 });
