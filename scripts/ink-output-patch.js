@@ -16,7 +16,7 @@
 //   text ever drawn: output lines are new texts every frame, and a run printing for hours grew them
 //   until the capped heap ran out;
 // - text made only of one-column characters that are each a grapheme of their own (ASCII, Latin,
-//   punctuation, arrows, box drawing: the console's tables and output) is measured by its length
+//   punctuation, arrows, box drawing, the step marks: the console's tables, lists and output) is measured by its length
 //   and split by code unit, not by Intl.Segmenter. string-width already did so for ASCII; the
 //   tables' borders are box drawing, so every table line took the segmenter's path, twice a frame.
 // Each replaced text must be found exactly: a release that changes them fails the build instead of
@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
  * default. test/scripts/ink-output-patch.test.ts checks every one against string-width and
  * Intl.Segmenter.
  */
-export const NARROW_CLASS = String.raw`\u0020-\u007E\u00A0-\u00AC\u00AE-\u02FF\u2010-\u2027\u2030-\u205E\u2190-\u21FF\u2500-\u259F`;
+export const NARROW_CLASS = String.raw`\u0020-\u007E\u00A0-\u00AC\u00AE-\u02FF\u2010-\u2027\u2030-\u205E\u2190-\u21FF\u2500-\u259F\u25A0-\u25FC\u2706-\u2709\u270C-\u2727\u2758-\u2794`;
 
 /** A map of at most two generations of `limit` entries: a hit in the older one is kept. */
 const GENERATION_CACHE = `class GenerationCache {

@@ -6,7 +6,7 @@
 // serialised, so the line is always valid JSON.
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import type { JournalRecord } from './records.js';
-import { maskStrings } from './secrets.js';
+import { maskedJson } from './secrets.js';
 import { openForWrite, writeAll, writing } from './state-io.js';
 
 export class JournalWriter {
@@ -128,7 +128,7 @@ export class JournalWriter {
   }
 
   private serialise(records: readonly JournalRecord[]): string {
-    return records.map((record) => `${JSON.stringify(maskStrings(record, this.mask))}\n`).join('');
+    return records.map((record) => `${maskedJson(record, this.mask)}\n`).join('');
   }
 
   private write(text: string, records: readonly JournalRecord[]): void {

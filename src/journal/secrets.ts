@@ -16,6 +16,8 @@ const toStderr = (text: string) => {
 
 export class Secrets {
   private current: string[] = [];
+  /** Those long enough to mask inside a text; kept, since every string of every record asks. */
+  private long: string[] = [];
   private warned = false;
 
   constructor(private readonly warn: (text: string) => void = toStderr) {}
@@ -27,6 +29,7 @@ export class Secrets {
   add(value: string | undefined, name?: string): void {
     if (!value || this.current.includes(value)) return;
     this.current.push(value);
+    if (value.length >= SECRET_MIN_SUBSTRING_CHARS) this.long.push(value);
     if (value.length < SECRET_MIN_SUBSTRING_CHARS && !this.warned) {
       this.warned = true;
       this.warn(
@@ -37,16 +40,25 @@ export class Secrets {
 
   /** The values that can be masked inside free text, such as command output. */
   values(): string[] {
-    return this.current.filter((value) => value.length >= SECRET_MIN_SUBSTRING_CHARS);
+    return [...this.long];
   }
 
   /** One string value with every secret masked: whole if it equals one, by substring if long enough. */
   mask = (text: string): string => {
+    if (this.current.length === 0) return text;
     if (this.current.includes(text)) return SECRET_MASK;
     let masked = text;
-    for (const secret of this.values()) if (masked.includes(secret)) masked = masked.split(secret).join(SECRET_MASK);
+    for (const secret of this.long) if (masked.includes(secret)) masked = masked.split(secret).join(SECRET_MASK);
     return masked;
   };
+}
+
+/**
+ * A value as JSON with `mask` applied to every string in it (keys are names, kept). Masked as it is
+ * serialised, not copied first: a record naming 5,000 VMs was copied whole for nothing.
+ */
+export function maskedJson(value: unknown, mask: (text: string) => string): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? mask(item) : item));
 }
 
 /** A copy of a parsed value with `mask` applied to every string in it (keys are names, kept). */

@@ -161,7 +161,7 @@ export function App({ store, driver, training, onExit }: Props) {
     rollingAsks ? (
       <RollingPane run={run} width={mainWidth} height={paneRows} />
     ) : showVms ? (
-      <VmTable plans={plans} running={vmPlan.running} top={ui.vmTop} height={paneRows} width={mainWidth} cluster={Boolean(run.rolling)} />
+      <VmTable plans={plans} running={vmPlan.running} live={vmPlan.live} top={ui.vmTop} height={paneRows} width={mainWidth} cluster={Boolean(run.rolling)} />
     ) : (
       <OutputPane store={store} view={ui.view} width={mainWidth} height={paneRows} noColour={noColour} />
     );

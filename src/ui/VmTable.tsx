@@ -5,8 +5,10 @@ import { VmGrid } from './VmGrid.js';
 
 interface Props {
   plans: readonly VmPlan[];
-  /** How many of them are running; counted once per change of the plans, not per frame. */
+  /** How many of them are running, if counted already. */
   running?: number;
+  /** A row's VM as it is now; only the rows on screen are asked. */
+  live?: (plan: VmPlan, position: number) => VmPlan;
   top: number;
   height: number;
   width: number;
@@ -22,10 +24,10 @@ export function visibleVmRows(height: number): number {
 }
 
 /** The VMs and their planned actions. Only the rows in view are built and drawn. */
-export function VmTable({ plans, running, top, height, width, cluster = false }: Props) {
+export function VmTable({ plans, running, live = (plan) => plan, top, height, width, cluster = false }: Props) {
   const rows = visibleVmRows(height);
   const first = Math.max(0, Math.min(top, plans.length - rows));
-  const data = plans.slice(first, first + rows).map(vmCells);
+  const data = plans.slice(first, first + rows).map((plan, offset) => vmCells(live(plan, first + offset)));
   const up = running ?? plans.filter((plan) => plan.vm.state === 'running').length;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -7,6 +7,7 @@ import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
 import { FramesContext } from './hooks/use-clock.js';
 import { RunStore } from './run-store.js';
+import { warmTextWidth } from './text-width-warmup.js';
 
 export { RunStore };
 
@@ -51,6 +52,8 @@ function mountApp(
     maxFps: UI_MAX_FPS,
     incrementalRendering: false,
   });
+  // After the first frame is out, not before it.
+  setTimeout(warmTextWidth, 0).unref();
   return {
     exited,
     async close() {

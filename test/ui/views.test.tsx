@@ -2,7 +2,9 @@ import { render } from 'ink-testing-library';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialState, reduce } from '../../src/engine/engine.js';
-import type { Vm } from '../../src/engine/types.js';
+import { indexVms } from '../../src/engine/run-vms.js';
+import type { RunState, Vm } from '../../src/engine/types.js';
+import { useVmPlan } from '../../src/ui/hooks/use-vm-plan.js';
 import { Footer } from '../../src/ui/Footer.js';
 import { Header } from '../../src/ui/Header.js';
 import { OutputPane } from '../../src/ui/OutputPane.js';
@@ -74,6 +76,23 @@ describe('VM table', () => {
     expect(lines[0]).toBe('── VMs 101-108 of 300 · 225 running · ↑↓ scroll');
     expect(frame).toContain('vm100');
     expect(frame).not.toContain('vm099');
+  });
+
+  it('shows each VM as it is now beside the plan made before, wherever the VM list has it', () => {
+    function LiveTable({ run, top }: { run: RunState; top: number }) {
+      const plan = useVmPlan(run);
+      return <VmTable plans={plan.plans} running={plan.running} live={plan.live} top={top} height={8} width={100} />;
+    }
+    let run = reduce(initialState(RUNBOOK, options), { type: 'start', at: 0 });
+    run = reduce(run, { type: 'inventory-loaded', effectId: run.effect!.id, vms: many, at: 1 });
+    const app = render(<LiveTable run={run} top={100} />);
+    expect(app.lastFrame()).toMatch(/│ vm101 +│ running +│.*│ shut down/);
+    expect(app.lastFrame()).toContain('── VMs 101-104 of 300 · 225 running');
+    // vm101 stopped, and the list came back in another order (a host lists its VMs as it likes).
+    const now = [...many].reverse().map((vm) => (vm.name === 'vm101' ? { ...vm, state: 'shut-off' as const } : vm));
+    app.rerender(<LiveTable run={{ ...run, vms: now, vmIndex: indexVms(now) }} top={100} />);
+    expect(app.lastFrame()).toMatch(/│ vm101 +│ shut-off +│.*│ shut down/);
+    expect(app.lastFrame()).toContain('── VMs 101-104 of 300 · 224 running');
   });
 
   it('drops the least needed columns on a narrow screen rather than wrapping', () => {
