@@ -19,6 +19,10 @@
 //   punctuation, arrows, box drawing, the step marks: the console's tables, lists and output) is measured by its length
 //   and split by code unit, not by Intl.Segmenter. string-width already did so for ASCII; the
 //   tables' borders are box drawing, so every table line took the segmenter's path, twice a frame.
+// - a row is turned back into text comparing each character's styles with the last one's only
+//   when they differ: the diff made three Sets and five lists for every character of every changed
+//   row, 30 MB a second of garbage while output scrolled, and the collections that came with it
+//   were the longest pauses left. Characters in one style share one list of styles.
 // Each replaced text must be found exactly: a release that changes them fails the build instead of
 // losing the change quietly.
 import { dirname, join, relative } from 'node:path';
@@ -267,7 +271,13 @@ const TOKENIZE = [
 // of their own, so such a text is split by code unit. Escape sequences are made of these.
 const SIMPLE_TEXT = /^[\u0000-\u000C\u000E-\u001F${NARROW_CLASS}]*$/;
 function* codeUnits(str) {
-    for (let index = 0; index < str.length; index++) yield { segment: str[index], index };
+    // One object for every unit: the loop takes its two fields out at once.
+    const unit = { segment: '', index: 0 };
+    for (let index = 0; index < str.length; index++) {
+        unit.segment = str[index];
+        unit.index = index;
+        yield unit;
+    }
 }
 function graphemes(str) {
     return SIMPLE_TEXT.test(str) ? codeUnits(str) : segmenter.segment(str);
@@ -280,6 +290,32 @@ function graphemes(str) {
   },
 ];
 
+const STYLED_CHARS = [
+  {
+    what: 'the styles of each character',
+    from: `            ret.push({
+                ...token,
+                styles: [...codes],
+            });`,
+    // reduceAnsiCodesIncremental returns a new list for every change, so a run of characters in
+    // one style can share one list instead of a copy each; and the token, made by tokenize for this
+    // call alone, becomes the styled character instead of being copied into one.
+    to: `            token.styles = codes;
+            ret.push(token);`,
+  },
+  {
+    what: 'the style change between two characters',
+    from: `            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));`,
+    to: `            const before = chars[i - 1].styles;
+            if (before !== char.styles && (before.length > 0 || char.styles.length > 0)) ret += ansiCodesToString(diffAnsiCodes(before, char.styles));`,
+  },
+  {
+    what: 'the reset at the end',
+    from: `            ret += ansiCodesToString(diffAnsiCodes(char.styles, []));`,
+    to: `            if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));`,
+  },
+];
+
 /** By path under node_modules. Nested copies (wrap-ansi's own string-width) are left as they are. */
 const PATCHES = {
   'ink/build/output.js': OUTPUT,
@@ -288,6 +324,7 @@ const PATCHES = {
   'ink/build/wrap-text.js': WRAP_TEXT,
   'string-width/index.js': STRING_WIDTH,
   '@alcalzone/ansi-tokenize/build/tokenize.js': TOKENIZE,
+  '@alcalzone/ansi-tokenize/build/styledChars.js': STYLED_CHARS,
 };
 
 /** The patched source; throws, naming the part, when the module's text is not what the patch expects. */

@@ -144,6 +144,31 @@ describe('narrow text without the segmenter', () => {
   });
 });
 
+describe('rows back to text', () => {
+  it('gives the same text as ansi-tokenize for every row, whatever styles its characters carry', async () => {
+    type Chars = { styles: unknown[] }[];
+    type StyledChars = { styledCharsFromTokens: (tokens: unknown[]) => Chars; styledCharsToString: (chars: Chars) => string };
+    const { original, patched } = await original_and_patched<StyledChars>('@alcalzone/ansi-tokenize/build/styledChars.js');
+    const { tokenize } = (await import('@alcalzone/ansi-tokenize')) as unknown as { tokenize: (text: string) => unknown[] };
+    const texts = [
+      ...mixedTexts(2000),
+      '\u001B[1m│\u001B[22m\u001B[1m\u001B[34m name \u001B[39m\u001B[22m\u001B[1m│\u001B[22m vm0001 ',
+      '\u001B[2m── output\u001B[22m',
+      '\u001B[7m\u001B[31minverse red\u001B[39m\u001B[27m plain \u001B[1mbold\u001B[2mdim\u001B[22m',
+    ];
+    for (const [index, text] of texts.entries()) {
+      const theirs = original.styledCharsFromTokens(tokenize(text));
+      const ours = patched.styledCharsFromTokens(tokenize(text));
+      expect(patched.styledCharsToString(ours), JSON.stringify(text)).toBe(original.styledCharsToString(theirs));
+      // A row is made of several texts' characters side by side.
+      const next = texts[(index + 1) % texts.length]!;
+      const row = [...ours, ...patched.styledCharsFromTokens(tokenize(next))];
+      const theirRow = [...theirs, ...original.styledCharsFromTokens(tokenize(next))];
+      expect(patched.styledCharsToString(row), JSON.stringify(text + next)).toBe(original.styledCharsToString(theirRow));
+    }
+  });
+});
+
 describe("Ink's text caches", () => {
   it('keep two generations of texts, not every text ever measured or wrapped', async () => {
     type Cache = { current: Map<string, unknown>; older: Map<string, unknown>; limit: number };
