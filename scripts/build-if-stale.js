@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What the build reads: the sources, the compiler and bundler settings, and the dependencies the bundle inlines. */
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'console-bundle.config.mjs', 'scripts/vendor-bundle.js', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'console-bundle.config.mjs', 'command-bundle.config.mjs', 'scripts/vendor-bundle.js', 'package.json', 'package-lock.json'];
 
 function newestMtime(path) {
   let info;

@@ -13,6 +13,7 @@ import { helpText, parseCommandLine } from './cli-args.js';
 import type { Io } from './commands/run.js';
 import { EXIT, KnownCauseError, UsageError } from './exit-codes.js';
 import { describeSystemError, StateWriteError } from './journal/state-io.js';
+import { statSync } from 'node:fs';
 
 const HELP = `
   Usage
@@ -101,6 +102,22 @@ function one(args: string[], what: string, command: string): string {
   return only;
 }
 
+/**
+ * lint with its modules in one file (command-bundle.config.mjs), unless a compile since the bundle
+ * was made (dist/.tsbuildinfo is newer) may have changed what it holds; then lint.js itself.
+ */
+async function importLint(): Promise<typeof import('./commands/lint.js')> {
+  const bundle = new URL('./commands/lint.bundle.js', import.meta.url);
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const compiled = statSync(new URL('./.tsbuildinfo', import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    if (compiled <= built) return (await import(bundle.href)) as typeof import('./commands/lint.js');
+  } catch {
+    // No bundle: running from the sources (tests) or a build without it.
+  }
+  return import('./commands/lint.js');
+}
+
 // Each command is loaded only when chosen: `--help`, `runs` and `schema` must not pay for Ink,
 // React, execa and zod (hundreds of modules) that only a run needs.
 async function main(): Promise<number> {
@@ -115,7 +132,7 @@ async function main(): Promise<number> {
     case 'run':
       return (await import('./commands/run.js')).runRunbook(one(args, 'runbook file', 'run'), runFlags, io);
     case 'lint':
-      return (await import('./commands/lint.js')).lintPaths(args, flags.format ?? 'text', io.stdout);
+      return (await importLint()).lintPaths(args, flags.format ?? 'text', io.stdout);
     case 'vms':
       return (await import('./commands/vms.js')).listVms(one(args, 'runbook file', 'vms'), { set: flags.set, json: flags.json, record: flags.record }, io.stdout, io.stderr);
     case 'hosts':

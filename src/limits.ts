@@ -157,6 +157,8 @@ export const RUNBOOK_MAX_BYTES = 2 * 1024 * 1024;
  */
 export const RUNBOOK_MAX_YAML_TOKENS = 180_000;
 export const YAML_COLLECTION_TOKEN_WEIGHT = 4;
+/** The most weighted YAML tokens a byte of text can make (a `[` is one byte and weighs four; with the lexer's markers, eight is a bound). */
+export const YAML_TOKENS_PER_BYTE = 8;
 /** Most YAML aliases (*name) in one runbook: the YAML parser's work per alias grows with their number. */
 export const RUNBOOK_MAX_ALIASES = 1000;
 /** Most steps in one runbook: far past any real maintenance window, and it bounds the run's state. */
@@ -174,8 +176,10 @@ export const REGEX_MAX_PROGRAM = 400;
 /** Compiled patterns kept for reuse. */
 export const REGEX_CACHE_ENTRIES = 256;
 
-/** V8's tier-up budget for the CLI: 4x its default (67,584), so short commands do not pay for the optimiser. */
-export const V8_INTERRUPT_BUDGET = 270_000;
+/** V8's tier-up budget for one-shot commands: 15x its default (67,584), so they do not pay for the optimiser. */
+export const V8_INTERRUPT_BUDGET = 1_000_000;
+/** V8's tier-up budget for a command that keeps a console open: 4x the default. */
+export const V8_CONSOLE_INTERRUPT_BUDGET = 270_000;
 
 // Rehearsal (`run --rehearse`, src/rehearsal/).
 /** A saved inventory (`vms --json`) given with --inventory: read whole, so it is bounded. */

@@ -132,13 +132,15 @@ export class SimHost implements InventoryProvider, HostControl {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.stateFile) return;
-    const saved: SimHostFile = {
-      vms: this.states(),
+    const rest: Omit<SimHostFile, 'vms'> = {
       bootId: this.bootId,
       rebooting: this.rebooting,
       snapshots: Object.fromEntries(this.vms.filter((vm) => vm.snapshots.size > 0).map((vm) => [vm.spec.name, Object.fromEntries(vm.snapshots)])),
     };
-    writeFileDurably(this.stateFile, `${JSON.stringify(saved)}\n`);
+    // The states written as JSON text straight away: an object of 5,000 keys built only to be
+    // serialised was most of a 10 ms write, in the console's process, in the middle of a shutdown.
+    const vms = this.vms.map((vm) => `${JSON.stringify(vm.spec.name)}:${JSON.stringify(vm.state)}`).join(',');
+    writeFileDurably(this.stateFile, `{"vms":{${vms}},${JSON.stringify(rest).slice(1)}\n`);
     this.writes++;
   }
 

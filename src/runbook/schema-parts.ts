@@ -6,6 +6,11 @@ import { DURATION_PATTERN } from './duration.js';
 import { REHEARSAL_OUTPUT_MAX_CHARS, REHEARSAL_OUTPUT_MAX_LINES } from '../limits.js';
 import { StepApproval } from '../approval/approval-schema.js';
 
+// zod compiles a fast path (new Function) for each object schema the first time it parses one. A
+// runbook is parsed once a command, so compiling cost more than it saved: a fifth of `lint`'s work
+// on the runbooks/ folder. Interpreted parsing checks exactly the same.
+z.config({ jitless: true });
+
 export const Duration = z
   .string()
   .regex(new RegExp(DURATION_PATTERN), { error: 'bad duration' })

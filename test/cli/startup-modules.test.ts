@@ -3,6 +3,7 @@
 // (`node bench/run.js startup`); this asserts which modules load, which does not depend on load.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, tempDir } from '../helpers/cli.js';
@@ -35,12 +36,26 @@ describe('start-up loads only what a command needs', () => {
     });
   }
 
-  it('patchwalk lint loads the schema but not the console or the process runner', async () => {
+  it('patchwalk lint loads its bundle (schema, zod and yaml inside), and not the console or the process runner', async () => {
     const { exitCode, packages, files } = await modulesLoadedBy(['lint', 'runbooks/']);
     expect(exitCode).toBe(0);
-    expect(packages.has('zod')).toBe(true); // the trace sees packages at all
-    expect(files.filter((url) => url.includes('/node_modules/zod/') || url.includes('/node_modules/yaml/'))).toEqual([]); // bundled
+    expect(files.some((url) => url.endsWith('/dist/commands/lint.bundle.js'))).toBe(true);
+    // Nothing of lint's own is loaded a second time beside its bundle.
+    expect(files.filter((url) => /\/dist\/(runbook|kinds|vendor)\/|\/node_modules\/(zod|yaml|re2js)\//.test(url))).toEqual([]);
     expect(['ink', 'react', 'execa'].filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it('lint from its bundle finds exactly what lint.js finds', async () => {
+    type Lint = typeof import('../../src/commands/lint.js');
+    const text = async (lint: Lint) => {
+      let out = '';
+      const code = await lint.lintPaths([join(ROOT, 'test', 'fixtures', 'lint'), join(ROOT, 'runbooks')], 'text', { write: (chunk: string) => ((out += chunk), true) } as NodeJS.WritableStream);
+      return { code, out };
+    };
+    const bundled = await text((await import(pathToFileURL(join(ROOT, 'dist', 'commands', 'lint.bundle.js')).href)) as Lint);
+    const unbundled = await text((await import(pathToFileURL(join(ROOT, 'dist', 'commands', 'lint.js')).href)) as Lint);
+    expect(bundled.out).toContain('problem(s)');
+    expect(bundled).toEqual(unbundled);
   });
 
   it('the trace does see heavy packages: run --dry-run loads execa', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RUNBOOK_MAX_ALIASES, RUNBOOK_MAX_BYTES, RUNBOOK_MAX_STEPS, RUNBOOK_MAX_YAML_TOKENS } from '../../src/limits.js';
+import { Lexer } from 'yaml';
+import { RUNBOOK_MAX_ALIASES, RUNBOOK_MAX_BYTES, RUNBOOK_MAX_STEPS, RUNBOOK_MAX_YAML_TOKENS, YAML_COLLECTION_TOKEN_WEIGHT, YAML_TOKENS_PER_BYTE } from '../../src/limits.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
 import { decode } from '../../src/runbook/read-runbook.js';
 
@@ -23,6 +24,23 @@ describe('runbook limits', () => {
   it('too many YAML tokens is refused before the document is built', () => {
     const text = `runbook: 1\ntitle: T\nsteps: []\nx: [${'a,'.repeat(RUNBOOK_MAX_YAML_TOKENS / 2)}a]\n`;
     expect(problems(text)).toEqual([{ line: 1, col: 1, field: '', message: expect.stringMatching(/^runbook is too big to check: it has more than \d+ YAML tokens/) }]);
+  });
+
+  it('no text makes more weighted YAML tokens a byte than the bound that lets a small file skip the count', () => {
+    const weighted = (text: string) => {
+      let tokens = 0;
+      for (const token of new Lexer().lex(text)) tokens += token === '[' || token === '{' ? YAML_COLLECTION_TOKEN_WEIGHT : 1;
+      return tokens;
+    };
+    const dense = ['[', '{', '[[[[', '[a,', ',', '[,,,]', '{a: [b]}', '- ', '-\n', '? ', ': ', '---\n', '...\n', '&a ', '*a ', '!t ', '"', "'", '#\n', '\n', ' ', 'a\n', '%YAML 1.2\n---\n', '|\n', '>-\n'];
+    for (const piece of dense) {
+      for (const count of [1, 7, 500]) {
+        const text = piece.repeat(count);
+        expect(weighted(text), JSON.stringify(piece)).toBeLessThanOrEqual(Buffer.byteLength(text) * YAML_TOKENS_PER_BYTE);
+      }
+    }
+    // The refusal above comes from a file far past the bound: the count still runs there.
+    expect(RUNBOOK_MAX_YAML_TOKENS / YAML_TOKENS_PER_BYTE).toBeLessThan(RUNBOOK_MAX_BYTES);
   });
 
   it(`more than ${RUNBOOK_MAX_ALIASES} aliases is refused at the first one too many`, () => {
