@@ -1,9 +1,11 @@
-#!/usr/bin/env -S node --max-old-space-size=96 --max-semi-space-size=8
+#!/usr/bin/env -S node --max-old-space-size=96 --max-semi-space-size=4
 // The heap flags keep the console's memory bounded through a flood of output: patchwalk's live data
 // is a few MB, and without a cap V8 lets garbage from redraws grow the heap past 200 MB. The young
-// generation is 8 MB a half, not 2: a shutdown of 5,000 VMs makes lists and frames that outlived
+// generation is 4 MB a half, not 2: a shutdown of 5,000 VMs makes lists and frames that outlived
 // 2 MB of allocation, so each was copied and promoted, and the collections that followed held keys
-// back by 20 ms at a time. 8 MB costs about 13 MB of memory.
+// back by 20 ms at a time. At 8 MB one larger scavenge, copying the whole 5,000-VM state at once,
+// landed at the shutdown's start instead (the key bench over its limit in 5 runs of 16, against 2
+// at 4 MB).
 // Parses the command line and hands off; each command lives in src/commands/.
 import './argv-mask.js';
 import './v8-flags.js';
