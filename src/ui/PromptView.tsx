@@ -5,6 +5,7 @@ import { interpretLine, rulesFor } from '../engine/prompt-model.js';
 import type { Prompt, PromptAnswer } from '../engine/types.js';
 import { ChoicePrompt } from './prompts/ChoicePrompt.js';
 import { ConfirmPrompt } from './prompts/ConfirmPrompt.js';
+import { emptyAnswerRows } from './prompts/EmptyAnswerNotice.js';
 import { GoNoGoPrompt } from './prompts/GoNoGoPrompt.js';
 import { questionRows } from './prompts/Question.js';
 import { SelectVmsPrompt } from './prompts/SelectVmsPrompt.js';
@@ -21,17 +22,17 @@ export function promptHeight(prompt: Prompt | undefined, width: number): number 
       return asked;
     case 'confirm':
     case 'go-no-go':
-      // And a row for "answer y or n" after an empty Enter.
-      return asked + 1;
+      // And the rows that say an empty Enter decides nothing, where it does not.
+      return asked + (prompt.kind === 'confirm' && rulesFor(prompt).empty !== undefined ? 0 : emptyAnswerRows(prompt.kind, width));
     case 'input':
     case 'type-to-confirm':
       // The field, and room for the problem with the last answer.
       return asked + 1 + (error ? wrapText(`✗ ${error}`, width).length : 1);
     case 'choice':
       // And a row to say an empty Enter decides nothing, where it does not.
-      return asked + prompt.options.length + (rulesFor(prompt).empty === undefined ? 1 : 0);
+      return asked + prompt.options.length + (rulesFor(prompt).empty === undefined ? emptyAnswerRows('choice', width) : 0);
     case 'select-vms':
-      return asked + prompt.options.length + 1;
+      return asked + prompt.options.length + emptyAnswerRows('select-vms', width);
   }
 }
 

@@ -1,7 +1,10 @@
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { ChoicePrompt } from '../../src/ui/prompts/ChoicePrompt.js';
 import { ConfirmPrompt } from '../../src/ui/prompts/ConfirmPrompt.js';
+import type { Prompt } from '../../src/engine/types.js';
+import { PromptView, promptHeight } from '../../src/ui/PromptView.js';
 import { SelectVmsPrompt } from '../../src/ui/prompts/SelectVmsPrompt.js';
 import { TextPrompt } from '../../src/ui/prompts/TextPrompt.js';
 
@@ -160,6 +163,32 @@ describe('VM multi-select', () => {
     await tick();
     await type(stdin, 'n');
     await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith(false));
+  });
+
+  it('a narrow console keeps the question whole when the empty-answer notice wraps, in the rows the layout gave it', async () => {
+    // 59 columns is the main pane of an 80-column console: the question and the notice both wrap.
+    const width = 59;
+    const names = ['web01', 'web02', 'db01', 'cache01'];
+    const prompt: Prompt = { kind: 'select-vms', question: 'Shut down (graceful, up to 8s each): 4 VM(s)', options: names, selected: names, destructive: false };
+    const height = promptHeight(prompt, width);
+    const { lastFrame, stdin } = render(
+      <Box height={height} flexDirection="column" width={width}>
+        <PromptView id={1} prompt={prompt} height={height} width={width} isActive onAnswer={() => {}} />
+      </Box>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toContain('cache01 ✔'));
+    await tick();
+    await type(stdin, ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('an empty answer decides nothing here'));
+    const rows = (lastFrame() ?? '').split('\n').map((row) => row.trimEnd());
+    expect(rows.slice(0, 4)).toEqual([
+      '? Shut down (graceful, up to 8s each): 4 VM(s) (4 of 4',
+      'ticked)',
+      'an empty answer decides nothing here: y for the ticked VMs,',
+      'n for none of them',
+    ]);
+    // Every VM is still on screen with its tick: the layout reserved the notice's two rows.
+    expect(rows.slice(4)).toEqual(['❯ web01 ✔', '  web02 ✔', '  db01 ✔', '  cache01 ✔']);
   });
 
   it('scrolls a long list within its rows', () => {

@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import { printable } from '../../display/printable.js';
+import { EmptyAnswerNotice, emptyAnswerRows } from './EmptyAnswerNotice.js';
 import { Question } from './Question.js';
 
 interface Props {
@@ -39,12 +40,12 @@ export function ChoicePrompt({ question, options, defaultValue, visible, onAnswe
     },
     { isActive },
   );
-  const rows = Math.max(1, visible - (again ? 1 : 0));
+  const rows = Math.max(1, visible - (again ? emptyAnswerRows('choice', width) : 0));
   const first = Math.max(0, Math.min(cursor - rows + 1, ordered.length - rows));
   return (
     <Box flexDirection="column">
       <Question question={question} tone={destructive ? 'red' : 'cyan'} width={width} />
-      {again ? <Text color="yellow">an empty answer decides nothing here: choose with ↑↓ then Enter, or type its number</Text> : null}
+      {again ? <EmptyAnswerNotice kind="choice" width={width} /> : null}
       {ordered.slice(first, first + rows).map((option, index) => {
         const focused = first + index === cursor;
         return (

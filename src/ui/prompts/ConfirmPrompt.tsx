@@ -1,5 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
 import { useState } from 'react';
+import { EmptyAnswerNotice } from './EmptyAnswerNotice.js';
 import { Question } from './Question.js';
 
 interface Props {
@@ -32,7 +33,7 @@ export function ConfirmPrompt({ question, destructive, onAnswer, isActive, width
   return (
     <Box flexDirection="column">
       <Question question={question} hint={shown} tone={destructive ? 'red' : 'cyan'} width={width} />
-      {again ? <Text color="yellow">an empty answer decides nothing here: answer y or n</Text> : null}
+      {again ? <EmptyAnswerNotice kind="confirm" width={width} /> : null}
     </Box>
   );
 }

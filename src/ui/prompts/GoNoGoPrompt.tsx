@@ -1,5 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
 import { useState } from 'react';
+import { EmptyAnswerNotice } from './EmptyAnswerNotice.js';
 import { Question } from './Question.js';
 
 interface Props {
@@ -25,7 +26,7 @@ export function GoNoGoPrompt({ question, hint, onAnswer, isActive, width }: Prop
   return (
     <Box flexDirection="column">
       <Question question={question} hint={hint} tone="red" width={width} />
-      {again ? <Text color="yellow">an empty answer decides nothing here: g to go, n for no-go (then quit or bring the VMs back)</Text> : null}
+      {again ? <EmptyAnswerNotice kind="go-no-go" width={width} /> : null}
     </Box>
   );
 }

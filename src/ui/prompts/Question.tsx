@@ -25,8 +25,9 @@ export function Question({ question, hint, tone, width }: Props) {
     );
   }
   const lines = wrapText(full, width);
+  // Never squeezed by a list below it: the list gives up rows, the question does not.
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       {lines.map((line, index) => {
         const first = index === 0;
         const last = index === lines.length - 1;

@@ -1,8 +1,9 @@
 import { MultiSelect } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { printable } from '../../display/printable.js';
 import { tickedHint } from '../../display/prompt-text.js';
+import { EmptyAnswerNotice, emptyAnswerRows } from './EmptyAnswerNotice.js';
 import { Question } from './Question.js';
 
 interface Props {
@@ -60,10 +61,10 @@ export function SelectVmsPrompt({ question, options, selected, destructive, visi
   return (
     <Box flexDirection="column">
       <Question question={question} hint={hint} tone={destructive ? 'red' : 'cyan'} width={width} />
-      {again ? <Text color="yellow">an empty answer decides nothing here: y for the ticked VMs, n for none of them</Text> : null}
+      {again ? <EmptyAnswerNotice kind="select-vms" width={width} /> : null}
       <MultiSelect
         isDisabled={!isActive}
-        visibleOptionCount={Math.max(1, visible - (again ? 1 : 0))}
+        visibleOptionCount={Math.max(1, visible - (again ? emptyAnswerRows('select-vms', width) : 0))}
         defaultValue={selected}
         options={items}
         onChange={onChange}
