@@ -19,6 +19,8 @@
 //   punctuation, arrows, box drawing, the step marks: the console's tables, lists and output) is measured by its length
 //   and split by code unit, not by Intl.Segmenter. string-width already did so for ASCII; the
 //   tables' borders are box drawing, so every table line took the segmenter's path, twice a frame.
+// - a coloured text is sanitised (its escape codes other than styles taken out) once, not on every
+//   frame: the result is kept in the same bounded cache as measures;
 // - a row is turned back into text comparing each character's styles with the last one's only
 //   when they differ: the diff made three Sets and five lists for every character of every changed
 //   row, 30 MB a second of garbage while output scrolled, and the collections that came with it
@@ -316,12 +318,41 @@ const STYLED_CHARS = [
   },
 ];
 
+const SANITIZE_ANSI = [
+  {
+    what: 'the sanitiser',
+    from: `const sanitizeAnsi = (text) => {
+    if (!hasAnsiControlCharacters(text)) {
+        return text;
+    }`,
+    // Every text node is squashed and sanitised on every frame, so each coloured text (the VM
+    // grid, the step list, the footer) was tokenised again each time: most of a frame's garbage
+    // while keys paged the VM table. The same text gives the same result.
+    to: `${GENERATION_CACHE}
+const sanitized = new GenerationCache(TEXT_CACHE_LIMIT);
+const sanitizeAnsi = (text) => {
+    if (!hasAnsiControlCharacters(text)) {
+        return text;
+    }
+    const known = sanitized.get(text);
+    if (known !== undefined) {
+        return known;
+    }
+    const output = sanitizeUncached(text);
+    sanitized.set(text, output);
+    return output;
+};
+const sanitizeUncached = (text) => {`,
+  },
+];
+
 /** By path under node_modules. Nested copies (wrap-ansi's own string-width) are left as they are. */
 const PATCHES = {
   'ink/build/output.js': OUTPUT,
   'ink/build/render-node-to-output.js': RENDER_NODE,
   'ink/build/measure-text.js': MEASURE_TEXT,
   'ink/build/wrap-text.js': WRAP_TEXT,
+  'ink/build/sanitize-ansi.js': SANITIZE_ANSI,
   'string-width/index.js': STRING_WIDTH,
   '@alcalzone/ansi-tokenize/build/tokenize.js': TOKENIZE,
   '@alcalzone/ansi-tokenize/build/styledChars.js': STYLED_CHARS,

@@ -188,4 +188,23 @@ describe("Ink's text caches", () => {
     measure.default('kept');
     expect(measure.cache.current.has('kept')).toBe(true);
   });
+
+  it('sanitise a coloured text once, to what Ink itself gives, and keep two generations of them', async () => {
+    type Cache = { current: Map<string, unknown>; older: Map<string, unknown>; limit: number };
+    type Sanitize = { default: (text: string) => string; sanitized: Cache };
+    const { original, patched } = await original_and_patched<Sanitize>('ink/build/sanitize-ansi.js', 'export { sanitized };');
+    // Styles and links stay; cursor moves, screen clears and private modes go.
+    const texts = [
+      'plain text, no escapes',
+      `${BOLD('│')} vm0001 ${BOLD('│')} ${BLUE('shut-off')} ${BOLD('│')}`,
+      'progress[2K[1Gdone [?25l hidden cursor',
+      ']8;;https://example.coma link]8;; then [38;2;1;2;3mtrue colour[0m',
+      'a bare escape  and a C1 CSI 31mred0m',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) expect(patched.default(text), JSON.stringify(text)).toBe(original.default(text));
+    }
+    for (let line = 0; line < 20_000; line++) patched.default(BLUE(`line ${line}`));
+    expect(patched.sanitized.current.size + patched.sanitized.older.size).toBeLessThanOrEqual(patched.sanitized.limit * 2);
+  });
 });
