@@ -45,16 +45,20 @@ export function benchSteadyState(): void {
 }
 
 /**
- * The bench's probe on a console: steady state begins when `ready()` first holds after a change.
- * Nothing is subscribed unless the bench asked for a report, so the console itself has no bench code.
+ * The bench's probe on a console: steady state begins at the first frame drawn once `ready()` holds,
+ * so the frame that first lays out the inventory (planning every VM) counts as start-up wherever
+ * the event loop's timers fall. Watching the store instead began it before that frame: the stall
+ * then read 30 ms or 15 ms depending on whether a timer ran between the two. Returns what Ink calls
+ * after each frame, or undefined when no bench asked for a report, so the console has no bench code.
  */
-export function watchSteadyState(subscribe: (listener: () => void) => () => void, ready: () => boolean): void {
-  if (!delay) return;
-  const unsubscribe = subscribe(() => {
-    if (!ready()) return;
+export function steadyStateAfterFrame(ready: () => boolean): (() => void) | undefined {
+  if (!delay) return undefined;
+  let begun = false;
+  return () => {
+    if (begun || !ready()) return;
+    begun = true;
     benchSteadyState();
-    unsubscribe();
-  });
+  };
 }
 
 if (target && delay) {

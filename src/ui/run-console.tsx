@@ -1,7 +1,7 @@
 // The full-screen console around a run that someone else drives: mounts Ink on a run store, and
 // leaves the terminal as it found it, even if something throws.
 import { render } from 'ink';
-import { watchSteadyState } from '../bench-report.js';
+import { steadyStateAfterFrame } from '../bench-report.js';
 import type { RunState } from '../engine/types.js';
 import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
@@ -33,7 +33,7 @@ const SHOW_CURSOR = '\u001B[?25h';
 function mountApp(
   store: RunStore,
   driver: (exit: () => void) => ConsoleDriver,
-  options: { training: boolean; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
+  options: { training: boolean; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; onFrame?: () => void },
 ): Omit<MountedConsole, 'store'> {
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => {
@@ -51,6 +51,7 @@ function mountApp(
     patchConsole: true,
     maxFps: UI_MAX_FPS,
     incrementalRendering: false,
+    ...(options.onFrame ? { onRender: options.onFrame } : {}),
   });
   // After the first frame is out, not before it.
   setTimeout(warmTextWidth, 0).unref();
@@ -72,7 +73,7 @@ export function mountConsole(
   options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
 ): MountedConsole {
   const store = new RunStore(initial, options.outputPath);
-  watchSteadyState((listener) => store.subscribe(listener), () => store.commands > 0);
+  const onFrame = steadyStateAfterFrame(() => store.commands > 0);
   // Until the driver exists, keys that would reach it have nothing to do.
   const proxy: ConsoleDriver = {
     requestQuit: () => driver()?.requestQuit(),
@@ -80,7 +81,7 @@ export function mountConsole(
       return driver()?.commandRunning ?? false;
     },
   };
-  return { store, ...mountApp(store, () => proxy, options) };
+  return { store, ...mountApp(store, () => proxy, { ...options, onFrame }) };
 }
 
 /**
