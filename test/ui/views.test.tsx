@@ -95,6 +95,34 @@ describe('VM table', () => {
     expect(app.lastFrame()).toContain('── VMs 101-104 of 300 · 224 running');
   });
 
+  it('counts the running VMs right through a shutdown, one state change at a time, and when the list is reordered', () => {
+    function Caption({ run }: { run: RunState }) {
+      const plan = useVmPlan(run);
+      return <VmTable plans={plan.plans} running={plan.running} live={plan.live} top={0} height={6} width={100} />;
+    }
+    let run = reduce(initialState(RUNBOOK, options), { type: 'start', at: 0 });
+    run = reduce(run, { type: 'inventory-loaded', effectId: run.effect!.id, vms: many, at: 1 });
+    const app = render(<Caption run={run} />);
+    const running = () => Number(/· (\d+) running/.exec(app.lastFrame() ?? '')?.[1]);
+    const expected = (vms: readonly Vm[]) => vms.filter((vm) => vm.state === 'running').length;
+    expect(running()).toBe(225);
+    // As the engine applies the provider's reports: stopping, then shut off, a few VMs at a time.
+    for (const name of ['vm001', 'vm002', 'vm005', 'vm001', 'vm002', 'vm299']) {
+      const to = run.vms!.find((vm) => vm.name === name)!.state === 'running' ? 'stopping' : 'shut-off';
+      run = reduce(run, { type: 'vm-state', name, state: to, at: 2 });
+      app.rerender(<Caption run={run} />);
+      expect(running()).toBe(expected(run.vms!));
+    }
+    // A VM that was off starts again.
+    run = reduce(run, { type: 'vm-state', name: 'vm003', state: 'running', at: 3 });
+    app.rerender(<Caption run={run} />);
+    expect(running()).toBe(expected(run.vms!));
+    // The host lists its VMs in another order: counted in full, by name.
+    const reordered = [...run.vms!].reverse().map((vm) => (vm.name === 'vm100' ? { ...vm, state: 'shut-off' as const } : vm));
+    app.rerender(<Caption run={{ ...run, vms: reordered, vmIndex: indexVms(reordered) }} />);
+    expect(running()).toBe(expected(reordered));
+  });
+
   it('drops the least needed columns on a narrow screen rather than wrapping', () => {
     const frame = render(<VmTable plans={plans.slice(0, 3)} top={0} height={8} width={58} />).lastFrame() ?? '';
     expect(frame).not.toContain('tags');
