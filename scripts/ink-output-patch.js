@@ -10,6 +10,7 @@
 //   screen) are not tokenised again, and a row made of the same characters as last frame keeps its
 //   text. Two frames' lines at most are held;
 // - one blank cell is shared instead of a new object per empty place (1,920 at 80x24, each frame);
+// - a line whose characters are all one column wide is placed without measuring each character;
 // - a text's width comes from Ink's own measure cache, which layout has just filled for it, instead
 //   of being measured again when the text is wrapped and again when it is drawn;
 // - Ink's measure and wrap caches keep two generations of a few thousand texts instead of every
@@ -116,6 +117,8 @@ const OUTPUT = [
         let cached = this.styledChars.get(line) ?? this.carried('styledChars', line);
         if (cached === undefined) {
             cached = styledCharsFromTokens(tokenize(line));
+            // Every character one column wide: placed without measuring each one, every frame.
+            cached.narrow = cached.every((character) => NARROW_CHARACTER.test(character.value));
             this.styledChars.set(line, cached);
         }
         return cached;
@@ -158,6 +161,20 @@ const OUTPUT = [
         return text;
     }
     getWidestLine(text) {`,
+  },
+  {
+    what: 'the characters of a line placed',
+    from: `                    const characters = this.caches.getStyledChars(line);
+                    let offsetX = x;
+                    for (const character of characters) {`,
+    to: `                    const characters = this.caches.getStyledChars(line);
+                    let offsetX = x;
+                    if (characters.narrow) {
+                        for (const character of characters) currentLine[offsetX++] = character;
+                        offsetY++;
+                        continue;
+                    }
+                    for (const character of characters) {`,
   },
   {
     what: 'one OutputCaches per frame',
@@ -204,6 +221,8 @@ const OUTPUT = [
     from: `export default class Output {`,
     to: `/** One blank cell for every empty place: cells are replaced, never changed, so it can be shared. */
 const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+/** A character string-width counts one column, that no neighbour joins (see NARROW_CLASS). */
+const NARROW_CHARACTER = /^[${NARROW_CLASS}]$/;
 export default class Output {`,
   },
 ];
