@@ -328,12 +328,52 @@ const STYLED_CHARS = [
     what: 'the style change between two characters',
     from: `            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));`,
     to: `            const before = chars[i - 1].styles;
-            if (before !== char.styles && (before.length > 0 || char.styles.length > 0)) ret += ansiCodesToString(diffAnsiCodes(before, char.styles));`,
+            if (before !== char.styles && (before.length > 0 || char.styles.length > 0)) ret += transition(before, char.styles);`,
   },
   {
     what: 'the reset at the end',
     from: `            ret += ansiCodesToString(diffAnsiCodes(char.styles, []));`,
-    to: `            if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));`,
+    to: `            if (char.styles.length > 0) ret += transition(char.styles, NO_STYLES);`,
+  },
+  {
+    // A row of a table changes style at every border: the diff (three Sets and five lists) ran for
+    // each change of each changed row, every frame. The few styles a screen uses give a few
+    // transitions, each worked out once.
+    what: 'the transitions between styles',
+    from: `export function styledCharsToString(chars) {`,
+    to: `const NO_STYLES = [];
+const styleKeys = new WeakMap();
+/** The styles' codes as text: styles lists with the same codes share one. */
+function styleKey(styles) {
+    let key = styleKeys.get(styles);
+    if (key === undefined) {
+        key = styles.map((code) => \`\${code.code}\\u0001\${code.endCode}\`).join('\\u0002');
+        styleKeys.set(styles, key);
+    }
+    return key;
+}
+const TRANSITION_LIMIT = 4096;
+let transitions = new Map();
+let transitionCount = 0;
+/** The codes that go from one style to another, as ansiCodesToString(diffAnsiCodes(from, to)). */
+function transition(from, to) {
+    const fromKey = styleKey(from);
+    const toKey = styleKey(to);
+    let row = transitions.get(fromKey);
+    let codes = row?.get(toKey);
+    if (codes !== undefined) return codes;
+    codes = ansiCodesToString(diffAnsiCodes(from, to));
+    if (transitionCount >= TRANSITION_LIMIT) {
+        transitions = new Map();
+        transitionCount = 0;
+        row = undefined;
+    }
+    if (!row) transitions.set(fromKey, (row = new Map()));
+    row.set(toKey, codes);
+    transitionCount++;
+    return codes;
+}
+export function styledCharsToString(chars) {`,
   },
 ];
 
