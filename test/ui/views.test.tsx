@@ -106,9 +106,9 @@ describe('VM table', () => {
     const running = () => Number(/· (\d+) running/.exec(app.lastFrame() ?? '')?.[1]);
     const expected = (vms: readonly Vm[]) => vms.filter((vm) => vm.state === 'running').length;
     expect(running()).toBe(225);
-    // As the engine applies the provider's reports: stopping, then shut off, a few VMs at a time.
+    // As the engine applies the provider's reports: shutting down, then shut off, a few VMs at a time.
     for (const name of ['vm001', 'vm002', 'vm005', 'vm001', 'vm002', 'vm299']) {
-      const to = run.vms!.find((vm) => vm.name === name)!.state === 'running' ? 'stopping' : 'shut-off';
+      const to = run.vms!.find((vm) => vm.name === name)!.state === 'running' ? 'shutting-down' : 'shut-off';
       run = reduce(run, { type: 'vm-state', name, state: to, at: 2 });
       app.rerender(<Caption run={run} />);
       expect(running()).toBe(expected(run.vms!));

@@ -21,17 +21,19 @@ interface Count {
   aligned: boolean;
 }
 
-/** Running VMs of the plan, in full: the VM at its plan's position, or found by name. */
+/** A plan's VM as it is now. The list keeps its order through state changes, so a VM is most often where its plan is. */
+function vmNow(run: RunState, vms: readonly Vm[], plan: VmPlan, position: number): Vm {
+  const at = vms[position];
+  return (at?.name === plan.vm.name ? at : vmNamed(run, plan.vm.name)) ?? plan.vm;
+}
+
+/** Running VMs of the plan, in full. */
 function countRunning(run: RunState, planned: readonly VmPlan[], vms: readonly Vm[]): Count {
   let running = 0;
   let aligned = vms.length === planned.length;
   planned.forEach((plan, position) => {
-    let vm = vms[position];
-    if (vm?.name !== plan.vm.name) {
-      aligned = false;
-      vm = vmNamed(run, plan.vm.name) ?? plan.vm;
-    }
-    if (vm.state === 'running') running++;
+    if (vms[position]?.name !== plan.vm.name) aligned = false;
+    if (vmNow(run, vms, plan, position).state === 'running') running++;
   });
   return { planned, vms, running, aligned };
 }
@@ -69,15 +71,10 @@ export function useVmPlan(run: RunState): { plans: VmPlan[]; running: number; in
   const counted = useRef<Count | undefined>(undefined);
   return useMemo(() => {
     const vms = run.vms ?? [];
-    // The list keeps its order through state changes, so a VM is most often where its plan is.
-    const vmNow = (plan: VmPlan, position: number): Vm => {
-      const at = vms[position];
-      return (at?.name === plan.vm.name ? at : vmNamed(run, plan.vm.name)) ?? plan.vm;
-    };
     // Idempotent: counting again from a count of this very list changes nothing.
     counted.current = recount(run, planned, vms, counted.current);
     const live: LivePlan = (plan, position) => {
-      const vm = vmNow(plan, position);
+      const vm = vmNow(run, vms, plan, position);
       return vm === plan.vm ? plan : { vm, action: plan.action };
     };
     return { plans: planned, running: counted.current.running, index, live };
