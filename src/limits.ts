@@ -42,6 +42,8 @@ export const OUTPUT_RING_LINES = 2000;
 export const OUTPUT_FLUSH_BYTES = 64 * 1024;
 /** …or at least this often. */
 export const OUTPUT_FLUSH_MS = 500;
+/** A finished step's output is hashed and counted in reads of this size, one turn of the loop each. */
+export const SUMMARY_CHUNK_BYTES = 256 * 1024;
 /** Longest output line kept as one line (UTF-16 units, about 64 KiB); a longer one is split into
  * pieces of this size, each but the last marked, so one endless line never fills memory. */
 export const OUTPUT_LINE_MAX_CHARS = 64 * 1024;

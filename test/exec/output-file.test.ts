@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cutOutsideSecrets, LINE_CONTINUES, LineSplitter, tailOutput } from '../../src/exec/output-file.js';
+import { cutOutsideSecrets, LINE_CONTINUES, LineSplitter, summarizeOutput, tailOutput } from '../../src/exec/output-file.js';
 import { tempDir } from '../helpers/cli.js';
 
 function split(splitter: LineSplitter, chunks: string[]) {
@@ -65,5 +66,18 @@ describe('tailOutput', () => {
     expect(tail[0]?.line.startsWith('…aaa')).toBe(true);
     expect(tail[0]?.line.endsWith(`b${LINE_CONTINUES}`)).toBe(true);
     expect(tail[1]).toEqual({ stream: 'stdout', line: 'end' });
+  });
+});
+
+describe('summarizeOutput', () => {
+  it('gives the size, hash and line count of an output longer than one read', async () => {
+    const file = join(tempDir(), 'big.out');
+    const text = Array.from({ length: 100_000 }, (_, i) => `O line ${i}\n`).join('');
+    writeFileSync(file, text);
+    expect(await summarizeOutput(file)).toEqual({ bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex'), lines: 100_000 });
+  });
+
+  it('gives an empty summary for an output that was never written', async () => {
+    expect(await summarizeOutput(join(tempDir(), 'none.out'))).toEqual({ bytes: 0, sha256: createHash('sha256').digest('hex'), lines: 0 });
   });
 });
