@@ -44,20 +44,31 @@ export function benchSteadyState(): void {
   }
 }
 
+/** The stall figures as they stood when steady state ended; until then, read live at exit. */
+let ended: { maxStallMs: number; p99StallMs: number } | undefined;
+
 /**
  * The bench's probe on a console: steady state begins at the first frame drawn once `ready()` holds,
  * so the frame that first lays out the inventory (planning every VM) counts as start-up wherever
  * the event loop's timers fall. Watching the store instead began it before that frame: the stall
- * then read 30 ms or 15 ms depending on whether a timer ran between the two. Returns what Ink calls
- * after each frame, or undefined when no bench asked for a report, so the console has no bench code.
+ * then read 30 ms or 15 ms depending on whether a timer ran between the two. It ends at the first
+ * frame drawn once `over()` holds (the run has ended): the summary that replaces the live screen is
+ * drawn once, when nothing runs and no key waits on the run, and that frame is not counted either.
+ * Returns what Ink calls after each frame, or undefined when no bench asked for a report, so the
+ * console has no bench code.
  */
-export function steadyStateAfterFrame(ready: () => boolean): (() => void) | undefined {
+export function steadyStateAfterFrame(ready: () => boolean, over: () => boolean): (() => void) | undefined {
   if (!delay) return undefined;
   let begun = false;
   return () => {
-    if (begun || !ready()) return;
-    begun = true;
-    benchSteadyState();
+    if (!begun) {
+      if (!ready()) return;
+      begun = true;
+      benchSteadyState();
+    } else if (!ended && over()) {
+      // Called right after the frame is drawn, before the histogram's next tick sees its block.
+      ended = { maxStallMs: delay.max / 1e6, p99StallMs: delay.percentile(99) / 1e6 };
+    }
   };
 }
 
@@ -76,8 +87,7 @@ if (target && delay) {
     delay.disable();
     const usage = process.resourceUsage();
     const report = {
-      maxStallMs: delay.max / 1e6,
-      p99StallMs: delay.percentile(99) / 1e6,
+      ...(ended ?? { maxStallMs: delay.max / 1e6, p99StallMs: delay.percentile(99) / 1e6 }),
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
       peakRssMb: usage.maxRSS / 1024,
       peak,

@@ -2,6 +2,7 @@
 // leaves the terminal as it found it, even if something throws.
 import { render } from 'ink';
 import { steadyStateAfterFrame } from '../bench-report.js';
+import { isFinished } from '../engine/engine.js';
 import type { RunState } from '../engine/types.js';
 import { UI_MAX_FPS } from '../limits.js';
 import { App } from './App.js';
@@ -73,7 +74,10 @@ export function mountConsole(
   options: { training: boolean; outputPath: string; stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
 ): MountedConsole {
   const store = new RunStore(initial, options.outputPath);
-  const onFrame = steadyStateAfterFrame(() => store.commands > 0);
+  const onFrame = steadyStateAfterFrame(
+    () => store.commands > 0,
+    () => isFinished(store.run),
+  );
   // Until the driver exists, keys that would reach it have nothing to do.
   const proxy: ConsoleDriver = {
     requestQuit: () => driver()?.requestQuit(),
