@@ -118,8 +118,9 @@ function apply(d: RunState, event: EngineEvent): void {
   if (event.type === 'answer' && effect.type === 'prompt') {
     const awaiting = d.awaiting;
     d.awaiting = null;
+    d.declined = undefined;
     recordAnswer(d, effect.stepId, effect.prompt, event.value, 'operator', event.at);
-    if (awaiting) answered(d, awaiting, event.value, event.at, effect.prompt);
+    if (awaiting) answered(d, awaiting, event.value, event.at, effect.prompt, true);
   } else if (event.type === 'inventory-loaded' && !effect.stepId) {
     loadVms(d, event.vms);
     d.vmsBefore = whole(structuredClone(event.vms));
@@ -160,7 +161,7 @@ function resumeStep(d: RunState, event: EngineEvent & { at: number }, effect: Ef
   if (resume) applyOutcome(d, resume(contextFor(d, step, event.at), event, effect), event.at);
 }
 
-function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: number, prompt: Prompt): void {
+function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: number, prompt: Prompt, byOperator = false): void {
   if (awaiting.purpose === 'param') {
     const text = String(value);
     const param = d.runbook.params?.[awaiting.name];
@@ -222,7 +223,15 @@ function answered(d: RunState, awaiting: Awaiting, value: PromptAnswer, at: numb
   }
   const step = currentStep(d);
   const answer = step ? kindOf(step).handler.answer : undefined;
-  if (step && answer) applyOutcome(d, answer(contextFor(d, step, at), { value, awaiting, prompt }), at);
+  if (!step || !answer) return;
+  const outcome = answer(contextFor(d, step, at), { value, awaiting, prompt });
+  // One n must not end a run that has VMs off: the question stands until the quit question decides.
+  if (outcome.kind === 'abort' && value === false && byOperator && stoppedAndOff(d).length > 0) {
+    askNow(d, step.id, prompt, awaiting, at);
+    d.declined = { step: step.id, reason: outcome.reason };
+    return;
+  }
+  applyOutcome(d, outcome, at);
 }
 
 function currentStep(d: RunState): Step | undefined {
@@ -657,6 +666,7 @@ function abortRun(d: RunState, reason: string, at: number, interrupted = false):
   d.phase = 'aborted';
   d.outcome = reason;
   d.interrupted = interrupted;
+  d.declined = undefined;
   d.endedAt = at;
   d.effect = null;
   d.awaiting = null;

@@ -120,10 +120,11 @@ export const QUIT_CHOICES = {
 } as const;
 export type QuitChoice = keyof typeof QUIT_CHOICES;
 
-export function quitQuestion(stoppedNames: readonly string[]): Extract<Prompt, { kind: 'choice' }> {
+/** `lead` says why the question comes up when the operator did not ask to quit (a no that ends the run). */
+export function quitQuestion(stoppedNames: readonly string[], lead = ''): Extract<Prompt, { kind: 'choice' }> {
   const stake = stoppedNames.length ? `${stoppedNames.join(', ')} ${stoppedNames.length === 1 ? 'is' : 'are'} off because of this run. ` : '';
   const options = (Object.keys(QUIT_CHOICES) as QuitChoice[])
     .filter((choice) => choice !== 'restore' || stoppedNames.length > 0)
     .map((value) => ({ value, label: QUIT_CHOICES[value] }));
-  return { kind: 'choice', question: `${stake}Quit?`, options, default: 'leave' };
+  return { kind: 'choice', question: `${lead}${stake}Quit?`, options, default: 'leave' };
 }

@@ -332,6 +332,12 @@ export interface RunState {
   awaiting: Awaiting | null;
   /** While the operator's quit brings this run's VMs back: why the run is ending. */
   windingDown?: string;
+  /**
+   * Set when the operator answered no to a question whose no ends the run, while VMs this run
+   * stopped are off: the question stands, and the driver asks the quit question, whose "end" ends
+   * the run for `reason`. Cleared by the next answer.
+   */
+  declined?: { step: string; reason: string };
   /** Set when the run ended by Ctrl-C or a signal rather than by a decision. */
   interrupted?: boolean;
   answers: Answer[];

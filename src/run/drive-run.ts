@@ -134,9 +134,9 @@ export class RunDriver {
       .finally(() => (this.quitPending = undefined));
   }
 
-  private async askQuit(): Promise<QuitChoice> {
+  private async askQuit(lead?: string): Promise<QuitChoice> {
     this.quitAsking = true;
-    const prompt = quitQuestion(stoppedAndOff(this.state));
+    const prompt = quitQuestion(stoppedAndOff(this.state), lead);
     const controller = new AbortController();
     this.quitController = controller;
     const run = this.controller.signal;
@@ -205,6 +205,7 @@ export class RunDriver {
       }
       this.dispatch(event);
       if (this.noGo(event)) await this.afterNoGo();
+      else if (event.type === 'answer' && this.state.declined) await this.afterDeclined(this.state.declined);
     }
     return this.state;
   }
@@ -221,6 +222,18 @@ export class RunDriver {
     else if (decision === 'end') this.dispatch({ type: 'abort', reason: 'no-go: the operator ended the run', at: this.now(), decided: true });
     else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: 'no-go', at: this.now() });
     // 'back': the go/no-go question is asked again.
+  }
+
+  /**
+   * A no that would end the run while VMs this run stopped are off: the engine keeps the question
+   * open, and the quit question decides, with leaving (resumable) as its default.
+   */
+  private async afterDeclined(declined: { step: string; reason: string }): Promise<void> {
+    const decision = await this.askQuit(`No at step ${declined.step} ends the run. `);
+    if (decision === 'leave') this.left = true;
+    else if (decision === 'end') this.dispatch({ type: 'abort', reason: declined.reason, at: this.now(), decided: true });
+    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: declined.reason, at: this.now() });
+    // 'back': the step's question is asked again.
   }
 
   /** Asks a step's question; a quit request in the middle asks the quit question, then this one again. */

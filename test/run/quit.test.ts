@@ -33,8 +33,8 @@ class ScriptedPrompter implements Prompter {
   }
 }
 
-async function drive(script: (PromptAnswer | 'QUIT')[]): Promise<{ end: RunState; driver: RunDriver; prompter: ScriptedPrompter; sim: SimHost }> {
-  const runbook = runbookFrom(RUNBOOK);
+async function drive(script: (PromptAnswer | 'QUIT')[], text = RUNBOOK): Promise<{ end: RunState; driver: RunDriver; prompter: ScriptedPrompter; sim: SimHost }> {
+  const runbook = runbookFrom(text);
   const sim = new SimHost({ vms: runbook.inventory?.vms, speed: 100 });
   const prompter = new ScriptedPrompter(script);
   const driver = new RunDriver(initialState(runbook, { yes: false, dryRun: false, pauseToRead: false, runId: 'r', operator: 'op' }), {
@@ -110,5 +110,40 @@ describe('the quit question', () => {
     await driver.run();
     expect(asked.at(-1)).toMatch(/Quit\?$/);
     expect(driver.left).toBe(true);
+  });
+});
+
+describe('no at a question that ends the run, with VMs off', () => {
+  it('asks the quit question first, saying why; Enter (leave) keeps the run resumable at that question', async () => {
+    const { end, driver, prompter } = await drive([['web01'], false, 'leave']);
+    expect(prompter.asked[2]?.question).toBe('No at step check ends the run. web01 is off because of this run. Quit?');
+    expect(driver.left).toBe(true);
+    expect(end.phase).toBe('steps');
+    expect(end.effect?.type === 'prompt' && end.effect.prompt.question).toBe('Updates applied?');
+  });
+
+  it('restore starts the VMs this run stopped, and the run ends for the no', async () => {
+    const { end, sim } = await drive([['web01', 'db01'], false, 'restore']);
+    expect(end.phase).toBe('aborted');
+    expect(end.outcome).toBe('operator answered no at step check; started 2 VM(s) this run had stopped');
+    expect((await sim.list()).every((vm) => vm.state === 'running')).toBe(true);
+  });
+
+  it('end ends the run for the no and leaves the VMs off, as a decision', async () => {
+    const { end, sim } = await drive([['web01'], false, 'end']);
+    expect([end.phase, end.interrupted, end.outcome]).toEqual(['aborted', false, 'operator answered no at step check']);
+    expect((await sim.list()).find((vm) => vm.name === 'web01')?.state).toBe('shut-off');
+  });
+
+  it('back asks the question again, and yes goes on', async () => {
+    const { end, prompter } = await drive([['web01'], false, 'back', true]);
+    expect(prompter.asked.map((prompt) => prompt.kind)).toEqual(['select-vms', 'confirm', 'choice', 'confirm']);
+    expect(end.phase).toBe('done');
+  });
+
+  it('with no VM off, no ends the run at once, as the runbook says', async () => {
+    const { end, prompter } = await drive([false], RUNBOOK.replace('  - { id: stop, title: Stop, shutdown: {} }\n', ''));
+    expect(prompter.asked.map((prompt) => prompt.kind)).toEqual(['confirm']);
+    expect([end.phase, end.outcome]).toEqual(['aborted', 'operator answered no at step check']);
   });
 });
