@@ -53,8 +53,8 @@ const ORDER: PromptRow[] = [
   { name: 'shutdown set (select-vms)', shows: '? Shut down (graceful', field: 'keys', go: { line: 'y\r', console: 'y' }, ends: ['no'] },
   { name: 'force-off (destructive choice)', shows: '? cache01 did not shut down', field: 'keys', go: { line: '1\r', console: '1' } },
   { name: 'choice (with a default)', shows: '? Which kernel', field: 'keys', go: { line: KEY.enter, console: KEY.enter } },
-  // confirm's "no" ends the run (on_no: abort) with the VMs off: resume offers to start them.
-  { name: 'confirm', shows: '? Apply the updates now?', field: 'keys', go: { line: 'y\r', console: 'y' }, ends: ['no'] },
+  // confirm's "no" would end the run (on_no: abort) with the VMs off: the quit question comes first.
+  { name: 'confirm', shows: '? Apply the updates now?', field: 'keys', go: { line: 'y\r', console: 'y' } },
   { name: 'reboot (typed host name)', shows: 'Type the host name', field: 'text', go: { line: 'sim01\r', console: 'sim01\r' } },
 ];
 
