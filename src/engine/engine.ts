@@ -432,6 +432,11 @@ function openStep(d: RunState, step: Step, at: number): void {
   if (d.options.guided && !kindOf(step).spec.text) {
     const scope = scopeFor(d);
     for (const text of briefing(d, step, scope)) d.notices.push({ at, level: 'info', text, step: step.id });
+    // The step's own pause (a VM table in training) is where the trainee reads the briefing too.
+    if (kindOf(step).facts.pausesToRead && d.options.pauseToRead) {
+      beginStep(d, step, at);
+      return;
+    }
     let title = step.title;
     try {
       title = scope.text(step.title);

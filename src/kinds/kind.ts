@@ -46,6 +46,11 @@ export interface KindFacts {
   restartsHost?: boolean;
   /** `approval: two-person` may gate it (destructive kinds may always be gated). */
   approvable?: boolean;
+  /**
+   * In training mode the step waits for Enter itself, once what it shows is on screen (a VM table).
+   * Guided mode then asks nothing before it: the trainee would press Enter twice at the same screen.
+   */
+  pausesToRead?: boolean;
 }
 
 export interface KindDefinition<K extends string, Schema extends z.ZodType> {

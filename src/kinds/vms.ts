@@ -13,7 +13,7 @@ export const VmsStep = z.strictObject({
 export const vms = defineKind({
   key: 'vms',
   schema: VmsStep,
-  facts: { needsInventory: true, showsVmTable: true, perVm: false, destructive: false },
+  facts: { needsInventory: true, showsVmTable: true, perVm: false, destructive: false, pausesToRead: true },
   handler: {
     start: pauseToRead,
     answer: () => done(),

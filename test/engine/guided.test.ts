@@ -47,6 +47,23 @@ describe('guided mode', () => {
     expect(run.expectEffect('prompt').prompt.question).not.toContain('Guided:');
   });
 
+  it('a VM table in training is its own briefing: one Enter at that screen, not two', () => {
+    const table = `runbook: 1
+title: Guided
+inventory: { provider: sim }
+steps:
+  - { id: vms, title: The VMs, vms: {}, why: See every VM first. }
+`;
+    const training = new Run(table, { guided: true, pauseToRead: true }).inventory();
+    expect(training.expectEffect('prompt').prompt).toEqual({ kind: 'continue', question: 'Press Enter to continue' });
+    expect(texts(training)).toContain('info vms: guided: this step does: The VMs on this host and what this runbook will do to each.');
+    expect(training.answer(true).state.phase).toBe('done');
+    // Without training the table does not wait, so the guided question is the one pause.
+    const guided = new Run(table, { guided: true }).inventory();
+    expect(guided.expectEffect('prompt').prompt.question).toBe('Guided: The VMs. Press Enter to start this step');
+    expect(guided.answer(true).state.phase).toBe('done');
+  });
+
   it('without --guided a step starts at once and nothing is compared', () => {
     const run = new Run(RUNBOOK).inventory();
     expect(run.expectEffect('exec').capture).toBe(false);
