@@ -96,6 +96,12 @@ export class LinePrompter implements Prompter {
 
   async ask(prompt: Prompt, { signal }: { stepId: string; signal: AbortSignal }): Promise<PromptAnswer> {
     const s = this.style;
+    // On a terminal, a line typed before the question was asked (a y pressed twice, Enter pressed
+    // again while a migration ran) was meant for an earlier one: it is shown and dropped, never taken
+    // as this answer. Piped input is a script of answers, one per question, and is read in order.
+    if (this.input.isTTY) {
+      for (const early of this.lines.splice(0)) this.say(`  ${s.dim(`(ignored ${JSON.stringify(printable(early))}: typed before the next question was asked)`)}\n`);
+    }
     const rules = rulesFor(prompt);
     // What is drawn comes from the display model: the question printable, long lists summarised.
     const text = promptText(prompt);
