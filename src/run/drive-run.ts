@@ -204,8 +204,12 @@ export class RunDriver {
         break;
       }
       this.dispatch(event);
-      if (this.noGo(event)) await this.afterNoGo();
-      else if (event.type === 'answer' && this.state.declined) await this.afterDeclined(this.state.declined);
+      if (this.noGo(event)) await this.afterOpenQuestion({ ended: 'no-go: the operator ended the run', windDown: 'no-go' });
+      else if (event.type === 'answer' && this.state.declined) {
+        // A no that would end the run while VMs this run stopped are off: the engine keeps the question open.
+        const { step, reason } = this.state.declined;
+        await this.afterOpenQuestion({ lead: `No at step ${step} ends the run. `, ended: reason, windDown: reason });
+      }
     }
     return this.state;
   }
@@ -216,24 +220,16 @@ export class RunDriver {
     return event.type === 'answer' && event.value === 'no-go' && effect?.type === 'prompt' && effect.prompt.kind === 'go-no-go';
   }
 
-  private async afterNoGo(): Promise<void> {
-    const decision = await this.askQuit();
-    if (decision === 'leave') this.left = true;
-    else if (decision === 'end') this.dispatch({ type: 'abort', reason: 'no-go: the operator ended the run', at: this.now(), decided: true });
-    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: 'no-go', at: this.now() });
-    // 'back': the go/no-go question is asked again.
-  }
-
   /**
-   * A no that would end the run while VMs this run stopped are off: the engine keeps the question
-   * open, and the quit question decides, with leaving (resumable) as its default.
+   * After an answer that stops the run but leaves its question open in the engine (a no-go, a no
+   * with VMs off): the quit question decides, with leaving (resumable) as its default; going back
+   * asks the open question again.
    */
-  private async afterDeclined(declined: { step: string; reason: string }): Promise<void> {
-    const decision = await this.askQuit(`No at step ${declined.step} ends the run. `);
+  private async afterOpenQuestion({ lead, ended, windDown }: { lead?: string; ended: string; windDown: string }): Promise<void> {
+    const decision = await this.askQuit(lead);
     if (decision === 'leave') this.left = true;
-    else if (decision === 'end') this.dispatch({ type: 'abort', reason: declined.reason, at: this.now(), decided: true });
-    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: declined.reason, at: this.now() });
-    // 'back': the step's question is asked again.
+    else if (decision === 'end') this.dispatch({ type: 'abort', reason: ended, at: this.now(), decided: true });
+    else if (decision === 'restore') this.dispatch({ type: 'wind-down', reason: windDown, at: this.now() });
   }
 
   /** Asks a step's question; a quit request in the middle asks the quit question, then this one again. */
